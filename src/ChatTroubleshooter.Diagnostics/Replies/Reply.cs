@@ -1,0 +1,70 @@
+using ChatTroubleshooter.Diagnostics.Evaluation;
+
+namespace ChatTroubleshooter.Diagnostics.Replies;
+
+/// <summary>
+/// What the bot says, channel-neutral and already in the conversation's language. Channels render it
+/// (Block Kit, Adaptive Cards, the terminal) without adding text of their own.
+/// </summary>
+public abstract record Reply(string Language)
+{
+    /// <summary>Short remarks shown before the main content ("call lookup is not set up here…").</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+}
+
+public sealed record ReplyOption(string Value, string Label);
+
+/// <summary>A question about one fact; each option's <see cref="ReplyOption.Value"/> is the wire value to send back.</summary>
+public sealed record QuestionReply(
+    string Language,
+    string ConversationId,
+    int Number,
+    string FactId,
+    string Progress,
+    string Text,
+    IReadOnlyList<ReplyOption> Options) : Reply(Language);
+
+public sealed record ReplyLink(string Text, string Url);
+
+public sealed record ReplyCause(
+    string Id,
+    CauseStatus Status,
+    string Title,
+    string Explanation,
+    IReadOnlyList<string> Evidence,
+    IReadOnlyList<string> Steps,
+    IReadOnlyList<ReplyLink> Links);
+
+/// <summary>
+/// A diagnosis: the confirmed causes (or the possible ones, or none), with the evidence, fix steps and links,
+/// what was ruled out, and an escalation summary ready to paste into a support ticket.
+/// </summary>
+public sealed record DiagnosisReply(
+    string Language,
+    string DiagnosisId,
+    DiagnosisKind Kind,
+    string Title,
+    string? Intro,
+    string? CallLabel,
+    IReadOnlyList<ReplyCause> Causes,
+    string CheckedTitle,
+    IReadOnlyList<string> Checked,
+    string EvidenceTitle,
+    string StepsTitle,
+    string EscalationTitle,
+    string Escalation) : Reply(Language)
+{
+    /// <summary>The cause ids this diagnosis reports as confirmed (never a cause that was not confirmed).</summary>
+    public IReadOnlyList<string> ConfirmedCauseIds =>
+        Causes.Where(c => c.Status == CauseStatus.Confirmed).Select(c => c.Id).ToArray();
+}
+
+public sealed record HelpReply(string Language, string Title, string Body, IReadOnlyList<string> Examples) : Reply(Language);
+
+public enum MessageKind
+{
+    Info,
+    Error,
+}
+
+public sealed record MessageReply(string Language, MessageKind Kind, string Text) : Reply(Language);

@@ -1,0 +1,94 @@
+using ChatTroubleshooter.Diagnostics.Facts;
+
+namespace ChatTroubleshooter.Diagnostics.Rules;
+
+public enum FactType
+{
+    YesNo,
+    Choice,
+    Seconds,
+}
+
+/// <summary>One answer a question offers: the wire value a button carries and the text key of its label.</summary>
+public sealed record AnswerOption(string Value, string TextKey)
+{
+    public const string Unknown = "unknown";
+}
+
+public sealed record FactDefinition(string Id, FactType Type, IReadOnlyList<AnswerOption> Options, int Order)
+{
+    public string NameKey => $"fact.{Id}";
+
+    public string QuestionKey => $"question.{Id}";
+
+    /// <summary>The options a question shows: the fact's own, then "not sure".</summary>
+    public IEnumerable<AnswerOption> OptionsWithUnknown =>
+        Options.Append(new AnswerOption(AnswerOption.Unknown, "option.unknown"));
+
+    public AnswerOption? FindOption(string value) =>
+        Options.FirstOrDefault(o => o.Value == value);
+}
+
+public sealed record HelpLink(string Id, string UrlTemplate, string TextKey);
+
+public sealed record CauseDefinition(
+    string Id,
+    int Priority,
+    Condition When,
+    IReadOnlyList<HelpLink> Links,
+    int Order)
+{
+    public string TitleKey => $"cause.{Id}.title";
+
+    public string EvidenceKey => $"cause.{Id}.evidence";
+
+    public string StepsKey => $"cause.{Id}.steps";
+}
+
+/// <summary>A condition over facts in a closed vocabulary; nothing is evaluated as code.</summary>
+public abstract record Condition
+{
+    public abstract IEnumerable<string> FactIds();
+}
+
+public sealed record AllCondition(IReadOnlyList<Condition> Items) : Condition
+{
+    public override IEnumerable<string> FactIds() => Items.SelectMany(i => i.FactIds());
+}
+
+public sealed record AnyCondition(IReadOnlyList<Condition> Items) : Condition
+{
+    public override IEnumerable<string> FactIds() => Items.SelectMany(i => i.FactIds());
+}
+
+public enum Comparison
+{
+    EqualTo,
+    LessThan,
+    GreaterThan,
+}
+
+public sealed record FactCondition(string Fact, Comparison Comparison, FactValue Operand) : Condition
+{
+    public override IEnumerable<string> FactIds() => [Fact];
+}
+
+public sealed class RuleSet
+{
+    public RuleSet(IReadOnlyList<FactDefinition> facts, IReadOnlyList<CauseDefinition> causes)
+    {
+        Facts = facts;
+        Causes = causes;
+        FactsById = facts.ToDictionary(f => f.Id, StringComparer.Ordinal);
+        CausesById = causes.ToDictionary(c => c.Id, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<FactDefinition> Facts { get; }
+
+    /// <summary>Causes in reporting order (priority, then file order).</summary>
+    public IReadOnlyList<CauseDefinition> Causes { get; }
+
+    public IReadOnlyDictionary<string, FactDefinition> FactsById { get; }
+
+    public IReadOnlyDictionary<string, CauseDefinition> CausesById { get; }
+}

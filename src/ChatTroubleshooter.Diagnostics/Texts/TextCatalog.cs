@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ChatTroubleshooter.Diagnostics.Texts;
+
+/// <summary>All user-facing texts, per language, keyed; a text is one string or a list of strings.</summary>
+public sealed partial class TextCatalog
+{
+    private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, TextEntry>> _languages;
+
+    internal TextCatalog(IReadOnlyDictionary<string, IReadOnlyDictionary<string, TextEntry>> languages) =>
+        _languages = languages;
+
+    public IEnumerable<string> LanguageCodes => _languages.Keys;
+
+    public bool Has(string language, string key) =>
+        _languages.TryGetValue(language, out var texts) && texts.ContainsKey(key);
+
+    /// <summary>The text for <paramref name="key"/> with its <c>{name}</c> placeholders filled.</summary>
+    public string Get(string language, string key, IReadOnlyDictionary<string, string>? args = null) =>
+        Fill(Entry(language, key).Single, args);
+
+    public string Get(string language, string key, params (string Name, string Value)[] args) =>
+        Get(language, key, args.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal));
+
+    public IReadOnlyList<string> GetList(string language, string key) => Entry(language, key).Items;
+
+    private TextEntry Entry(string language, string key)
+    {
+        if (_languages.TryGetValue(language, out var texts) && texts.TryGetValue(key, out var entry))
+        {
+            return entry;
+        }
+
+        // The loader guarantees every key in every language; English is only a last resort.
+        if (_languages.TryGetValue(Languages.Default, out var fallback) && fallback.TryGetValue(key, out entry))
+        {
+            return entry;
+        }
+
+        throw new KeyNotFoundException($"No text '{key}' for language '{language}'.");
+    }
+
+    /// <summary>Fills placeholders in one pass; argument values are inserted literally, never re-scanned.</summary>
+    public static string Fill(string template, IReadOnlyDictionary<string, string>? args)
+    {
+        if (args is null || args.Count == 0 || !template.Contains('{', StringComparison.Ordinal))
+        {
+            return template;
+        }
+
+        var result = new StringBuilder(template.Length + 32);
+        var last = 0;
+        foreach (Match m in PlaceholderRegex().Matches(template))
+        {
+            result.Append(template, last, m.Index - last);
+            result.Append(args.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
+            last = m.Index + m.Length;
+        }
+
+        result.Append(template, last, template.Length - last);
+        return result.ToString();
+    }
+
+    internal static IReadOnlySet<string> Placeholders(string template) =>
+        PlaceholderRegex().Matches(template).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Formats seconds for people: <c>3 s</c>, <c>2 min 5 s</c>, <c>4 h 30 min</c>.</summary>
+    public static string FormatSeconds(double seconds)
+    {
+        if (seconds < 60)
+        {
+            return $"{seconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+        }
+
+        var total = (long)Math.Round(seconds);
+        var h = total / 3600;
+        var m = total % 3600 / 60;
+        var s = total % 60;
+        var parts = new List<string>(3);
+        if (h > 0) parts.Add($"{h} h");
+        if (m > 0) parts.Add($"{m} min");
+        if (s > 0) parts.Add($"{s} s");
+        return string.Join(' ', parts);
+    }
+
+    [GeneratedRegex(@"\{([a-zA-Z][a-zA-Z0-9-]*)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex PlaceholderRegex();
+}
+
+internal sealed record TextEntry(IReadOnlyList<string> Items, bool IsList)
+{
+    public string Single => IsList ? string.Join(Environment.NewLine, Items) : Items[0];
+}

@@ -1,0 +1,59 @@
+namespace ChatTroubleshooter.Diagnostics.Texts;
+
+/// <summary>Text keys the code uses directly; the loader checks each exists in every language.</summary>
+public static class TextKeys
+{
+    public const string LanguageName = "language.name";
+    public const string LinkLocale = "link.locale";
+    public const string OptionUnknown = "option.unknown";
+    public const string RangeBelow = "range.below";
+    public const string RangeAbove = "range.above";
+    public const string RangeBetween = "range.between";
+    public const string ValueUnknown = "value.unknown";
+    public const string EvidenceText = "evidence.text";
+    public const string EvidenceAnswer = "evidence.answer";
+    public const string DiagnosisConfirmed = "reply.diagnosis.confirmed";
+    public const string DiagnosisPossible = "reply.diagnosis.possible";
+    public const string DiagnosisNone = "reply.diagnosis.none";
+    public const string DiagnosisNoneBody = "reply.diagnosis.none.body";
+    public const string Evidence = "reply.evidence";
+    public const string Steps = "reply.steps";
+    public const string Checked = "reply.checked";
+    public const string RuledOut = "reply.ruled-out";
+    public const string Reason = "reply.reason";
+    public const string Call = "reply.call";
+    public const string QuestionProgress = "reply.question.progress";
+    public const string HelpTitle = "reply.help.title";
+    public const string HelpBody = "reply.help.body";
+    public const string HelpExamples = "reply.help.examples";
+    public const string NoticeLookupOff = "reply.notice.lookup-off";
+    public const string NoticeSid = "reply.notice.sid";
+    public const string NoticeContradiction = "reply.notice.contradiction";
+    public const string ErrorExpired = "reply.error.expired";
+    public const string ErrorUnknownAnswer = "reply.error.unknown-answer";
+    public const string ErrorAlreadyAnswered = "reply.error.already-answered";
+    public const string ErrorGeneric = "reply.error.generic";
+    public const string EscalationTitle = "escalation.title";
+    public const string EscalationCall = "escalation.call";
+    public const string EscalationNoCall = "escalation.no-call";
+    public const string EscalationFacts = "escalation.facts";
+    public const string EscalationFact = "escalation.fact";
+    public const string EscalationRuledOut = "escalation.ruled-out";
+    public const string EscalationRuledOutItem = "escalation.ruled-out.item";
+    public const string EscalationPossible = "escalation.possible";
+    public const string EscalationItem = "escalation.item";
+    public const string EscalationNone = "escalation.none";
+
+    public static string Source(Facts.FactSource source) => $"source.{source.ToString().ToLowerInvariant()}";
+
+    /// <summary>Keys that hold a list of strings rather than one string.</summary>
+    public static IReadOnlySet<string> Lists { get; } = new HashSet<string>(StringComparer.Ordinal) { HelpExamples };
+
+    /// <summary>Every key above (and the three source labels), for the loader's completeness check.</summary>
+    public static IReadOnlyList<string> All { get; } = typeof(TextKeys)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .Concat(Enum.GetValues<Facts.FactSource>().Select(Source))
+        .ToArray();
+}

@@ -1,0 +1,28 @@
+using ChatTroubleshooter.Diagnostics.Facts;
+
+namespace ChatTroubleshooter.Conversations;
+
+/// <summary>The state of one troubleshooting conversation between turns.</summary>
+public sealed record Conversation(
+    string Key,
+    string Id,
+    string Language,
+    FactSet Facts,
+    IReadOnlySet<string> Settled,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The fact the last question asked about, while waiting for the answer.</summary>
+    public string? PendingFactId { get; init; }
+
+    public int QuestionsAsked { get; init; }
+
+    public string? CallId { get; init; }
+
+    /// <summary>Set once a diagnosis was given; a new message then starts a new conversation.</summary>
+    public string? DiagnosisId { get; init; }
+
+    /// <summary>Incremented on every save, for optimistic concurrency in shared stores.</summary>
+    public long Version { get; init; }
+
+    public bool IsOpen => DiagnosisId is null;
+}

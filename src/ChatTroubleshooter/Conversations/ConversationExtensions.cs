@@ -1,0 +1,21 @@
+using ChatTroubleshooter.Diagnostics;
+
+namespace ChatTroubleshooter.Conversations;
+
+public static class ConversationExtensions
+{
+    /// <summary>Registers the diagnostics knowledge (validated at start-up), the conversation core and its store.</summary>
+    public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ConversationOptions>()
+            .BindConfiguration(ConversationOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => Knowledge.LoadEmbedded());
+        builder.Services.AddSingleton<IConversationStore, InMemoryConversationStore>();
+        builder.Services.AddSingleton<ICallFactsProvider, NoCallFactsProvider>();
+        builder.Services.AddSingleton<ConversationService>();
+        return builder;
+    }
+}

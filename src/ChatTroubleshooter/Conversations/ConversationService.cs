@@ -1,0 +1,191 @@
+using ChatTroubleshooter.Diagnostics;
+using ChatTroubleshooter.Diagnostics.Evaluation;
+using ChatTroubleshooter.Diagnostics.Extraction;
+using ChatTroubleshooter.Diagnostics.Facts;
+using ChatTroubleshooter.Diagnostics.Replies;
+using ChatTroubleshooter.Diagnostics.Rules;
+using ChatTroubleshooter.Diagnostics.Texts;
+using Microsoft.Extensions.Options;
+
+namespace ChatTroubleshooter.Conversations;
+
+/// <summary>
+/// The one conversation core every channel calls: a turn in, a reply out. It reads facts from text and call
+/// data, runs the shared rules, asks what separates the causes still possible, and keeps the state in between.
+/// It knows nothing about Slack, Teams or the terminal.
+/// </summary>
+public sealed class ConversationService(
+    Knowledge knowledge,
+    IConversationStore store,
+    ICallFactsProvider calls,
+    TimeProvider time,
+    IOptions<ConversationOptions> options,
+    ILogger<ConversationService> logger)
+{
+    private const int MaxSaveAttempts = 5;
+
+    private readonly TextFactExtractor _extractor = new(knowledge);
+    private readonly ReplyComposer _composer = new(knowledge);
+
+    public async Task<Reply> HandleAsync(Turn turn, CancellationToken ct)
+    {
+        // Optimistic concurrency: when another instance saved the conversation meanwhile, re-read and redo the turn.
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await store.GetAsync(turn.ConversationKey, ct);
+            var live = existing is not null && time.GetUtcNow() - existing.UpdatedAt <= options.Value.IdleTimeout ? existing : null;
+            var (reply, updated) = await DecideAsync(turn, live, ct);
+            if (updated is null || await store.TrySaveAsync(updated, existing?.Version ?? 0, ct))
+            {
+                return reply;
+            }
+
+            if (attempt == MaxSaveAttempts)
+            {
+                logger.LogWarning("Conversation {Key} kept changing under us; giving up after {Attempts} attempts.", turn.ConversationKey, attempt);
+                return _composer.Message(existing?.Language ?? Language(turn, null), MessageKind.Error, TextKeys.ErrorGeneric);
+            }
+        }
+    }
+
+    private async Task<(Reply Reply, Conversation? Updated)> DecideAsync(Turn turn, Conversation? existing, CancellationToken ct)
+    {
+        if (turn.Answer is { } answer)
+        {
+            return DecideAnswer(turn, answer, existing);
+        }
+
+        var text = turn.Text ?? "";
+        var open = existing is { IsOpen: true } ? existing : null;
+        var language = turn.ForcedLanguage is { } forced && Languages.Supported.Contains(forced)
+            ? forced
+            : open?.Language ?? Language(turn, text);
+
+        if (_extractor.IsHelpRequest(text))
+        {
+            return (_composer.Help(language), null);
+        }
+
+        if (open?.PendingFactId is { } pending && TypedAnswer(text, pending, language) is { } typed)
+        {
+            return DecideAnswer(turn, new Answer(open.Id, pending, typed), open);
+        }
+
+        var reading = _extractor.Read(text, language);
+        var notices = new List<string>();
+        var conversation = open is not null && reading.CallId is null
+            ? open with { Facts = open.Facts.MergeAll(reading.Facts) }
+            : new Conversation(turn.ConversationKey, NewId(), language, FactSet.From(reading.Facts),
+                new HashSet<string>(StringComparer.Ordinal), time.GetUtcNow());
+
+        if (reading.HasSid && reading.CallId is null)
+        {
+            notices.Add(_composer.Text(language, TextKeys.NoticeSid));
+        }
+
+        foreach (var fact in reading.Contradicted)
+        {
+            notices.Add(_composer.Text(language, TextKeys.NoticeContradiction, ("fact", _composer.Text(language, $"fact.{fact}"))));
+        }
+
+        if (reading.CallId is { } callId)
+        {
+            var lookup = await calls.LookupAsync(callId, ct);
+            conversation = conversation with { CallId = callId, Facts = conversation.Facts.MergeAll(lookup.Facts) };
+            if (lookup.Status == CallLookupStatus.NotConfigured)
+            {
+                notices.Add(_composer.Text(language, TextKeys.NoticeLookupOff));
+            }
+        }
+
+        return Continue(conversation, notices);
+    }
+
+    private (Reply Reply, Conversation? Updated) DecideAnswer(Turn turn, Answer answer, Conversation? conversation)
+    {
+        if (conversation is null || conversation.Id != answer.ConversationId)
+        {
+            return (_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired), null);
+        }
+
+        var language = conversation.Language;
+        if (!conversation.IsOpen || conversation.PendingFactId != answer.FactId)
+        {
+            var key = conversation.Settled.Contains(answer.FactId) || !conversation.IsOpen
+                ? TextKeys.ErrorAlreadyAnswered
+                : TextKeys.ErrorUnknownAnswer;
+            return (_composer.Message(language, MessageKind.Info, key), null);
+        }
+
+        var fact = knowledge.Rules.FactsById[answer.FactId];
+        var settled = new HashSet<string>(conversation.Settled, StringComparer.Ordinal) { fact.Id };
+        var facts = conversation.Facts;
+        if (answer.Value != AnswerOption.Unknown)
+        {
+            if (fact.FindOption(answer.Value) is not { } option || !FactValue.TryParse(option.Value, out var value))
+            {
+                return (_composer.Message(language, MessageKind.Info, TextKeys.ErrorUnknownAnswer), null);
+            }
+
+            var evidence = Evidence.Of(TextKeys.EvidenceAnswer,
+                ("question", _composer.Text(language, fact.QuestionKey)),
+                ("answer", _composer.Text(language, option.TextKey)));
+            facts = facts.Merge(new Fact(fact.Id, value, FactSource.Answer, evidence));
+        }
+
+        return Continue(conversation with { Facts = facts, Settled = settled, PendingFactId = null }, []);
+    }
+
+    private (Reply Reply, Conversation Updated) Continue(Conversation conversation, IReadOnlyList<string> notices)
+    {
+        conversation = conversation with { UpdatedAt = time.GetUtcNow() };
+        switch (Diagnoser.Decide(knowledge.Rules, conversation.Facts, conversation.Settled))
+        {
+            case Ask ask:
+            {
+                var number = conversation.QuestionsAsked + 1;
+                var reply = _composer.Question(ask.Fact, conversation.Language, conversation.Id, number) with { Notices = notices };
+                return (reply, conversation with { PendingFactId = ask.Fact.Id, QuestionsAsked = number });
+            }
+
+            case Diagnosis diagnosis:
+            {
+                var id = NewId();
+                var reply = _composer.Diagnosis(diagnosis, conversation.Facts, conversation.Language, id, conversation.CallId) with { Notices = notices };
+                logger.LogInformation("Diagnosis {DiagnosisId} ({Kind}) after {Questions} question(s): {Causes}",
+                    id, diagnosis.Kind, conversation.QuestionsAsked, string.Join(',', reply.Causes.Select(c => c.Id)));
+                return (reply, conversation with { DiagnosisId = id, PendingFactId = null });
+            }
+
+            default:
+                throw new InvalidOperationException("Unknown outcome.");
+        }
+    }
+
+    /// <summary>A typed reply to a pending question: yes/no/not sure, or an option's label.</summary>
+    private string? TypedAnswer(string text, string factId, string language)
+    {
+        var fact = knowledge.Rules.FactsById[factId];
+        if (_extractor.ReadYesNoUnknown(text, language) is { } yesNo && (yesNo == AnswerOption.Unknown || fact.Type == FactType.YesNo))
+        {
+            return yesNo;
+        }
+
+        var typed = Tokenizer.Normalize(text.Trim().TrimEnd('.', '!'));
+        return fact.Options.FirstOrDefault(o => Tokenizer.Normalize(_composer.Text(language, o.TextKey)) == typed)?.Value;
+    }
+
+    /// <summary>The text's language when it is clear (3+ words), else the platform's locale, else English.</summary>
+    private string Language(Turn turn, string? text)
+    {
+        if (turn.ForcedLanguage is { } forced && Languages.Supported.Contains(forced))
+        {
+            return forced;
+        }
+
+        var detected = string.IsNullOrWhiteSpace(text) ? null : _extractor.DetectLanguage(text);
+        return detected ?? Languages.FromLocale(turn.Locale) ?? Languages.Default;
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+}

@@ -1,0 +1,39 @@
+using ChatTroubleshooter.Diagnostics.Facts;
+
+namespace ChatTroubleshooter.Conversations;
+
+public enum CallLookupStatus
+{
+    /// <summary>The call was found; its facts are in <see cref="CallLookup.Facts"/>.</summary>
+    Found,
+
+    /// <summary>No call lookup is configured here.</summary>
+    NotConfigured,
+
+    /// <summary>The phone system has no call with that id.</summary>
+    NotFound,
+
+    /// <summary>The phone system refused our credentials.</summary>
+    Unauthorized,
+
+    /// <summary>The phone system could not be reached (outage, timeout, open circuit).</summary>
+    Unavailable,
+}
+
+/// <summary>What a call lookup found, plus text keys of remarks to show the user.</summary>
+public sealed record CallLookup(CallLookupStatus Status, IReadOnlyList<Fact> Facts)
+{
+    public static CallLookup NotConfigured { get; } = new(CallLookupStatus.NotConfigured, []);
+}
+
+/// <summary>Turns a call id into facts (the Aircall API in production).</summary>
+public interface ICallFactsProvider
+{
+    Task<CallLookup> LookupAsync(string callId, CancellationToken ct);
+}
+
+/// <summary>Used when no phone system is configured: every lookup says so, and the bot asks instead.</summary>
+internal sealed class NoCallFactsProvider : ICallFactsProvider
+{
+    public Task<CallLookup> LookupAsync(string callId, CancellationToken ct) => Task.FromResult(CallLookup.NotConfigured);
+}

@@ -1,0 +1,18 @@
+namespace ChatTroubleshooter.Conversations;
+
+/// <summary>An answer to a question, as a button carries it: which conversation, which fact, which value.</summary>
+public sealed record Answer(string ConversationId, string FactId, string Value);
+
+/// <summary>
+/// One message or click from a user, whatever the channel. <see cref="ConversationKey"/> identifies where the
+/// conversation lives (a DM, a thread, a terminal); <see cref="Locale"/> is what the platform says about the user.
+/// </summary>
+public sealed record Turn(string ConversationKey, string UserId, string? Locale)
+{
+    public string? Text { get; init; }
+
+    public Answer? Answer { get; init; }
+
+    /// <summary>A language chosen by the user explicitly (the terminal's --lang), which beats detection.</summary>
+    public string? ForcedLanguage { get; init; }
+}

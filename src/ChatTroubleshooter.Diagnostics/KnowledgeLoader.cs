@@ -27,10 +27,7 @@ public static class KnowledgeLoader
         var rules = LoadRules(files, errors);
         var texts = LoadTexts(files, errors);
         var lexicons = LoadLexicons(files, rules, errors);
-        if (rules is not null)
-        {
-            CheckTexts(rules, texts, errors);
-        }
+        CheckTexts(rules, texts, errors);
 
         if (errors.Count > 0)
         {
@@ -321,8 +318,9 @@ public static class KnowledgeLoader
         return result;
     }
 
+    /// <summary>Checks the texts against the keys the code needs and, when the rules loaded, the keys they need.</summary>
     private static void CheckTexts(
-        RuleSet rules, Dictionary<string, IReadOnlyDictionary<string, TextEntry>> texts, List<string> errors)
+        RuleSet? rules, Dictionary<string, IReadOnlyDictionary<string, TextEntry>> texts, List<string> errors)
     {
         // Every key the rules and the code need, with the placeholders it may use (null: any, checked against English).
         var required = new Dictionary<string, (bool IsList, IReadOnlySet<string>? Allowed)>(StringComparer.Ordinal);
@@ -331,7 +329,7 @@ public static class KnowledgeLoader
             required[key] = (TextKeys.Lists.Contains(key), null);
         }
 
-        foreach (var fact in rules.Facts)
+        foreach (var fact in rules?.Facts ?? [])
         {
             required[fact.NameKey] = (false, Empty);
             // Every fact can be asked, so every fact needs a question.
@@ -342,7 +340,7 @@ public static class KnowledgeLoader
             }
         }
 
-        foreach (var cause in rules.Causes)
+        foreach (var cause in rules?.Causes ?? [])
         {
             required[cause.TitleKey] = (false, Empty);
             // Evidence may cite only the facts its conditions name.
@@ -387,12 +385,12 @@ public static class KnowledgeLoader
                 }
             }
 
-            foreach (var key in entries.Keys.Where(k => !required.ContainsKey(k)))
+            foreach (var key in entries.Keys.Where(k => rules is not null && !required.ContainsKey(k)))
             {
                 errors.Add($"{path}: '{key}' is not used by the rules or the code (a typo?).");
             }
 
-            foreach (var link in rules.Causes.SelectMany(c => c.Links).Distinct())
+            foreach (var link in (rules?.Causes ?? []).SelectMany(c => c.Links).Distinct())
             {
                 if (entries.TryGetValue(TextKeys.LinkLocale, out var locale)
                     && !IsHttps(link.UrlTemplate.Replace("{locale}", locale.Single, StringComparison.Ordinal)))

@@ -1,18 +1,26 @@
+using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Chat;
 using ChatTroubleshooter.Conversations;
 
 if (args.Length > 0 && args[0] == TerminalChat.Command)
 {
-    var chatBuilder = Host.CreateApplicationBuilder();
+    // Same environment as the web host (dotnet run's launch profile sets ASPNETCORE_ENVIRONMENT=Development).
+    var chatBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+    {
+        EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+    });
     chatBuilder.Logging.ClearProviders();
     chatBuilder.AddConversations();
+    chatBuilder.AddAircall();
     using var chatHost = chatBuilder.Build();
-    var chat = new TerminalChat(chatHost.Services.GetRequiredService<ConversationService>(), Console.In, Console.Out);
+    var chat = new TerminalChat(chatHost.Services.GetRequiredService<ConversationService>(), TimeProvider.System, Console.In, Console.Out);
     return await chat.RunAsync(args[1..], CancellationToken.None);
 }
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddConversations();
+builder.AddAircall();
 
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Text("ok"));

@@ -68,3 +68,6 @@ public enum MessageKind
 }
 
 public sealed record MessageReply(string Language, MessageKind Kind, string Text) : Reply(Language);
+
+/// <summary>The call's recording may not exist yet; the bot looks again after <see cref="RecheckAfter"/> and answers then.</summary>
+public sealed record NotReadyReply(string Language, string CallId, string Text, TimeSpan RecheckAfter) : Reply(Language);

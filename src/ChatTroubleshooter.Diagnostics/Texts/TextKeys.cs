@@ -44,6 +44,25 @@ public static class TextKeys
     public const string EscalationItem = "escalation.item";
     public const string EscalationNone = "escalation.none";
 
+    public const string ApiDirection = "evidence.api.direction";
+    public const string ApiNotAnswered = "evidence.api.not-answered";
+    public const string ApiOutboundNoVoicemail = "evidence.api.outbound-no-voicemail";
+    public const string ApiAnswered = "evidence.api.answered";
+    public const string ApiTalkSeconds = "evidence.api.talk-seconds";
+    public const string ApiVoicemail = "evidence.api.voicemail";
+    public const string ApiRecordingLink = "evidence.api.recording-link";
+    public const string ApiRecordingExists = "evidence.api.recording-exists";
+    public const string ApiNumberDeleted = "evidence.api.number-deleted";
+    public const string ApiNumberExists = "evidence.api.number-exists";
+    public const string ApiRecordingOff = "evidence.api.recording-off";
+    public const string ApiParallel = "evidence.api.parallel";
+    public const string ApiNoParallel = "evidence.api.no-parallel";
+    public const string NoticeCallNotFound = "reply.notice.call-not-found";
+    public const string NoticeAircallUnauthorized = "reply.notice.aircall-unauthorized";
+    public const string NoticeAircallUnavailable = "reply.notice.aircall-unavailable";
+    public const string NoticeNotReady = "reply.notice.not-ready";
+    public const string NoticeHasRecording = "reply.notice.has-recording";
+
     public static string Source(Facts.FactSource source) => $"source.{source.ToString().ToLowerInvariant()}";
 
     /// <summary>Keys that hold a list of strings rather than one string.</summary>

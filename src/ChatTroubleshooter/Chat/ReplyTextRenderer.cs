@@ -58,6 +58,10 @@ internal static class ReplyTextRenderer
                 foreach (var example in help.Examples) text.Append("  > ").AppendLine(example);
                 break;
 
+            case NotReadyReply notReady:
+                text.AppendLine(notReady.Text);
+                break;
+
             case MessageReply message:
                 text.AppendLine(message.Text);
                 break;

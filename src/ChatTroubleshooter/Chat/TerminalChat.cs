@@ -8,7 +8,7 @@ namespace ChatTroubleshooter.Chat;
 /// <c>chat [--lang xx]</c>: the conversation core in a terminal. Each input line is a message; while a question is
 /// open, a number picks an option. Reads to end of input, so it works in a pipe too.
 /// </summary>
-internal sealed class TerminalChat(ConversationService conversations, TextReader input, TextWriter output)
+internal sealed class TerminalChat(ConversationService conversations, TimeProvider time, TextReader input, TextWriter output)
 {
     public const string Command = "chat";
 
@@ -47,9 +47,17 @@ internal sealed class TerminalChat(ConversationService conversations, TextReader
             }
 
             var reply = await conversations.HandleAsync(turn, ct);
-            open = reply as QuestionReply ?? (reply is MessageReply ? open : null);
             await output.WriteLineAsync();
             await output.WriteLineAsync(ReplyTextRenderer.Render(reply));
+            if (reply is NotReadyReply notReady)
+            {
+                await Task.Delay(notReady.RecheckAfter, time, ct);
+                reply = await conversations.HandleAsync(new Turn(key, Environment.UserName, null) { Recheck = true, ForcedLanguage = language }, ct);
+                await output.WriteLineAsync();
+                await output.WriteLineAsync(ReplyTextRenderer.Render(reply));
+            }
+
+            open = reply as QuestionReply ?? (reply is MessageReply ? open : null);
         }
 
         return 0;

@@ -1,4 +1,5 @@
 using ChatTroubleshooter.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ChatTroubleshooter.Conversations;
 
@@ -11,10 +12,10 @@ public static class ConversationExtensions
             .BindConfiguration(ConversationOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => Knowledge.LoadEmbedded());
         builder.Services.AddSingleton<IConversationStore, InMemoryConversationStore>();
-        builder.Services.AddSingleton<ICallFactsProvider, NoCallFactsProvider>();
+        builder.Services.TryAddSingleton<ICallFactsProvider, NoCallFactsProvider>();
         builder.Services.AddSingleton<ConversationService>();
         return builder;
     }

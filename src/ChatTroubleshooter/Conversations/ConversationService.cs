@@ -55,6 +55,11 @@ public sealed class ConversationService(
             return DecideAnswer(turn, answer, existing);
         }
 
+        if (turn.Recheck)
+        {
+            return await DecideRecheckAsync(existing, ct);
+        }
+
         var text = turn.Text ?? "";
         var open = existing is { IsOpen: true } ? existing : null;
         var language = turn.ForcedLanguage is { } forced && Languages.Supported.Contains(forced)
@@ -91,14 +96,47 @@ public sealed class ConversationService(
         if (reading.CallId is { } callId)
         {
             var lookup = await calls.LookupAsync(callId, ct);
-            conversation = conversation with { CallId = callId, Facts = conversation.Facts.MergeAll(lookup.Facts) };
-            if (lookup.Status == CallLookupStatus.NotConfigured)
+            conversation = conversation with { CallId = callId };
+            if (lookup is { Status: CallLookupStatus.NotReady, RecheckAfter: { } delay })
             {
-                notices.Add(_composer.Text(language, TextKeys.NoticeLookupOff));
+                // Say so now, keep the text's facts, and answer when the channel sends the re-check turn.
+                var wait = string.Join(' ', lookup.Notices.Select(n => _composer.FormatEvidence(n, language)));
+                return (new NotReadyReply(language, callId, wait, delay) { Notices = notices },
+                    conversation with { UpdatedAt = time.GetUtcNow(), PendingFactId = null });
             }
+
+            conversation = conversation with { Facts = conversation.Facts.MergeAll(lookup.Facts) };
+            notices.AddRange(LookupNotices(lookup, language));
         }
 
         return Continue(conversation, notices);
+    }
+
+    private async Task<(Reply Reply, Conversation? Updated)> DecideRecheckAsync(Conversation? conversation, CancellationToken ct)
+    {
+        // Nothing to do when the conversation moved on (answered, expired, or a new question) meanwhile.
+        if (conversation is not { IsOpen: true, CallId: { } callId, PendingFactId: null, QuestionsAsked: 0 })
+        {
+            return (_composer.Message(conversation?.Language ?? Languages.Default, MessageKind.Info, TextKeys.ErrorAlreadyAnswered), null);
+        }
+
+        var lookup = await calls.LookupAsync(callId, ct);
+        var notices = LookupNotices(lookup, conversation.Language).ToList();
+        return Continue(conversation with { Facts = conversation.Facts.MergeAll(lookup.Facts) }, notices);
+    }
+
+    private IEnumerable<string> LookupNotices(CallLookup lookup, string language)
+    {
+        if (lookup.Status == CallLookupStatus.NotConfigured)
+        {
+            yield return _composer.Text(language, TextKeys.NoticeLookupOff);
+        }
+
+        // A re-check that is still not ready goes on with the data as it is; the wait was already announced.
+        foreach (var notice in lookup.Notices.Where(n => n.Key != TextKeys.NoticeNotReady))
+        {
+            yield return _composer.FormatEvidence(notice, language);
+        }
     }
 
     private (Reply Reply, Conversation? Updated) DecideAnswer(Turn turn, Answer answer, Conversation? conversation)

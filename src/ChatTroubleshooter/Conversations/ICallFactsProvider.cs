@@ -18,12 +18,20 @@ public enum CallLookupStatus
 
     /// <summary>The phone system could not be reached (outage, timeout, open circuit).</summary>
     Unavailable,
+
+    /// <summary>The call is in progress or just ended: its recording may not exist yet. Look again later.</summary>
+    NotReady,
 }
 
-/// <summary>What a call lookup found, plus text keys of remarks to show the user.</summary>
+/// <summary>What a call lookup found, and remarks for the user (text keys with arguments).</summary>
 public sealed record CallLookup(CallLookupStatus Status, IReadOnlyList<Fact> Facts)
 {
     public static CallLookup NotConfigured { get; } = new(CallLookupStatus.NotConfigured, []);
+
+    public IReadOnlyList<Evidence> Notices { get; init; } = [];
+
+    /// <summary>For <see cref="CallLookupStatus.NotReady"/>: when to look again.</summary>
+    public TimeSpan? RecheckAfter { get; init; }
 }
 
 /// <summary>Turns a call id into facts (the Aircall API in production).</summary>

@@ -13,6 +13,12 @@ public sealed record Turn(string ConversationKey, string UserId, string? Locale)
 
     public Answer? Answer { get; init; }
 
+    /// <summary>
+    /// Look the conversation's call up again (sent by the channel after a <c>NotReadyReply</c>'s delay) and answer
+    /// with whatever the data says then.
+    /// </summary>
+    public bool Recheck { get; init; }
+
     /// <summary>A language chosen by the user explicitly (the terminal's --lang), which beats detection.</summary>
     public string? ForcedLanguage { get; init; }
 }

@@ -13,7 +13,7 @@ public sealed class TerminalChatTests
         var service = new ConversationService(Knowledge.LoadEmbedded(), new InMemoryConversationStore(), new NoCallFactsProvider(),
             TimeProvider.System, Options.Create(new ConversationOptions()), NullLogger<ConversationService>.Instance);
         var output = new StringWriter();
-        var exit = await new TerminalChat(service, new StringReader(input), output).RunAsync(args, TestContext.Current.CancellationToken);
+        var exit = await new TerminalChat(service, TimeProvider.System, new StringReader(input), output).RunAsync(args, TestContext.Current.CancellationToken);
         return (exit, output.ToString());
     }
 

@@ -1,0 +1,71 @@
+using System.Globalization;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Diagnostics.Facts;
+using ChatTroubleshooter.Diagnostics.Texts;
+using Microsoft.Extensions.Options;
+
+namespace ChatTroubleshooter.Aircall;
+
+/// <summary>Looks a call up in Aircall: the call, its number, and the same user's overlapping calls.</summary>
+internal sealed class AircallCallFactsProvider(
+    AircallClient client,
+    AircallFactMapper mapper,
+    TimeProvider time,
+    IOptions<AircallOptions> options) : ICallFactsProvider
+{
+    public async Task<CallLookup> LookupAsync(string callId, CancellationToken ct)
+    {
+        if (!long.TryParse(callId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return new CallLookup(CallLookupStatus.NotFound, []) { Notices = [Notice(TextKeys.NoticeCallNotFound, callId)] };
+        }
+
+        var call = await client.GetCallAsync(id, ct);
+        switch (call.Status)
+        {
+            case AircallStatus.NotFound:
+                return new CallLookup(CallLookupStatus.NotFound, []) { Notices = [Notice(TextKeys.NoticeCallNotFound, callId)] };
+            case AircallStatus.Unauthorized:
+                return new CallLookup(CallLookupStatus.Unauthorized, []) { Notices = [Notice(TextKeys.NoticeAircallUnauthorized, callId)] };
+            case AircallStatus.Unavailable:
+                return new CallLookup(CallLookupStatus.Unavailable, []) { Notices = [Notice(TextKeys.NoticeAircallUnavailable, callId)] };
+        }
+
+        var data = call.Value!;
+        var facts = new List<Fact>(mapper.MapCall(data));
+        var notices = new List<Evidence>();
+        if (!string.IsNullOrEmpty(data.Recording))
+        {
+            notices.Add(Notice(TextKeys.NoticeHasRecording, callId));
+        }
+
+        if (data.Number is { } number)
+        {
+            facts.AddRange(mapper.MapNumber(number.Id, await client.GetNumberAsync(number.Id, ct)));
+        }
+
+        if (data.User is { } user && data.StartedAt is { } started && data.AnsweredAt is not null && string.IsNullOrEmpty(data.Recording))
+        {
+            var startedAt = DateTimeOffset.FromUnixTimeSeconds(started);
+            var search = await client.SearchUserCallsAsync(user.Id, startedAt - options.Value.ParallelSearchWindow, startedAt, ct);
+            if (search.Status == AircallStatus.Ok)
+            {
+                facts.Add(mapper.MapParallel(data, search.Value!));
+            }
+        }
+
+        if (AircallFactMapper.IsNotReady(data, time.GetUtcNow()))
+        {
+            var delay = options.Value.NotReadyRecheckDelay;
+            return new CallLookup(CallLookupStatus.NotReady, facts)
+            {
+                RecheckAfter = delay,
+                Notices = [Evidence.Of(TextKeys.NoticeNotReady, ("callId", callId), ("delay", TextCatalog.FormatSeconds(delay.TotalSeconds)))],
+            };
+        }
+
+        return new CallLookup(CallLookupStatus.Found, facts) { Notices = notices };
+    }
+
+    private static Evidence Notice(string key, string callId) => Evidence.Of(key, ("callId", callId));
+}

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace ChatTroubleshooter.Aircall;
+
+internal enum AircallStatus
+{
+    Ok,
+    NotFound,
+    Unauthorized,
+    Unavailable,
+}
+
+internal readonly record struct AircallResult<T>(AircallStatus Status, T? Value)
+{
+    public static AircallResult<T> Ok(T value) => new(AircallStatus.Ok, value);
+
+    public static AircallResult<T> Fail(AircallStatus status) => new(status, default);
+}
+
+/// <summary>Call and number payloads reused for a short while, shared by every client instance.</summary>
+internal sealed class AircallCache(TimeProvider time, IOptions<AircallOptions> options)
+{
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, object Value)> _entries = new(StringComparer.Ordinal);
+
+    public bool TryGet<T>(string key, out T value)
+    {
+        if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetUtcNow() && entry.Value is T typed)
+        {
+            value = typed;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    public void Set(string key, object value)
+    {
+        var now = time.GetUtcNow();
+        _entries[key] = (now + options.Value.CacheDuration, value);
+        if (_entries.Count > 10_000)
+        {
+            foreach (var (k, e) in _entries)
+            {
+                if (e.Expires <= now) _entries.TryRemove(k, out _);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Typed client for the Aircall Public API v1. Retries, the 429 wait, timeouts and the circuit breaker live in
+/// its HTTP pipeline (see <see cref="AircallExtensions"/>); this class maps answers to results and never throws
+/// for a transport or API failure.
+/// </summary>
+internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger<AircallClient> logger)
+{
+    private const int PageSize = 50;
+    private const int MaxPages = 20;
+
+    public async Task<AircallResult<AircallCall>> GetCallAsync(long id, CancellationToken ct)
+    {
+        var key = $"call:{id}";
+        if (cache.TryGet<AircallCall>(key, out var cached))
+        {
+            return AircallResult<AircallCall>.Ok(cached);
+        }
+
+        var result = await GetAsync<AircallCallEnvelope>($"calls/{id}", ct);
+        if (result.Status != AircallStatus.Ok || result.Value?.Call is not { } call)
+        {
+            return AircallResult<AircallCall>.Fail(result.Status == AircallStatus.Ok ? AircallStatus.Unavailable : result.Status);
+        }
+
+        // A call still in progress changes: only finished calls are reused.
+        if (call.Status == "done")
+        {
+            cache.Set(key, call);
+        }
+
+        return AircallResult<AircallCall>.Ok(call);
+    }
+
+    public async Task<AircallResult<AircallNumber>> GetNumberAsync(long id, CancellationToken ct)
+    {
+        var key = $"number:{id}";
+        if (cache.TryGet<AircallNumber>(key, out var cached))
+        {
+            return AircallResult<AircallNumber>.Ok(cached);
+        }
+
+        var result = await GetAsync<AircallNumberEnvelope>($"numbers/{id}", ct);
+        if (result.Status != AircallStatus.Ok || result.Value?.Number is not { } number)
+        {
+            return AircallResult<AircallNumber>.Fail(result.Status == AircallStatus.Ok ? AircallStatus.Unavailable : result.Status);
+        }
+
+        cache.Set(key, number);
+        return AircallResult<AircallNumber>.Ok(number);
+    }
+
+    /// <summary>The user's calls started between <paramref name="from"/> and <paramref name="to"/>, all pages.</summary>
+    public async Task<AircallResult<IReadOnlyList<AircallCall>>> SearchUserCallsAsync(
+        long userId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var calls = new List<AircallCall>();
+        for (var page = 1; page <= MaxPages; page++)
+        {
+            var path = string.Create(CultureInfo.InvariantCulture,
+                $"calls/search?user_id={userId}&from={from.ToUnixTimeSeconds()}&to={to.ToUnixTimeSeconds()}&order=asc&per_page={PageSize}&page={page}");
+            var result = await GetAsync<AircallCallList>(path, ct);
+            if (result.Status != AircallStatus.Ok)
+            {
+                return AircallResult<IReadOnlyList<AircallCall>>.Fail(result.Status);
+            }
+
+            var batch = result.Value?.Calls ?? [];
+            calls.AddRange(batch);
+            var meta = result.Value?.Meta;
+            var more = meta?.NextPageLink is not null
+                || (meta?.Total is { } total && page * (meta.PerPage ?? PageSize) < total);
+            if (batch.Count == 0 || !more)
+            {
+                break;
+            }
+        }
+
+        return AircallResult<IReadOnlyList<AircallCall>>.Ok(calls);
+    }
+
+    private async Task<AircallResult<T>> GetAsync<T>(string path, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync(path, ct);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.NotFound:
+                    return AircallResult<T>.Fail(AircallStatus.NotFound);
+                case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                    logger.LogError("Aircall rejected the API credentials ({Status}); check Aircall__ApiId and Aircall__ApiToken.", (int)response.StatusCode);
+                    return AircallResult<T>.Fail(AircallStatus.Unauthorized);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Aircall answered {Status} for {Path}.", (int)response.StatusCode, PathForLog(path));
+                return AircallResult<T>.Fail(AircallStatus.Unavailable);
+            }
+
+            var value = await response.Content.ReadFromJsonAsync<T>(AircallJsonExtensions.Options, ct);
+            return value is null ? AircallResult<T>.Fail(AircallStatus.Unavailable) : AircallResult<T>.Ok(value);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                      or System.Text.Json.JsonException or NotSupportedException
+                                      || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogWarning("Aircall could not be reached for {Path}: {Error}", PathForLog(path), e.GetType().Name);
+            return AircallResult<T>.Fail(AircallStatus.Unavailable);
+        }
+    }
+
+    private static string PathForLog(string path) => path.Split('?')[0];
+}

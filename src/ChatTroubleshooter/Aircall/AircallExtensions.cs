@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using ChatTroubleshooter.Aircall.Demo;
+using ChatTroubleshooter.Conversations;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace ChatTroubleshooter.Aircall;
+
+public static class AircallExtensions
+{
+    public const string DemoCredentials = "demo";
+
+    /// <summary>
+    /// Registers the Aircall client and call-facts provider. With <c>Aircall:Demo</c> the built-in demo calls are
+    /// served by an in-memory handler behind the same client; without credentials and demo, call lookup is off.
+    /// </summary>
+    public static IHostApplicationBuilder AddAircall(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AircallOptions>()
+            .BindConfiguration(AircallOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<AircallCache>();
+        builder.Services.AddSingleton(sp => AircallRateLimiter.Create(sp.GetRequiredService<IOptions<AircallOptions>>().Value.RequestsPerMinute));
+        builder.Services.AddTransient<AircallRateLimitHandler>();
+        builder.Services.AddSingleton<DemoAircallHandler>();
+
+        var http = builder.Services.AddHttpClient<AircallClient>((sp, client) =>
+            {
+                var options = sp.GetRequiredService<IOptions<AircallOptions>>().Value;
+                client.BaseAddress = options.BaseUrl;
+                var credentials = options.Demo && !options.HasCredentials
+                    ? $"{DemoCredentials}:{DemoCredentials}"
+                    : $"{options.ApiId}:{options.ApiToken}";
+                client.DefaultRequestHeaders.Authorization =
+                    new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+                client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("ChatTroubleshooter", "1.0"));
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<AircallOptions>>().Value.Demo
+                ? sp.GetRequiredService<DemoAircallHandler>()
+                : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+
+        http.AddResilienceHandler("aircall", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<AircallOptions>>().Value;
+            var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            pipeline.AddTimeout(options.TotalTimeout);
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(1, options.MaxRetries),
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsTransient(args.Outcome)),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.MaxRetryDelay,
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } response
+                        ? AircallRetryDelay.For429(response, time.GetUtcNow(), options.MaxRetryDelay)
+                        : null),
+            });
+            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = 5,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(30),
+            });
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+        http.AddHttpMessageHandler<AircallRateLimitHandler>();
+
+        builder.Services.AddSingleton<AircallFactMapper>();
+        builder.Services.AddSingleton<ICallFactsProvider>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AircallOptions>>().Value;
+            if (options.Demo || options.HasCredentials)
+            {
+                return ActivatorUtilities.CreateInstance<AircallCallFactsProvider>(sp);
+            }
+
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AircallExtensions))
+                .LogWarning("Aircall call lookup is off: set Aircall__ApiId and Aircall__ApiToken (or Aircall__Demo=true).");
+            return new NoCallFactsProvider();
+        });
+        return builder;
+    }
+
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException
+        || outcome.Result is { StatusCode: HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests }
+        || outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError };
+}

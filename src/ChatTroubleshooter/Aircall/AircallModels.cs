@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ChatTroubleshooter.Aircall;
+
+// The parts of Aircall's Public API v1 payloads the bot reads (see docs: Call, Number, list "meta").
+
+internal sealed record AircallCallEnvelope(AircallCall? Call);
+
+internal sealed record AircallNumberEnvelope(AircallNumber? Number);
+
+internal sealed record AircallCallList(IReadOnlyList<AircallCall>? Calls, AircallMeta? Meta);
+
+internal sealed record AircallMeta(int? Total, int? CurrentPage, int? PerPage, string? NextPageLink);
+
+internal sealed record AircallCall(
+    long Id,
+    string? Status,
+    string? Direction,
+    long? StartedAt,
+    long? AnsweredAt,
+    long? EndedAt,
+    string? Recording,
+    string? Asset,
+    string? Voicemail,
+    string? MissedCallReason,
+    AircallNumber? Number,
+    AircallUser? User);
+
+internal sealed record AircallNumber(long Id, string? Name, bool? LiveRecordingActivated);
+
+internal sealed record AircallUser(long Id, string? Name);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(AircallCallEnvelope))]
+[JsonSerializable(typeof(AircallNumberEnvelope))]
+[JsonSerializable(typeof(AircallCallList))]
+internal sealed partial class AircallJson : JsonSerializerContext;
+
+internal static class AircallJsonExtensions
+{
+    public static JsonSerializerOptions Options => AircallJson.Default.Options;
+}

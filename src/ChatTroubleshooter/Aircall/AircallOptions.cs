@@ -1,0 +1,68 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatTroubleshooter.Aircall;
+
+/// <summary>Aircall Public API settings (environment form: <c>Aircall__BaseUrl</c>, <c>Aircall__ApiId</c>…).</summary>
+public sealed class AircallOptions : IValidatableObject
+{
+    public const string Section = "Aircall";
+
+    public Uri BaseUrl { get; set; } = new("https://api.aircall.io/v1/");
+
+    public string? ApiId { get; set; }
+
+    public string? ApiToken { get; set; }
+
+    /// <summary>Aircall's limit is per company and shared by every integration: 60/min in older docs, 120 in newer.</summary>
+    [Range(1, 10_000)]
+    public int RequestsPerMinute { get; set; } = 60;
+
+    /// <summary>Serve the built-in demo calls through the same client instead of calling Aircall.</summary>
+    public bool Demo { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest we wait on a 429 before retrying (a longer reset is cut to this).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:02:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long call and number data are reused (one conversation never fetches the same call twice).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>When a call is not finished or ended less than a minute ago, look again after this delay.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan NotReadyRecheckDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How far back to search for another call of the same user that may overlap this one.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan ParallelSearchWindow { get; set; } = TimeSpan.FromHours(4);
+
+    public bool HasCredentials => !string.IsNullOrWhiteSpace(ApiId) && !string.IsNullOrWhiteSpace(ApiToken);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!BaseUrl.IsAbsoluteUri || !(BaseUrl.Scheme == Uri.UriSchemeHttps || (BaseUrl.Scheme == Uri.UriSchemeHttp && BaseUrl.IsLoopback)))
+        {
+            yield return new ValidationResult("Aircall:BaseUrl must be an absolute https URL (http only for loopback).", [nameof(BaseUrl)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(ApiId) != string.IsNullOrWhiteSpace(ApiToken))
+        {
+            yield return new ValidationResult("Aircall:ApiId and Aircall:ApiToken must be set together.", [nameof(ApiId), nameof(ApiToken)]);
+        }
+    }
+
+    // Never let the token reach a log through ToString.
+    public override string ToString() => $"Aircall {{ BaseUrl = {BaseUrl}, Demo = {Demo}, Credentials = {(HasCredentials ? "set" : "none")} }}";
+}

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+
+namespace ChatTroubleshooter.Tests.Fakes;
+
+/// <summary>A fake HTTP peer: answers each request with the first matching route and records what it got.</summary>
+internal sealed class RecordingHandler : HttpMessageHandler
+{
+    private readonly List<(Func<HttpRequestMessage, bool> Match, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Respond)> _routes = [];
+
+    public ConcurrentQueue<HttpRequestMessage> Requests { get; } = new();
+
+    public RecordingHandler On(string pathAndQueryPrefix, Func<HttpRequestMessage, HttpResponseMessage> respond) =>
+        On(r => r.RequestUri!.PathAndQuery.StartsWith(pathAndQueryPrefix, StringComparison.Ordinal), (r, _) => Task.FromResult(respond(r)));
+
+    public RecordingHandler On(Func<HttpRequestMessage, bool> match, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> respond)
+    {
+        _routes.Add((match, respond));
+        return this;
+    }
+
+    /// <summary>Answers with each response in turn, then keeps answering with the last one.</summary>
+    public RecordingHandler OnSequence(string pathPrefix, params Func<HttpResponseMessage>[] responses)
+    {
+        var index = 0;
+        return On(pathPrefix, _ => responses[Math.Min(Interlocked.Increment(ref index) - 1, responses.Length - 1)]());
+    }
+
+    public int Count(string pathPrefix) => Requests.Count(r => r.RequestUri!.PathAndQuery.StartsWith(pathPrefix, StringComparison.Ordinal));
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Requests.Enqueue(request);
+        foreach (var (match, respond) in _routes)
+        {
+            if (match(request))
+            {
+                return await respond(request, cancellationToken);
+            }
+        }
+
+        return new HttpResponseMessage(HttpStatusCode.NotFound);
+    }
+
+    public static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
+        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+
+    public static HttpResponseMessage Status(HttpStatusCode status) => new(status) { Content = new StringContent("{}") };
+}

@@ -9,6 +9,24 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# Root installs with apt-get when something is missing (CI machines start bare); others are told what to install.
+apt_install() {
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing $* (apt-get)"
+    if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq >/dev/null && APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "test.sh: please install: $*" >&2
+  fi
+}
+
+# Microsoft's Adaptive Card renderer and templating library, for the card checks (tests/card-check).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+if command -v npm >/dev/null 2>&1 && [ ! -d tests/card-check/check/node_modules ]; then
+  echo "test.sh: npm ci in tests/card-check/check"
+  (cd tests/card-check/check && npm ci --no-audit --no-fund --loglevel=error) || echo "test.sh: npm ci failed" >&2
+fi
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 

@@ -1,5 +1,7 @@
 using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Chat;
+using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Conversations;
 
 if (args.Length > 0 && args[0] == TerminalChat.Command)
@@ -21,8 +23,12 @@ if (args.Length > 0 && args[0] == TerminalChat.Command)
 var builder = WebApplication.CreateBuilder(args);
 builder.AddConversations();
 builder.AddAircall();
+builder.AddCards();
 
 var app = builder.Build();
+// Fail at start-up, with every problem listed, when the rules, texts or card templates are invalid.
+app.Services.GetRequiredService<Knowledge>();
+app.Services.GetRequiredService<CardRenderer>();
 app.MapGet("/healthz", () => Results.Text("ok"));
 await app.RunAsync();
 return 0;

@@ -62,6 +62,13 @@ public static class TextKeys
     public const string NoticeAircallUnavailable = "reply.notice.aircall-unavailable";
     public const string NoticeNotReady = "reply.notice.not-ready";
     public const string NoticeHasRecording = "reply.notice.has-recording";
+    public const string CardSolved = "card.feedback.solved";
+    public const string CardNotSolved = "card.feedback.not-solved";
+    public const string CardStillStuck = "card.still-stuck";
+    public const string CardYourAnswer = "card.your-answer";
+    public const string CardExamples = "card.examples";
+    public const string CardNotReadyTitle = "card.not-ready.title";
+    public const string CardNotices = "card.notices";
 
     public static string Source(Facts.FactSource source) => $"source.{source.ToString().ToLowerInvariant()}";
 

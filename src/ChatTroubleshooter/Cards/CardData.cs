@@ -1,0 +1,182 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChatTroubleshooter.Diagnostics.Evaluation;
+using ChatTroubleshooter.Diagnostics.Replies;
+using ChatTroubleshooter.Diagnostics.Texts;
+
+namespace ChatTroubleshooter.Cards;
+
+/// <summary>
+/// Turns a channel-neutral reply into the data a card template binds to. Texts come from the reply and the
+/// text catalog only; fields ending in <c>Md</c> are the same text escaped for Slack mrkdwn.
+/// </summary>
+internal static class CardData
+{
+    public static JsonObject From(Reply reply, TextCatalog texts)
+    {
+        var lang = reply.Language;
+        var data = new JsonObject
+        {
+            ["lang"] = lang,
+            ["notices"] = new JsonArray(reply.Notices.Select(n => (JsonNode)new JsonObject { ["text"] = n }).ToArray()),
+            ["hasNotices"] = reply.Notices.Count > 0,
+        };
+
+        switch (reply)
+        {
+            case QuestionReply q:
+                data["conversationId"] = q.ConversationId;
+                data["factId"] = q.FactId;
+                data["progress"] = q.Progress;
+                data["text"] = q.Text;
+                data["textMd"] = SlackText.Escape(q.Text);
+                data["options"] = new JsonArray(q.Options.Select(o => (JsonNode)new JsonObject
+                {
+                    ["label"] = o.Label,
+                    ["value"] = o.Value,
+                    ["slackValue"] = SlackActionValue.Answer(q.ConversationId, q.FactId, o.Value),
+                }).ToArray());
+                break;
+
+            case DiagnosisReply d:
+                var confirmed = d.Kind == DiagnosisKind.Confirmed;
+                data["diagnosisId"] = d.DiagnosisId;
+                data["kind"] = d.Kind.ToString();
+                data["isConfirmed"] = confirmed;
+                data["title"] = d.Title;
+                data["hasIntro"] = d.Intro is not null;
+                data["intro"] = d.Intro ?? "";
+                data["hasCall"] = d.CallLabel is not null;
+                data["callLabel"] = d.CallLabel ?? "";
+                data["evidenceTitle"] = d.EvidenceTitle;
+                data["stepsTitle"] = d.StepsTitle;
+                data["stepsTitleMd"] = SlackText.Escape(d.StepsTitle);
+                data["causes"] = new JsonArray(d.Causes.Select(c => (JsonNode)Cause(c, d)).ToArray());
+                data["hasChecked"] = !confirmed && d.Checked.Count > 0;
+                data["checkedTitle"] = d.CheckedTitle;
+                data["checkedTitleMd"] = SlackText.Escape(d.CheckedTitle);
+                data["checked"] = new JsonArray(d.Checked.Select(t => (JsonNode)new JsonObject { ["text"] = t }).ToArray());
+                data["checkedMd"] = string.Join('\n', d.Checked.Select(t => "• " + SlackText.Escape(t)));
+                data["showEscalation"] = !confirmed;
+                data["escalationTitle"] = d.EscalationTitle;
+                data["escalationTitleMd"] = SlackText.Escape(d.EscalationTitle);
+                data["escalation"] = d.Escalation;
+                data["escalationMd"] = SlackText.Escape(d.Escalation);
+                var causeIds = d.ConfirmedCauseIds;
+                data["feedback"] = new JsonObject
+                {
+                    ["solved"] = texts.Get(lang, TextKeys.CardSolved),
+                    ["notSolved"] = texts.Get(lang, TextKeys.CardNotSolved),
+                    ["stillStuck"] = texts.Get(lang, TextKeys.CardStillStuck),
+                    ["causeIds"] = new JsonArray(causeIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
+                    ["slackSolved"] = SlackActionValue.Feedback(d.DiagnosisId, causeIds, helpful: true),
+                    ["slackNotSolved"] = SlackActionValue.Feedback(d.DiagnosisId, causeIds, helpful: false),
+                };
+                break;
+
+            case HelpReply h:
+                data["title"] = h.Title;
+                data["body"] = h.Body;
+                data["examplesTitle"] = texts.Get(lang, TextKeys.CardExamples);
+                data["examplesTitleMd"] = SlackText.Escape(texts.Get(lang, TextKeys.CardExamples));
+                data["examples"] = new JsonArray(h.Examples.Select(e => (JsonNode)new JsonObject { ["text"] = e }).ToArray());
+                data["examplesMd"] = string.Join('\n', h.Examples.Select(e => "• `" + SlackText.Escape(e) + "`"));
+                break;
+
+            case NotReadyReply n:
+                data["title"] = texts.Get(lang, TextKeys.CardNotReadyTitle);
+                data["titleMd"] = SlackText.Escape(texts.Get(lang, TextKeys.CardNotReadyTitle));
+                data["text"] = n.Text;
+                data["textMd"] = SlackText.Escape(n.Text);
+                data["callId"] = n.CallId;
+                break;
+
+            case MessageReply m:
+                data["text"] = m.Text;
+                data["color"] = m.Kind == MessageKind.Error ? "Attention" : "Default";
+                break;
+        }
+
+        return data;
+    }
+
+    /// <summary>The data of a question once answered: the same question, read-only, with the answer.</summary>
+    public static JsonObject Answered(QuestionReply question, string value, TextCatalog texts)
+    {
+        var data = From(question, texts);
+        var label = question.Options.FirstOrDefault(o => o.Value == value)?.Label ?? value;
+        var answer = texts.Get(question.Language, TextKeys.CardYourAnswer, ("answer", label));
+        data["answerLabel"] = answer;
+        data["answerLabelMd"] = SlackText.Escape(answer);
+        return data;
+    }
+
+    private static JsonObject Cause(ReplyCause c, DiagnosisReply d)
+    {
+        var evidenceMd = c.Evidence.Count == 0
+            ? ""
+            : $"\n\n*{SlackText.Escape(d.EvidenceTitle)}*\n" + string.Join('\n', c.Evidence.Select(e => "• " + SlackText.Escape(e)));
+        var linksMd = string.Concat(c.Links.Select(l => $"\n<{l.Url}|{SlackText.EscapeLinkText(l.Text)}>"));
+        return new JsonObject
+        {
+            ["id"] = c.Id,
+            ["status"] = c.Status.ToString(),
+            ["title"] = c.Title,
+            ["titleMd"] = SlackText.Escape(c.Title),
+            ["explanation"] = c.Explanation,
+            ["explanationMd"] = SlackText.Escape(c.Explanation),
+            ["hasEvidence"] = c.Evidence.Count > 0,
+            ["evidence"] = new JsonArray(c.Evidence.Select(e => (JsonNode)new JsonObject { ["text"] = e }).ToArray()),
+            ["evidenceMd"] = evidenceMd,
+            ["steps"] = new JsonArray(c.Steps.Select((s, i) => (JsonNode)new JsonObject { ["number"] = i + 1, ["text"] = s }).ToArray()),
+            ["stepsMd"] = string.Join('\n', c.Steps.Select((s, i) => $"{i + 1}. {SlackText.Escape(s)}")),
+            ["hasLinks"] = c.Links.Count > 0,
+            ["links"] = new JsonArray(c.Links.Select(l => (JsonNode)new JsonObject { ["text"] = l.Text, ["url"] = l.Url }).ToArray()),
+            ["linksMd"] = linksMd,
+        };
+    }
+}
+
+/// <summary>Slack mrkdwn escaping: user text shows as typed, never as markup, mentions or links.</summary>
+internal static class SlackText
+{
+    private const char ZeroWidthSpace = '\u200B';
+
+    /// <summary>Escapes &amp;, &lt; and &gt; as Slack requires, and breaks *, _, ~ and ` so they cannot format.</summary>
+    public static string Escape(string text)
+    {
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '*' or '_' or '~' or '`': sb.Append(c).Append(ZeroWidthSpace); break;
+                default: sb.Append(c); break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Link text inside &lt;url|text&gt;: also no '|'.</summary>
+    public static string EscapeLinkText(string text) => Escape(text).Replace('|', '¦');
+}
+
+/// <summary>The values Slack buttons carry (≤ 2,000 characters): compact JSON a script can replay.</summary>
+internal static class SlackActionValue
+{
+    public static string Answer(string conversationId, string factId, string value) =>
+        JsonSerializer.Serialize(new JsonObject { ["c"] = conversationId, ["f"] = factId, ["v"] = value });
+
+    public static string Feedback(string diagnosisId, IReadOnlyList<string> causeIds, bool helpful) =>
+        JsonSerializer.Serialize(new JsonObject
+        {
+            ["d"] = diagnosisId,
+            ["causes"] = new JsonArray(causeIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
+            ["helpful"] = helpful,
+        });
+}

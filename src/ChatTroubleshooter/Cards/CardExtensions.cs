@@ -1,0 +1,13 @@
+using ChatTroubleshooter.Diagnostics;
+
+namespace ChatTroubleshooter.Cards;
+
+public static class CardExtensions
+{
+    /// <summary>Registers the card renderer over the templates in <c>cards/</c> (copied next to the app).</summary>
+    public static IHostApplicationBuilder AddCards(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp => new CardRenderer(sp.GetRequiredService<Knowledge>()));
+        return builder;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using ChatTroubleshooter.Diagnostics;
+using ChatTroubleshooter.Diagnostics.Replies;
+
+namespace ChatTroubleshooter.Cards;
+
+public enum CardChannel
+{
+    Teams,
+    Slack,
+}
+
+/// <summary>
+/// Renders replies with the templates in <c>cards/teams</c> (Adaptive Cards 1.5) and <c>cards/slack</c>
+/// (Block Kit). All templates are loaded and checked when the renderer is created (at start-up).
+/// </summary>
+public sealed class CardRenderer
+{
+    public const string ContentType = "application/vnd.microsoft.card.adaptive";
+
+    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message"];
+
+    private readonly Knowledge _knowledge;
+    private readonly Dictionary<(CardChannel, string), CardTemplate> _templates = [];
+
+    public CardRenderer(Knowledge knowledge, string? directory = null)
+    {
+        _knowledge = knowledge;
+        directory ??= Path.Combine(AppContext.BaseDirectory, "cards");
+        var errors = new List<string>();
+        foreach (var channel in Enum.GetValues<CardChannel>())
+        {
+            foreach (var kind in Kinds)
+            {
+                var path = Path.Combine(directory, channel.ToString().ToLowerInvariant(), kind + ".json");
+                try
+                {
+                    _templates[(channel, kind)] = CardTemplate.Parse($"{channel}/{kind}", File.ReadAllText(path));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or CardTemplateException or System.Text.Json.JsonException)
+                {
+                    errors.Add($"{path}: {e.Message}");
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("Card templates are invalid:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        }
+    }
+
+    /// <summary>The Adaptive Card (attachment content) for a reply.</summary>
+    public JsonObject Teams(Reply reply) => Render(CardChannel.Teams, Kind(reply), CardData.From(reply, _knowledge.Texts));
+
+    /// <summary>A Slack message body (<c>text</c> + <c>blocks</c>) for a reply, within Block Kit limits.</summary>
+    public JsonObject Slack(Reply reply) => SlackLimits.Apply(Render(CardChannel.Slack, Kind(reply), CardData.From(reply, _knowledge.Texts)));
+
+    /// <summary>The read-only version of an answered question, which replaces the question so it cannot be clicked twice.</summary>
+    public JsonObject Answered(CardChannel channel, QuestionReply question, string value)
+    {
+        var card = Render(channel, "question-answered", CardData.Answered(question, value, _knowledge.Texts));
+        return channel == CardChannel.Slack ? SlackLimits.Apply(card) : card;
+    }
+
+    public static JsonObject TeamsAttachment(JsonObject card) => new() { ["contentType"] = ContentType, ["content"] = card };
+
+    private JsonObject Render(CardChannel channel, string kind, JsonObject data) =>
+        _templates[(channel, kind)].Expand(data).AsObject();
+
+    private static string Kind(Reply reply) => reply switch
+    {
+        QuestionReply => "question",
+        DiagnosisReply => "diagnosis",
+        HelpReply => "help",
+        NotReadyReply => "not-ready",
+        _ => "message",
+    };
+}

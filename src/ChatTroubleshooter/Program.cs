@@ -4,7 +4,7 @@ using ChatTroubleshooter.Chat;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Conversations;
 
-if (args.Length > 0 && args[0] == TerminalChat.Command)
+if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Command)
 {
     // Same environment as the web host (dotnet run's launch profile sets ASPNETCORE_ENVIRONMENT=Development).
     var chatBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -14,10 +14,18 @@ if (args.Length > 0 && args[0] == TerminalChat.Command)
     });
     chatBuilder.Logging.ClearProviders();
     chatBuilder.AddConversations();
+    if (args[0] == CardSamplesCommand.Command)
+    {
+        chatBuilder.Configuration["Aircall:Demo"] = "true";
+    }
+
     chatBuilder.AddAircall();
+    chatBuilder.AddCards();
     using var chatHost = chatBuilder.Build();
-    var chat = new TerminalChat(chatHost.Services.GetRequiredService<ConversationService>(), TimeProvider.System, Console.In, Console.Out);
-    return await chat.RunAsync(args[1..], CancellationToken.None);
+    var conversations = chatHost.Services.GetRequiredService<ConversationService>();
+    return args[0] == TerminalChat.Command
+        ? await new TerminalChat(conversations, TimeProvider.System, Console.In, Console.Out).RunAsync(args[1..], CancellationToken.None)
+        : await new CardSamplesCommand(conversations, chatHost.Services.GetRequiredService<CardRenderer>(), Console.Out).RunAsync(args[1..], CancellationToken.None);
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -2,6 +2,7 @@ using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Chat;
 using ChatTroubleshooter.Diagnostics;
+using ChatTroubleshooter.Slack;
 using ChatTroubleshooter.Conversations;
 
 if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Command)
@@ -32,12 +33,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddConversations();
 builder.AddAircall();
 builder.AddCards();
+builder.AddSlack();
 
 var app = builder.Build();
 // Fail at start-up, with every problem listed, when the rules, texts or card templates are invalid.
 app.Services.GetRequiredService<Knowledge>();
 app.Services.GetRequiredService<CardRenderer>();
+app.LogSlackStatus();
 app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapSlack();
 await app.RunAsync();
 return 0;
 

@@ -22,7 +22,11 @@ public sealed record QuestionReply(
     string FactId,
     string Progress,
     string Text,
-    IReadOnlyList<ReplyOption> Options) : Reply(Language);
+    IReadOnlyList<ReplyOption> Options) : Reply(Language)
+{
+    /// <summary>Where the conversation lives (set by the conversation core), so a click can find it again.</summary>
+    public string ConversationKey { get; init; } = "";
+}
 
 public sealed record ReplyLink(string Text, string Url);
 

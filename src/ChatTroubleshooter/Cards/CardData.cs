@@ -27,6 +27,7 @@ internal static class CardData
         {
             case QuestionReply q:
                 data["conversationId"] = q.ConversationId;
+                data["conversationKey"] = q.ConversationKey;
                 data["factId"] = q.FactId;
                 data["progress"] = q.Progress;
                 data["text"] = q.Text;
@@ -35,7 +36,7 @@ internal static class CardData
                 {
                     ["label"] = o.Label,
                     ["value"] = o.Value,
-                    ["slackValue"] = SlackActionValue.Answer(q.ConversationId, q.FactId, o.Value),
+                    ["slackValue"] = SlackActionValue.Answer(q.ConversationKey, q.ConversationId, q.FactId, o.Value),
                 }).ToArray());
                 break;
 
@@ -169,8 +170,8 @@ internal static class SlackText
 /// <summary>The values Slack buttons carry (≤ 2,000 characters): compact JSON a script can replay.</summary>
 internal static class SlackActionValue
 {
-    public static string Answer(string conversationId, string factId, string value) =>
-        JsonSerializer.Serialize(new JsonObject { ["c"] = conversationId, ["f"] = factId, ["v"] = value });
+    public static string Answer(string conversationKey, string conversationId, string factId, string value) =>
+        JsonSerializer.Serialize(new JsonObject { ["k"] = conversationKey, ["c"] = conversationId, ["f"] = factId, ["v"] = value });
 
     public static string Feedback(string diagnosisId, IReadOnlyList<string> causeIds, bool helpful) =>
         JsonSerializer.Serialize(new JsonObject

@@ -17,6 +17,10 @@ public static class ConversationExtensions
         builder.Services.AddSingleton<IConversationStore, InMemoryConversationStore>();
         builder.Services.TryAddSingleton<ICallFactsProvider, NoCallFactsProvider>();
         builder.Services.AddSingleton<ConversationService>();
+        builder.Services.TryAddSingleton<IEventDeduplicator, InMemoryEventDeduplicator>();
+        builder.Services.AddSingleton<InMemoryWorkQueue>();
+        builder.Services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryWorkQueue>());
+        builder.Services.AddHostedService<WorkProcessor>();
         return builder;
     }
 }

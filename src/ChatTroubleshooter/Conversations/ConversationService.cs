@@ -9,6 +9,11 @@ using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Conversations;
 
+/// <summary>The reply to a turn, and the question it answered (if it accepted an answer).</summary>
+public sealed record TurnResult(Reply Reply, AnsweredQuestion? Answered);
+
+public sealed record AnsweredQuestion(QuestionReply Question, string Value);
+
 /// <summary>
 /// The one conversation core every channel calls: a turn in, a reply out. It reads facts from text and call
 /// data, runs the shared rules, asks what separates the causes still possible, and keeps the state in between.
@@ -27,7 +32,13 @@ public sealed class ConversationService(
     private readonly TextFactExtractor _extractor = new(knowledge);
     private readonly ReplyComposer _composer = new(knowledge);
 
-    public async Task<Reply> HandleAsync(Turn turn, CancellationToken ct)
+    public async Task<Reply> HandleAsync(Turn turn, CancellationToken ct) => (await HandleTurnAsync(turn, ct)).Reply;
+
+    /// <summary>
+    /// Like <see cref="HandleAsync"/>, and also says which question an accepted answer closed, so a channel can
+    /// replace that question with its read-only, answered version.
+    /// </summary>
+    public async Task<TurnResult> HandleTurnAsync(Turn turn, CancellationToken ct)
     {
         // Optimistic concurrency: when another instance saved the conversation meanwhile, re-read and redo the turn.
         for (var attempt = 1; ; attempt++)
@@ -37,13 +48,15 @@ public sealed class ConversationService(
             var (reply, updated) = await DecideAsync(turn, live, ct);
             if (updated is null || await store.TrySaveAsync(updated, existing?.Version ?? 0, ct))
             {
-                return reply;
+                return new TurnResult(reply, updated is not null && turn.Answer is { } answer && live is not null
+                    ? Answered(live, answer)
+                    : null);
             }
 
             if (attempt == MaxSaveAttempts)
             {
                 logger.LogWarning("Conversation {Key} kept changing under us; giving up after {Attempts} attempts.", turn.ConversationKey, attempt);
-                return _composer.Message(existing?.Language ?? Language(turn, null), MessageKind.Error, TextKeys.ErrorGeneric);
+                return new TurnResult(_composer.Message(existing?.Language ?? Language(turn, null), MessageKind.Error, TextKeys.ErrorGeneric), null);
             }
         }
     }
@@ -182,7 +195,11 @@ public sealed class ConversationService(
             case Ask ask:
             {
                 var number = conversation.QuestionsAsked + 1;
-                var reply = _composer.Question(ask.Fact, conversation.Language, conversation.Id, number) with { Notices = notices };
+                var reply = _composer.Question(ask.Fact, conversation.Language, conversation.Id, number) with
+                {
+                    Notices = notices,
+                    ConversationKey = conversation.Key,
+                };
                 return (reply, conversation with { PendingFactId = ask.Fact.Id, QuestionsAsked = number });
             }
 
@@ -199,6 +216,12 @@ public sealed class ConversationService(
                 throw new InvalidOperationException("Unknown outcome.");
         }
     }
+
+    /// <summary>The question an answer closed, as it was asked.</summary>
+    private AnsweredQuestion? Answered(Conversation before, Answer answer) =>
+        knowledge.Rules.FactsById.TryGetValue(answer.FactId, out var fact)
+            ? new AnsweredQuestion(_composer.Question(fact, before.Language, before.Id, before.QuestionsAsked) with { ConversationKey = before.Key }, answer.Value)
+            : null;
 
     /// <summary>A typed reply to a pending question: yes/no/not sure, or an option's label.</summary>
     private string? TypedAnswer(string text, string factId, string language)

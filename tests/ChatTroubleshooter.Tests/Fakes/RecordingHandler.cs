@@ -11,6 +11,11 @@ internal sealed class RecordingHandler : HttpMessageHandler
 
     public ConcurrentQueue<HttpRequestMessage> Requests { get; } = new();
 
+    /// <summary>Request bodies as sent, by request (contents are read before the caller disposes them).</summary>
+    public ConcurrentDictionary<HttpRequestMessage, string> Bodies { get; } = new();
+
+    public string Body(HttpRequestMessage request) => Bodies.GetValueOrDefault(request, "");
+
     public RecordingHandler On(string pathAndQueryPrefix, Func<HttpRequestMessage, HttpResponseMessage> respond) =>
         On(r => r.RequestUri!.PathAndQuery.StartsWith(pathAndQueryPrefix, StringComparison.Ordinal), (r, _) => Task.FromResult(respond(r)));
 
@@ -31,6 +36,7 @@ internal sealed class RecordingHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        Bodies[request] = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         Requests.Enqueue(request);
         foreach (var (match, respond) in _routes)
         {

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace ChatTroubleshooter.Slack;
+
+/// <summary>A Slack Web API call that answered <c>{"ok":false}</c>.</summary>
+public sealed class SlackApiException(string method, string error) : Exception($"Slack {method} failed: {error}")
+{
+    public string Error { get; } = error;
+}
+
+/// <summary>
+/// The Slack Web API methods the bot uses (chat.postMessage, chat.update, chat.postEphemeral, users.info,
+/// auth.test), with the bot token as a Bearer header. 429s are retried after <c>Retry-After</c> by the
+/// HTTP pipeline (see <see cref="SlackExtensions"/>).
+/// </summary>
+internal sealed class SlackApiClient(HttpClient http, SlackIdentityCache cache, IOptions<SlackOptions> options, ILogger<SlackApiClient> logger)
+{
+    public async Task<string?> PostMessageAsync(string channel, string? threadTs, JsonObject message, CancellationToken ct)
+    {
+        var body = (JsonObject)message.DeepClone();
+        body["channel"] = channel;
+        if (threadTs is not null)
+        {
+            body["thread_ts"] = threadTs;
+        }
+
+        body["unfurl_links"] = false;
+        var result = await CallAsync("chat.postMessage", body, ct);
+        return (string?)result["ts"];
+    }
+
+    public Task UpdateAsync(string channel, string ts, JsonObject message, CancellationToken ct)
+    {
+        var body = (JsonObject)message.DeepClone();
+        body["channel"] = channel;
+        body["ts"] = ts;
+        return CallAsync("chat.update", body, ct);
+    }
+
+    public Task PostEphemeralAsync(string channel, string user, string? threadTs, JsonObject message, CancellationToken ct)
+    {
+        var body = (JsonObject)message.DeepClone();
+        body["channel"] = channel;
+        body["user"] = user;
+        if (threadTs is not null)
+        {
+            body["thread_ts"] = threadTs;
+        }
+
+        return CallAsync("chat.postEphemeral", body, ct);
+    }
+
+    /// <summary>The user's locale (users.info with include_locale), cached per user; null when unknown.</summary>
+    public async Task<string?> UserLocaleAsync(string userId, CancellationToken ct)
+    {
+        if (cache.Locales.TryGetValue(userId, out var cached))
+        {
+            return cached;
+        }
+
+        try
+        {
+            using var request = Request(HttpMethod.Get, $"users.info?user={Uri.EscapeDataString(userId)}&include_locale=true");
+            var result = await SendAsync("users.info", request, ct);
+            var locale = (string?)result["user"]?["locale"];
+            cache.Locales[userId] = locale;
+            return locale;
+        }
+        catch (Exception e) when (e is SlackApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Could not read the Slack locale of a user: {Error}", e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The bot's own user id and bot id (auth.test), learned once, to ignore its own messages.</summary>
+    public async Task<SlackIdentity> IdentityAsync(CancellationToken ct)
+    {
+        if (cache.Identity is { } known)
+        {
+            return known;
+        }
+
+        try
+        {
+            var result = await CallAsync("auth.test", new JsonObject(), ct);
+            var identity = new SlackIdentity((string?)result["user_id"], (string?)result["bot_id"]);
+            cache.Identity = identity;
+            return identity;
+        }
+        catch (Exception e) when (e is SlackApiException or HttpRequestException)
+        {
+            logger.LogWarning("Slack auth.test failed ({Error}); bot messages are still ignored by their bot_id.", e.Message);
+            return new SlackIdentity(null, null);
+        }
+    }
+
+    private Task<JsonObject> CallAsync(string method, JsonObject body, CancellationToken ct)
+    {
+        var request = Request(HttpMethod.Post, method);
+        request.Content = JsonContent.Create(body, options: null);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return SendDisposingAsync(method, request, ct);
+    }
+
+    private async Task<JsonObject> SendDisposingAsync(string method, HttpRequestMessage request, CancellationToken ct)
+    {
+        using (request)
+        {
+            return await SendAsync(method, request, ct);
+        }
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken ?? "");
+        return request;
+    }
+
+    private async Task<JsonObject> SendAsync(string method, HttpRequestMessage request, CancellationToken ct)
+    {
+        using var response = await http.SendAsync(request, ct);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct) ?? [];
+        if (!response.IsSuccessStatusCode || (bool?)body["ok"] != true)
+        {
+            var error = (string?)body["error"] ?? $"http_{(int)response.StatusCode}";
+            logger.LogError("Slack {Method} answered ok=false: {Error}", method, error);
+            throw new SlackApiException(method, error);
+        }
+
+        return body;
+    }
+}
+
+public sealed record SlackIdentity(string? UserId, string? BotId);
+
+/// <summary>Process-wide caches of what Slack told us: the bot's identity and users' locales.</summary>
+internal sealed class SlackIdentityCache
+{
+    public SlackIdentity? Identity { get; set; }
+
+    public ConcurrentDictionary<string, string?> Locales { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Posts to a <c>response_url</c>, but only under the allowed prefixes (never anywhere a payload says).</summary>
+internal sealed class SlackResponseClient(HttpClient http, IOptions<SlackOptions> options, ILogger<SlackResponseClient> logger)
+{
+    public bool IsAllowed(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && uri.Scheme == Uri.UriSchemeHttps
+        && string.IsNullOrEmpty(uri.UserInfo)
+        && options.Value.ResponseUrlPrefixes.Any(p => uri.AbsoluteUri.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+
+    public async Task PostAsync(string url, JsonObject message, bool ephemeral, bool replaceOriginal, CancellationToken ct)
+    {
+        if (!IsAllowed(url))
+        {
+            logger.LogWarning("Refused to call a response_url outside Slack__AllowedResponseUrlPrefixes.");
+            return;
+        }
+
+        var body = (JsonObject)message.DeepClone();
+        body["response_type"] = ephemeral ? "ephemeral" : "in_channel";
+        body["replace_original"] = replaceOriginal;
+        using var response = await http.PostAsJsonAsync(url, body, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"response_url answered {(int)response.StatusCode}.");
+        }
+    }
+}

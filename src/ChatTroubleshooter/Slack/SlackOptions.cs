@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatTroubleshooter.Slack;
+
+/// <summary>Slack settings (environment form: <c>Slack__SigningSecret</c>, <c>Slack__BotToken</c>…).</summary>
+public sealed class SlackOptions : IValidatableObject
+{
+    public const string Section = "Slack";
+
+    /// <summary>Without it every Slack request is refused (fail closed).</summary>
+    public string? SigningSecret { get; set; }
+
+    public string? BotToken { get; set; }
+
+    public Uri ApiBaseUrl { get; set; } = new("https://slack.com/api/");
+
+    /// <summary>A <c>response_url</c> outside these prefixes is never called (SSRF guard).</summary>
+#pragma warning disable CA1002, CA2227 // Bound from configuration.
+    public List<string> AllowedResponseUrlPrefixes { get; set; } = [];
+#pragma warning restore CA1002, CA2227
+
+    /// <summary>Requests larger than this are refused before they are read.</summary>
+    [Range(1024, 10 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How long an event_id is remembered, so Slack's retries are answered once.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan EventDedupeWindow { get; set; } = TimeSpan.FromHours(1);
+
+    public bool IsEnabled => !string.IsNullOrWhiteSpace(SigningSecret);
+
+    /// <summary>The default prefix, used when none is configured.</summary>
+    public IReadOnlyList<string> ResponseUrlPrefixes => AllowedResponseUrlPrefixes.Count > 0 ? AllowedResponseUrlPrefixes : ["https://hooks.slack.com/"];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!ApiBaseUrl.IsAbsoluteUri || !(ApiBaseUrl.Scheme == Uri.UriSchemeHttps || (ApiBaseUrl.Scheme == Uri.UriSchemeHttp && ApiBaseUrl.IsLoopback)))
+        {
+            yield return new ValidationResult("Slack:ApiBaseUrl must be an absolute https URL (http only for loopback).", [nameof(ApiBaseUrl)]);
+        }
+
+        foreach (var prefix in ResponseUrlPrefixes)
+        {
+            if (!Uri.TryCreate(prefix, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || !prefix.EndsWith('/'))
+            {
+                yield return new ValidationResult($"Slack:AllowedResponseUrlPrefixes: '{prefix}' must be an https URL ending in '/'.", [nameof(AllowedResponseUrlPrefixes)]);
+            }
+        }
+    }
+
+    public override string ToString() => $"Slack {{ ApiBaseUrl = {ApiBaseUrl}, SigningSecret = {(IsEnabled ? "set" : "none")}, BotToken = {(string.IsNullOrWhiteSpace(BotToken) ? "none" : "set")} }}";
+}

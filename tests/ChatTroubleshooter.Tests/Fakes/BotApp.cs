@@ -1,0 +1,98 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Slack;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatTroubleshooter.Tests.Fakes;
+
+/// <summary>
+/// The real bot through the real ASP.NET pipeline, with only the outside world replaced: a fake Slack Web API
+/// and response_url server (<see cref="Slack"/>) recording what the bot sends, and the demo Aircall calls.
+/// </summary>
+public sealed class BotApp : WebApplicationFactory<Program>
+{
+    public const string SigningSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    internal RecordingHandler Slack { get; } = new();
+
+    public BotApp(Dictionary<string, string?>? settings = null)
+    {
+        _settings = new Dictionary<string, string?>
+        {
+            ["Slack:SigningSecret"] = SigningSecret,
+            ["Slack:BotToken"] = "xoxb-test-token",
+            ["Slack:ApiBaseUrl"] = "https://slack.test/api/",
+            ["Aircall:Demo"] = "true",
+        };
+        foreach (var (k, v) in settings ?? [])
+        {
+            _settings[k] = v;
+        }
+
+        Slack
+            .On("/api/auth.test", _ => RecordingHandler.Json(TestData.Read("slack/web_api_auth_test_bot.json")))
+            .On("/api/users.info", _ => RecordingHandler.Json(new JsonObject
+            {
+                ["ok"] = true,
+                ["user"] = JsonNode.Parse(TestData.Read("slack/user_object_with_locale.json")),
+            }.ToJsonString()))
+            .On("/api/chat.", _ => RecordingHandler.Json("""{"ok":true,"channel":"C111","ts":"1700000000.000100"}"""))
+            .On(r => r.RequestUri!.Host == "hooks.slack.com", (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("ok") }));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddHttpClient<SlackApiClient>().ConfigurePrimaryHttpMessageHandler(() => Slack);
+            services.AddHttpClient<SlackResponseClient>().ConfigurePrimaryHttpMessageHandler(() => Slack);
+        });
+    }
+
+    /// <summary>Signs a body as Slack does: v0=HMAC-SHA256(secret, "v0:{ts}:{body}").</summary>
+    public static HttpRequestMessage Signed(string path, string body, string contentType, DateTimeOffset? at = null, string secret = SigningSecret)
+    {
+        var ts = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"v0:{ts}:{body}"));
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        request.Headers.Add("X-Slack-Request-Timestamp", ts);
+        request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(mac));
+        return request;
+    }
+
+    /// <summary>Waits (bounded) until the fake peer has received what the background work sends.</summary>
+    internal async Task<HttpRequestMessage[]> WaitForAsync(Func<HttpRequestMessage, bool> match, int count = 1, int timeoutSeconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
+        {
+            var found = Slack.Requests.Where(match).ToArray();
+            if (found.Length >= count || DateTime.UtcNow > deadline)
+            {
+                return found;
+            }
+
+            await Task.Delay(25);
+        }
+    }
+}
+
+internal static class TestData
+{
+    public static string Read(string relative) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", relative));
+}

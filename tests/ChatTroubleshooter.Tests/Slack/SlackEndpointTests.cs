@@ -1,0 +1,295 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Web;
+using ChatTroubleshooter.Tests.Fakes;
+
+namespace ChatTroubleshooter.Tests.Slack;
+
+/// <summary>Really signed requests built from Slack's own payloads, through the real pipeline, against a fake Slack.</summary>
+public sealed class SlackEndpointTests : IDisposable
+{
+    private readonly BotApp _app = new();
+    private readonly HttpClient _client;
+
+    public SlackEndpointTests() => _client = _app.CreateClient();
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _app.Dispose();
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Slack's bolt-python slash command fixture, turned into /norecording with our text.</summary>
+    private static string SlashCommand(string text, string user = "W111", string channel = "C111")
+    {
+        var form = HttpUtility.ParseQueryString(TestData.Read("slack/slash_command_bolt_python.form.txt"));
+        form["command"] = "/norecording";
+        form["text"] = text;
+        form["user_id"] = user;
+        form["channel_id"] = channel;
+        return form.ToString()!;
+    }
+
+    private Task<HttpResponseMessage> PostAsync(HttpRequestMessage request) => _client.SendAsync(request, Ct);
+
+    private Task<HttpResponseMessage> CommandAsync(string text) =>
+        PostAsync(BotApp.Signed("/slack/commands", SlashCommand(text), "application/x-www-form-urlencoded"));
+
+    private static bool IsResponseUrl(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";
+
+    private static bool Is(HttpRequestMessage r, string method) => r.RequestUri!.AbsolutePath == "/api/" + method;
+
+    private JsonObject Json(HttpRequestMessage r) => JsonNode.Parse(_app.Slack.Body(r))!.AsObject();
+
+    private static IEnumerable<JsonObject> Buttons(JsonObject message) =>
+        message["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray()).Select(e => e!.AsObject());
+
+    private static string Texts(JsonObject message) => string.Join("\n", Descend(message));
+
+    private static IEnumerable<string> Descend(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Descend(p.Value)),
+        JsonArray a => a.SelectMany(Descend),
+        JsonValue v when v.TryGetValue<string>(out var s) => [s],
+        _ => [],
+    };
+
+    [Fact]
+    public async Task SlashCommand_WithDemoCallId_AcksAtOnceThenAnswersWithADiagnosisThroughResponseUrl()
+    {
+        var response = await CommandAsync("1000004");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync(Ct));
+        var posted = Assert.Single(await _app.WaitForAsync(IsResponseUrl));
+        var message = Json(posted);
+        Assert.Equal("ephemeral", (string?)message["response_type"]);
+        Assert.Equal("https://hooks.slack.com/commands/T111/111/xxxxx", posted.RequestUri!.ToString());
+        var feedback = Buttons(message).First(b => (string?)b["action_id"] == "feedback:solved");
+        Assert.Equal(["too-short"], JsonNode.Parse((string)feedback["value"]!)!["causes"]!.AsArray().Select(c => (string?)c));
+    }
+
+    [Fact]
+    public async Task SlashCommand_Description_AsksAQuestion_AndButtonClicksLeadToADiagnosis()
+    {
+        await CommandAsync("the call has no recording");
+        var question = Json(Assert.Single(await _app.WaitForAsync(IsResponseUrl)));
+        var yes = Buttons(question).Single(b => ((string)b["action_id"]!).EndsWith(":yes", StringComparison.Ordinal));
+        Assert.Equal("answer:answered:yes", (string?)yes["action_id"]);
+
+        var click = await PostAsync(Click(yes));
+        Assert.Equal(HttpStatusCode.OK, click.StatusCode);
+        var afterFirst = await _app.WaitForAsync(IsResponseUrl, count: 3);
+        Assert.Equal(3, afterFirst.Length);
+        var replaced = Json(afterFirst[1]);
+        Assert.True((bool?)replaced["replace_original"]);
+        Assert.Empty(Buttons(replaced));
+        Assert.Contains("Your answer: Yes", Texts(replaced), StringComparison.Ordinal);
+
+        var second = Json(afterFirst[2]);
+        var under5 = Buttons(second).Single(b => (string?)b["action_id"] == "answer:talk-seconds:..4");
+        await PostAsync(Click(under5));
+        var all = await _app.WaitForAsync(IsResponseUrl, count: 5);
+        var diagnosis = Json(all[4]);
+        var solved = Buttons(diagnosis).Single(b => (string?)b["action_id"] == "feedback:solved");
+        Assert.Equal(["too-short"], JsonNode.Parse((string)solved["value"]!)!["causes"]!.AsArray().Select(c => (string?)c));
+
+        // The same button clicked again: a friendly message, and the conversation is not changed.
+        await PostAsync(Click(yes));
+        var again = await _app.WaitForAsync(IsResponseUrl, count: 6);
+        Assert.Contains("already been answered", Texts(Json(again[5])), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Click_OnAnUnknownConversation_GetsAFriendlyMessage()
+    {
+        var button = new JsonObject
+        {
+            ["action_id"] = "answer:answered:yes",
+            ["value"] = """{"k":"slack:T111:C111:W111","c":"gone","f":"answered","v":"yes"}""",
+        };
+
+        await PostAsync(Click(button));
+
+        var reply = Json(Assert.Single(await _app.WaitForAsync(IsResponseUrl)));
+        Assert.Contains("expired", Texts(reply), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SlashCommand_Help_AnswersUsageInTheUsersLocale()
+    {
+        await CommandAsync("help");
+
+        var reply = Json(Assert.Single(await _app.WaitForAsync(IsResponseUrl)));
+        Assert.Contains("https://dashboard.aircall.io/calls/1234567", Texts(reply), StringComparison.Ordinal);
+        Assert.Single(await _app.WaitForAsync(r => Is(r, "users.info")));
+    }
+
+    [Fact]
+    public async Task Mention_InAChannel_IsAnsweredInItsThread()
+    {
+        var envelope = JsonNode.Parse(TestData.Read("slack/event_app_mention.json"))!.AsObject();
+        envelope["event"]!["text"] = "<@W23456789> why no recording on https://dashboard.aircall.io/calls/1000006 ?";
+
+        var response = await PostAsync(BotApp.Signed("/slack/events", envelope.ToJsonString(), "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var post = Json(Assert.Single(await _app.WaitForAsync(r => Is(r, "chat.postMessage"))));
+        Assert.Equal("C111", (string?)post["channel"]);
+        Assert.Equal("1605835902.008000", (string?)post["thread_ts"]);
+        Assert.Contains("feedback:solved", post.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetriedEvent_IsAnsweredOnce()
+    {
+        var body = TestData.Read("slack/event_app_mention.json").Replace("<@U123> hey", "<@U123> 1000004", StringComparison.Ordinal);
+
+        for (var retry = 0; retry < 3; retry++)
+        {
+            var request = BotApp.Signed("/slack/events", body, "application/json");
+            if (retry > 0)
+            {
+                request.Headers.Add("X-Slack-Retry-Num", retry.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                request.Headers.Add("X-Slack-Retry-Reason", "http_timeout");
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(request)).StatusCode);
+        }
+
+        await _app.WaitForAsync(r => Is(r, "chat.postMessage"), count: 2, timeoutSeconds: 3);
+        Assert.Single(_app.Slack.Requests, r => Is(r, "chat.postMessage"));
+    }
+
+    [Theory]
+    [InlineData("slack/event_app_mention_from_bot.json")]
+    [InlineData("slack/event_message_from_app_bot.json")]
+    [InlineData("slack/event_message_classic_bot_message.json")]
+    public async Task BotMessages_AreIgnored(string fixture)
+    {
+        var response = await PostAsync(BotApp.Signed("/slack/events", TestData.Read(fixture), "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _app.WaitForAsync(r => Is(r, "chat.postMessage"), timeoutSeconds: 2);
+        Assert.DoesNotContain(_app.Slack.Requests, r => Is(r, "chat.postMessage"));
+    }
+
+    [Fact]
+    public async Task MessageFromTheBotsOwnUser_IsIgnored()
+    {
+        var envelope = JsonNode.Parse(TestData.Read("slack/event_message_im.json"))!.AsObject();
+        envelope["event"]!["user"] = "W23456789"; // auth.test's user_id
+
+        await PostAsync(BotApp.Signed("/slack/events", envelope.ToJsonString(), "application/json"));
+
+        await _app.WaitForAsync(r => Is(r, "chat.postMessage"), timeoutSeconds: 2);
+        Assert.DoesNotContain(_app.Slack.Requests, r => Is(r, "chat.postMessage"));
+    }
+
+    [Fact]
+    public async Task DirectMessage_IsAnsweredInTheDm()
+    {
+        var envelope = JsonNode.Parse(TestData.Read("slack/event_message_im.json"))!.AsObject();
+        envelope["event"]!["text"] = "La llamada 1000003 no tiene grabación, ¿por qué?";
+
+        await PostAsync(BotApp.Signed("/slack/events", envelope.ToJsonString(), "application/json"));
+
+        var post = Json(Assert.Single(await _app.WaitForAsync(r => Is(r, "chat.postMessage"))));
+        Assert.Equal("D111", (string?)post["channel"]);
+        Assert.Equal("1726133698.626339", (string?)post["thread_ts"]);
+        Assert.Contains("La llamada no fue contestada", Texts(post), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UrlVerification_EchoesTheChallenge()
+    {
+        var response = await PostAsync(BotApp.Signed("/slack/events", TestData.Read("slack/url_verification.json"), "application/json"));
+
+        Assert.Equal("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task SslCheck_IsAcceptedWithoutASignature()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["ssl_check"] = "1", ["token"] = "x" }),
+        };
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(request)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/slack/commands")]
+    [InlineData("/slack/events")]
+    [InlineData("/slack/interactions")]
+    public async Task UnsignedOrBadlySignedRequests_Get401AndNothingHappens(string path)
+    {
+        var unsigned = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(SlashCommand("1000004")) };
+        var wrongSecret = BotApp.Signed(path, SlashCommand("1000004"), "application/x-www-form-urlencoded", secret: "not-the-secret");
+        var stale = BotApp.Signed(path, SlashCommand("1000004"), "application/x-www-form-urlencoded", at: DateTimeOffset.UtcNow.AddMinutes(-6));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(unsigned)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(wrongSecret)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(stale)).StatusCode);
+        await _app.WaitForAsync(IsResponseUrl, timeoutSeconds: 1);
+        Assert.Empty(_app.Slack.Requests);
+    }
+
+    [Fact]
+    public async Task OversizedBody_IsRefusedBeforeItIsRead()
+    {
+        var response = await PostAsync(BotApp.Signed("/slack/events", new string('x', 300 * 1024), "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task MalformedJson_Is400NotA500()
+    {
+        var response = await PostAsync(BotApp.Signed("/slack/events", "{not json", "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ResponseUrlOutsideTheAllowedPrefix_IsNeverCalled()
+    {
+        var form = HttpUtility.ParseQueryString(SlashCommand("1000004"));
+        form["response_url"] = "https://evil.example/steal";
+
+        await PostAsync(BotApp.Signed("/slack/commands", form.ToString()!, "application/x-www-form-urlencoded"));
+
+        await _app.WaitForAsync(r => r.RequestUri!.Host == "evil.example", timeoutSeconds: 2);
+        Assert.DoesNotContain(_app.Slack.Requests, r => r.RequestUri!.Host == "evil.example");
+    }
+
+    [Fact]
+    public async Task WithoutASigningSecret_EverySlackRequestIsRefused()
+    {
+        using var app = new BotApp(new Dictionary<string, string?> { ["Slack:SigningSecret"] = "" });
+        using var client = app.CreateClient();
+
+        var response = await client.SendAsync(BotApp.Signed("/slack/commands", SlashCommand("1000004"), "application/x-www-form-urlencoded"), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private static HttpRequestMessage Click(JsonObject button)
+    {
+        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
+        payload["user"]!["id"] = "W111";
+        payload["actions"] = new JsonArray(new JsonObject
+        {
+            ["action_id"] = (string?)button["action_id"],
+            ["block_id"] = "answer",
+            ["type"] = "button",
+            ["value"] = (string?)button["value"],
+            ["action_ts"] = "1606455407.603639",
+        });
+        var body = "payload=" + Uri.EscapeDataString(payload.ToJsonString());
+        return BotApp.Signed("/slack/interactions", body, "application/x-www-form-urlencoded");
+    }
+}

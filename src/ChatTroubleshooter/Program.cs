@@ -3,6 +3,7 @@ using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Chat;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Slack;
+using ChatTroubleshooter.Teams;
 using ChatTroubleshooter.Conversations;
 
 if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Command)
@@ -34,14 +35,17 @@ builder.AddConversations();
 builder.AddAircall();
 builder.AddCards();
 builder.AddSlack();
+builder.AddTeams();
 
 var app = builder.Build();
 // Fail at start-up, with every problem listed, when the rules, texts or card templates are invalid.
 app.Services.GetRequiredService<Knowledge>();
 app.Services.GetRequiredService<CardRenderer>();
 app.LogSlackStatus();
+app.LogTeamsStatus();
 app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapSlack();
+app.MapTeams();
 await app.RunAsync();
 return 0;
 

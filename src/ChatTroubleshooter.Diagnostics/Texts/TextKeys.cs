@@ -69,6 +69,7 @@ public static class TextKeys
     public const string CardExamples = "card.examples";
     public const string CardNotReadyTitle = "card.not-ready.title";
     public const string CardNotices = "card.notices";
+    public const string FeedbackThanks = "reply.feedback.thanks";
 
     public static string Source(Facts.FactSource source) => $"source.{source.ToString().ToLowerInvariant()}";
 

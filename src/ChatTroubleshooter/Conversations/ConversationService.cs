@@ -217,6 +217,12 @@ public sealed class ConversationService(
         }
     }
 
+    /// <summary>Usage, in a language (for a welcome message).</summary>
+    public HelpReply Help(string language) => _composer.Help(language);
+
+    /// <summary>A text in a language, from the texts data.</summary>
+    public string Text(string language, string key) => _composer.Text(language, key);
+
     /// <summary>The question an answer closed, as it was asked.</summary>
     private AnsweredQuestion? Answered(Conversation before, Answer answer) =>
         knowledge.Rules.FactsById.TryGetValue(answer.FactId, out var fact)

@@ -23,6 +23,9 @@ public sealed class BotApp : WebApplicationFactory<Program>
 
     internal RecordingHandler Slack { get; } = new();
 
+    /// <summary>The fake Bot Framework side: OpenID metadata and keys, token endpoint, Connector.</summary>
+    internal RecordingHandler Teams { get; } = new();
+
     public BotApp(Dictionary<string, string?>? settings = null)
     {
         _settings = new Dictionary<string, string?>
@@ -60,6 +63,9 @@ public sealed class BotApp : WebApplicationFactory<Program>
         {
             services.AddHttpClient<SlackApiClient>().ConfigurePrimaryHttpMessageHandler(() => Slack);
             services.AddHttpClient<SlackResponseClient>().ConfigurePrimaryHttpMessageHandler(() => Slack);
+            services.AddHttpClient(nameof(ChatTroubleshooter.Teams.TeamsAuthenticator)).ConfigurePrimaryHttpMessageHandler(() => Teams);
+            services.AddHttpClient(nameof(ChatTroubleshooter.Teams.ConnectorTokenProvider)).ConfigurePrimaryHttpMessageHandler(() => Teams);
+            services.AddHttpClient<ChatTroubleshooter.Teams.ConnectorClient>().ConfigurePrimaryHttpMessageHandler(() => Teams);
         });
     }
 
@@ -76,12 +82,15 @@ public sealed class BotApp : WebApplicationFactory<Program>
     }
 
     /// <summary>Waits (bounded) until the fake peer has received what the background work sends.</summary>
-    internal async Task<HttpRequestMessage[]> WaitForAsync(Func<HttpRequestMessage, bool> match, int count = 1, int timeoutSeconds = 15)
+    internal Task<HttpRequestMessage[]> WaitForAsync(Func<HttpRequestMessage, bool> match, int count = 1, int timeoutSeconds = 15) =>
+        WaitForAsync(Slack, match, count, timeoutSeconds);
+
+    internal static async Task<HttpRequestMessage[]> WaitForAsync(RecordingHandler peer, Func<HttpRequestMessage, bool> match, int count = 1, int timeoutSeconds = 15)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (true)
         {
-            var found = Slack.Requests.Where(match).ToArray();
+            var found = peer.Requests.Where(match).ToArray();
             if (found.Length >= count || DateTime.UtcNow > deadline)
             {
                 return found;

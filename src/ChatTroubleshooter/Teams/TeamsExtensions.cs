@@ -1,0 +1,54 @@
+using System.Net;
+using ChatTroubleshooter.Conversations;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace ChatTroubleshooter.Teams;
+
+public static class TeamsExtensions
+{
+    /// <summary>Registers the Teams adapter: JWT validation, the Connector client and its token, the worker.</summary>
+    public static IHostApplicationBuilder AddTeams(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TeamsOptions>()
+            .BindConfiguration(TeamsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHttpClient(nameof(TeamsAuthenticator));
+        builder.Services.AddSingleton<TeamsAuthenticator>();
+        builder.Services.AddSingleton<IWorkHandler, TeamsWorkHandler>();
+        // One token cache for the process, over a named client (so tests can fake the token endpoint).
+        builder.Services.AddHttpClient(nameof(ConnectorTokenProvider));
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ConnectorTokenProvider>(sp,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ConnectorTokenProvider))));
+        builder.Services.AddHttpClient<ConnectorClient>(client => client.Timeout = TimeSpan.FromSeconds(30))
+            .AddResilienceHandler("teams-connector", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 3,
+                Delay = TimeSpan.FromSeconds(2),
+                MaxDelay = TimeSpan.FromSeconds(20),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                // Teams "Optimize your bot: rate limiting": retry 429, 412, 502 and 504 with backoff.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests
+                    or HttpStatusCode.PreconditionFailed or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.Headers.RetryAfter?.Delta is { } delta
+                    ? (TimeSpan?)TimeSpan.FromSeconds(Math.Min(delta.TotalSeconds, 20))
+                    : null),
+            }));
+        return builder;
+    }
+
+    public static WebApplication LogTeamsStatus(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<TeamsOptions>>().Value;
+        if (options.IsAnonymous)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsExtensions)).LogWarning(
+                "Teams__AppId is not set: /api/messages accepts unauthenticated requests (local development, e.g. Agents Playground) and replies only to loopback service URLs.");
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatTroubleshooter.Teams;
+
+/// <summary>Teams / Bot Framework settings (environment form: <c>Teams__AppId</c>, <c>Teams__AppPassword</c>…).</summary>
+public sealed class TeamsOptions : IValidatableObject
+{
+    public const string Section = "Teams";
+
+    /// <summary>The bot's Microsoft App ID. Empty: local development only (anonymous, loopback replies only).</summary>
+    public string? AppId { get; set; }
+
+    public string? AppPassword { get; set; }
+
+    /// <summary>For a single-tenant bot; also accepts that tenant's token issuers.</summary>
+    public string? TenantId { get; set; }
+
+    public Uri OpenIdMetadataUrl { get; set; } = new("https://login.botframework.com/v1/.well-known/openidconfiguration");
+
+    /// <summary>Defaults to https://login.microsoftonline.com/{TenantId or botframework.com}/oauth2/v2.0/token.</summary>
+    public Uri? TokenEndpoint { get; set; }
+
+    [Range(1024, 10 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Teams rejects messages over about 100 KB; stay under this.</summary>
+    [Range(1024, 100 * 1024)]
+    public int MaxMessageBytes { get; set; } = 80 * 1024;
+
+    public bool IsAnonymous => string.IsNullOrWhiteSpace(AppId);
+
+    public Uri EffectiveTokenEndpoint => TokenEndpoint
+        ?? new Uri($"https://login.microsoftonline.com/{(string.IsNullOrWhiteSpace(TenantId) ? "botframework.com" : TenantId)}/oauth2/v2.0/token");
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, uri) in new[] { (nameof(OpenIdMetadataUrl), OpenIdMetadataUrl), (nameof(TokenEndpoint), EffectiveTokenEndpoint) })
+        {
+            if (!uri.IsAbsoluteUri || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+            {
+                yield return new ValidationResult($"Teams:{name} must be https (http only on loopback).", [name]);
+            }
+        }
+
+        if (!IsAnonymous && string.IsNullOrWhiteSpace(AppPassword))
+        {
+            yield return new ValidationResult("Teams:AppPassword is required when Teams:AppId is set.", [nameof(AppPassword)]);
+        }
+    }
+
+    public override string ToString() => $"Teams {{ AppId = {(IsAnonymous ? "none" : AppId)}, AppPassword = {(string.IsNullOrEmpty(AppPassword) ? "none" : "set")} }}";
+}

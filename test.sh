@@ -22,10 +22,13 @@ apt_install() {
 
 # Microsoft's Adaptive Card renderer and templating library, for the card checks (tests/card-check).
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
-if command -v npm >/dev/null 2>&1 && [ ! -d tests/card-check/check/node_modules ]; then
-  echo "test.sh: npm ci in tests/card-check/check"
-  (cd tests/card-check/check && npm ci --no-audit --no-fund --loglevel=error) || echo "test.sh: npm ci failed" >&2
-fi
+# Node tools the tests run: Microsoft's card renderer/templating, and Microsoft 365 Agents Playground (Teams e2e).
+for tool in tests/card-check/check tests/teams-playground; do
+  if command -v npm >/dev/null 2>&1 && [ ! -d "$tool/node_modules" ]; then
+    echo "test.sh: npm ci in $tool"
+    (cd "$tool" && npm ci --no-audit --no-fund --loglevel=error) || echo "test.sh: npm ci failed in $tool" >&2
+  fi
+done
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -9,11 +9,14 @@ namespace ChatTroubleshooter.Tests.Fakes;
 /// </summary>
 internal static class NodeTool
 {
-    public static string CheckDirectory()
+    public static string CheckDirectory() => ToolDirectory(Path.Combine("tests", "card-check", "check"));
+
+    /// <summary>A node tool folder under the repository (found above the test output), with its packages installed.</summary>
+    public static string ToolDirectory(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "tests", "card-check", "check");
+            var candidate = Path.Combine(dir.FullName, relative);
             if (Directory.Exists(candidate))
             {
                 var modules = Path.Combine(candidate, "node_modules");
@@ -26,7 +29,7 @@ internal static class NodeTool
             }
         }
 
-        Unavailable("tests/card-check was not found above the test output folder.");
+        Unavailable($"{relative} was not found above the test output folder.");
         return "";
     }
 
@@ -45,7 +48,7 @@ internal static class NodeTool
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static void Unavailable(string reason)
+    public static void Unavailable(string reason)
     {
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {

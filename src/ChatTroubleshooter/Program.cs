@@ -2,9 +2,15 @@ using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Chat;
 using ChatTroubleshooter.Diagnostics;
+using ChatTroubleshooter.Packaging;
 using ChatTroubleshooter.Slack;
 using ChatTroubleshooter.Teams;
 using ChatTroubleshooter.Conversations;
+
+if (args.Length > 0 && args[0] is PackageCommand.Package or PackageCommand.Icons)
+{
+    return PackageCommand.Run(args, Console.Out, Console.Error);
+}
 
 if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Command)
 {
@@ -44,6 +50,12 @@ app.Services.GetRequiredService<CardRenderer>();
 app.LogSlackStatus();
 app.LogTeamsStatus();
 app.MapGet("/healthz", () => Results.Text("ok"));
+// The Teams manifest links to these two pages.
+app.MapGet("/privacy", () => Results.Text(
+    "ChatTroubleshooter privacy: messages sent to the bot and the Aircall call data it looks up are used only to answer. " +
+    "Conversation state is kept in the bot's own store for at most the configured idle time. Nothing is shared with third parties."));
+app.MapGet("/terms", () => Results.Text(
+    "ChatTroubleshooter terms: the bot gives troubleshooting guidance based on Aircall's public help article, without warranty."));
 app.MapSlack();
 app.MapTeams();
 await app.RunAsync();

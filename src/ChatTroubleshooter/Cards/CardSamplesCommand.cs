@@ -21,7 +21,7 @@ internal sealed class CardSamplesCommand(ConversationService conversations, Card
 
     public async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var outDir = Option(args, "--out");
+        var outDir = Option(args, "--out") is { } o ? Packaging.CliPath.Resolve("--out", o) : null;
         var language = Option(args, "--lang") ?? "en";
         if (outDir is null)
         {

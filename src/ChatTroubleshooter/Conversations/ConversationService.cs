@@ -19,7 +19,7 @@ public sealed record AnsweredQuestion(QuestionReply Question, string Value);
 /// data, runs the shared rules, asks what separates the causes still possible, and keeps the state in between.
 /// It knows nothing about Slack, Teams or the terminal.
 /// </summary>
-public sealed class ConversationService(
+public sealed partial class ConversationService(
     Knowledge knowledge,
     IConversationStore store,
     ICallFactsProvider calls,
@@ -73,7 +73,8 @@ public sealed class ConversationService(
             return await DecideRecheckAsync(existing, ct);
         }
 
-        var text = turn.Text ?? "";
+        // "/norecording 1234567" or "norecording help" (Teams command menu): the command word is not part of the question.
+        var text = CommandWord().Replace(turn.Text ?? "", "");
         var open = existing is { IsOpen: true } ? existing : null;
         var language = turn.ForcedLanguage is { } forced && Languages.Supported.Contains(forced)
             ? forced
@@ -255,4 +256,7 @@ public sealed class ConversationService(
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*/?norecording\b\s*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex CommandWord();
 }

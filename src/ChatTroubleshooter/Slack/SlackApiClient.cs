@@ -19,6 +19,22 @@ public sealed class SlackApiException(string method, string error) : Exception($
 /// </summary>
 internal sealed class SlackApiClient(HttpClient http, SlackIdentityCache cache, IOptions<SlackOptions> options, ILogger<SlackApiClient> logger)
 {
+    /// <summary>
+    /// The bot scopes the adapter needs, and what for: the Slack manifest asks for exactly these (a test checks).
+    /// auth.test needs no scope.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RequiredScopes { get; } = new Dictionary<string, string>
+    {
+        ["commands"] = "the /norecording slash command",
+        ["app_mentions:read"] = "app_mention events",
+        ["im:history"] = "message.im events (direct messages)",
+        ["chat:write"] = "chat.postMessage, chat.update, chat.postEphemeral",
+        ["users:read"] = "users.info with include_locale (the user's language)",
+    };
+
+    /// <summary>The Events API events the adapter handles.</summary>
+    public static IReadOnlyList<string> HandledEvents { get; } = ["app_mention", "message.im"];
+
     public async Task<string?> PostMessageAsync(string channel, string? threadTs, JsonObject message, CancellationToken ct)
     {
         var body = (JsonObject)message.DeepClone();

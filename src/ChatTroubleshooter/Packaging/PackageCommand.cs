@@ -1,0 +1,205 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace ChatTroubleshooter.Packaging;
+
+/// <summary>
+/// Install helpers, run from the command line:
+/// <list type="bullet">
+/// <item><c>package teams --app-id GUID --host DOMAIN --out app.zip</c>: fills the Teams manifest's placeholders,
+/// checks them, and writes the app package (manifest.json, color.png, outline.png and the localization files at the root).</item>
+/// <item><c>package slack --url https://HOST --out manifest.yaml</c>: renders the Slack app manifest for a public URL.</item>
+/// <item><c>icons --out DIR</c>: redraws color.png and outline.png.</item>
+/// </list>
+/// </summary>
+internal static partial class PackageCommand
+{
+    public const string Package = "package";
+    public const string Icons = "icons";
+    public const string AppIdPlaceholder = "{{APP_ID}}";
+    public const string HostPlaceholder = "{{HOST}}";
+
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static int Run(string[] args, TextWriter output, TextWriter error, string? manifestsDirectory = null)
+    {
+        var manifests = manifestsDirectory ?? Path.Combine(AppContext.BaseDirectory, "manifests");
+        try
+        {
+            return args switch
+            {
+                [Icons, ..] => WriteIcons(Option(args, "--out") ?? throw new UsageException("icons --out DIR"), output),
+                [Package, "teams", ..] => PackageTeams(manifests, Option(args, "--app-id"), Option(args, "--host"), Option(args, "--out"), output),
+                [Package, "slack", ..] => RenderSlack(manifests, Option(args, "--url"), Option(args, "--out"), output),
+                _ => throw new UsageException("package teams --app-id GUID --host DOMAIN --out app.zip | package slack --url https://HOST --out manifest.yaml | icons --out DIR"),
+            };
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int WriteIcons(string directory, TextWriter output)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllBytes(Path.Combine(directory, "color.png"), PngIcon.Color());
+        File.WriteAllBytes(Path.Combine(directory, "outline.png"), PngIcon.Outline());
+        output.WriteLine($"Wrote color.png ({PngIcon.ColorSize}x{PngIcon.ColorSize}) and outline.png ({PngIcon.OutlineSize}x{PngIcon.OutlineSize}) to {directory}.");
+        return 0;
+    }
+
+    public static JsonObject RenderTeamsManifest(string manifestsDirectory, string appId, string host)
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(manifestsDirectory, "teams", "manifest.json")))!.AsObject();
+        return (JsonObject)Fill(manifest, new() { [AppIdPlaceholder] = appId, [HostPlaceholder] = host });
+    }
+
+    private static int PackageTeams(string manifests, string? appId, string? host, string? output, TextWriter log)
+    {
+        if (appId is null || host is null || output is null)
+        {
+            throw new UsageException("package teams --app-id GUID --host DOMAIN --out app.zip");
+        }
+
+        if (!Guid.TryParseExact(appId, "D", out var guid) || guid == Guid.Empty)
+        {
+            throw new UsageException($"--app-id '{appId}' is not an App ID (a GUID such as 7c1c2e4a-0b5e-4d8e-9a43-2f5b7e6d9a10).");
+        }
+
+        if (!Domain().IsMatch(host))
+        {
+            throw new UsageException($"--host '{host}' is not a domain name (e.g. bot.example.com, no scheme, path or port).");
+        }
+
+        var teams = Path.Combine(manifests, "teams");
+        var manifest = RenderTeamsManifest(manifests, guid.ToString("D"), host.ToLowerInvariant());
+        var languageFiles = manifest["localizationInfo"]?["additionalLanguages"]?.AsArray()
+            .Select(l => (string)l!["file"]!).ToArray() ?? [];
+
+        var temp = output + ".tmp";
+        using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
+        {
+            using (var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open()))
+            {
+                writer.Write(manifest.ToJsonString(Indented));
+            }
+
+            foreach (var file in new[] { "color.png", "outline.png" }.Concat(languageFiles))
+            {
+                zip.CreateEntryFromFile(Path.Combine(teams, file), file);
+            }
+        }
+
+        File.Move(temp, output, overwrite: true);
+        log.WriteLine($"Wrote {output}: manifest.json, color.png, outline.png, {string.Join(", ", languageFiles)}. Upload it in Teams > Apps > Manage your apps > Upload an app.");
+        return 0;
+    }
+
+    public static string RenderSlackManifest(string manifestsDirectory, string baseUrl)
+    {
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(manifestsDirectory, "slack", "manifest.yaml")))
+        {
+            yaml.Load(reader);
+        }
+
+        var host = new Uri(baseUrl).Authority;
+        foreach (var scalar in yaml.Documents[0].AllNodes.OfType<YamlScalarNode>())
+        {
+            if (scalar.Value?.Contains(HostPlaceholder, StringComparison.Ordinal) == true)
+            {
+                scalar.Value = scalar.Value.Replace(HostPlaceholder, host, StringComparison.Ordinal);
+            }
+        }
+
+        using var writer = new StringWriter();
+        yaml.Save(writer, assignAnchors: false);
+        return writer.ToString().TrimEnd('.', '\n', '\r') + "\n";
+    }
+
+    private static int RenderSlack(string manifests, string? url, string? output, TextWriter log)
+    {
+        if (url is null || output is null)
+        {
+            throw new UsageException("package slack --url https://HOST --out manifest.yaml");
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query))
+        {
+            throw new UsageException($"--url '{url}' must be the bot's public https base URL, e.g. https://bot.example.com");
+        }
+
+        File.WriteAllText(output, RenderSlackManifest(manifests, url));
+        log.WriteLine($"Wrote {output}. Paste it in https://api.slack.com/apps > Create New App > From a manifest.");
+        return 0;
+    }
+
+    /// <summary>Fills placeholders inside string values of a parsed document (never in the JSON text).</summary>
+    private static JsonNode Fill(JsonNode node, Dictionary<string, string> values)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Select(p => p.Key).ToList())
+                {
+                    if (obj[key] is { } child)
+                    {
+                        obj[key] = Fill(child.DeepClone(), values);
+                    }
+                }
+
+                return obj;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is { } child)
+                    {
+                        array[i] = Fill(child.DeepClone(), values);
+                    }
+                }
+
+                return array;
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                foreach (var (placeholder, replacement) in values)
+                {
+                    text = text.Replace(placeholder, replacement, StringComparison.Ordinal);
+                }
+
+                return JsonValue.Create(text);
+            default:
+                return node;
+        }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? CliPath.Resolve(name, args[i + 1]) : null;
+    }
+
+    [GeneratedRegex(@"^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")]
+    private static partial Regex Domain();
+
+    private sealed class UsageException(string message) : Exception(message);
+}
+
+/// <summary>
+/// `dotnet run` starts a web project in its own folder, so a relative --out is taken relative to the shell's
+/// directory (PWD), where the user typed it.
+/// </summary>
+internal static class CliPath
+{
+    public static string Resolve(string option, string value) =>
+        option == "--out" && !Path.IsPathRooted(value) && Environment.GetEnvironmentVariable("PWD") is { Length: > 0 } shell
+            ? Path.GetFullPath(Path.Combine(shell, value))
+            : value;
+}

@@ -21,6 +21,9 @@ if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Com
             ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
     });
     chatBuilder.Logging.ClearProviders();
+    // The terminal keeps its conversation in memory: nothing to persist, no data file.
+    chatBuilder.Configuration["State:Provider"] = "Memory";
+    chatBuilder.Configuration["Outbox:Enabled"] = "false";
     chatBuilder.AddConversations();
     if (args[0] == CardSamplesCommand.Command)
     {

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Conversations.State;
 using ChatTroubleshooter.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,13 +15,10 @@ public static class ConversationExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => Knowledge.LoadEmbedded());
-        builder.Services.AddSingleton<IConversationStore, InMemoryConversationStore>();
+
         builder.Services.TryAddSingleton<ICallFactsProvider, NoCallFactsProvider>();
         builder.Services.AddSingleton<ConversationService>();
-        builder.Services.TryAddSingleton<IEventDeduplicator, InMemoryEventDeduplicator>();
-        builder.Services.AddSingleton<InMemoryWorkQueue>();
-        builder.Services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryWorkQueue>());
-        builder.Services.AddHostedService<WorkProcessor>();
+        builder.AddState();
         return builder;
     }
 }

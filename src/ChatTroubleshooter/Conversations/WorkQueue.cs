@@ -1,13 +1,14 @@
-using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
+using ChatTroubleshooter.Conversations.State;
+using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Conversations;
 
 /// <summary>
 /// Work a channel accepted and acknowledged, to be done in the background: look the call up, run the rules,
 /// send the reply. <see cref="Channel"/> picks the <see cref="IWorkHandler"/>; <see cref="Payload"/> is what it
-/// needs, as JSON so that a durable queue can keep it.
+/// needs, as JSON so that the durable outbox can keep it.
 /// </summary>
 public sealed record WorkItem(string Id, string Channel, string Kind, JsonObject Payload)
 {
@@ -22,97 +23,187 @@ public interface IWorkQueue
     ValueTask EnqueueAsync(WorkItem item, CancellationToken ct);
 }
 
-/// <summary>Does the work of one channel (Slack, Teams).</summary>
+/// <summary>
+/// Does the work of one channel in two steps, so a retried item never sends a reply twice: <see cref="PlanAsync"/>
+/// runs the conversation turn once and returns what to send (saved in the outbox), <see cref="DeliverAsync"/>
+/// sends one planned delivery (each marked as sent once it went out).
+/// </summary>
 public interface IWorkHandler
 {
     string Channel { get; }
 
-    Task HandleAsync(WorkItem item, CancellationToken ct);
+    Task<JsonArray> PlanAsync(WorkItem item, CancellationToken ct);
+
+    Task DeliverAsync(WorkItem item, JsonObject delivery, CancellationToken ct);
 }
 
-/// <summary>An in-process queue: work waiting here is lost if the process stops (see the durable outbox).</summary>
-internal sealed class InMemoryWorkQueue(TimeProvider time) : IWorkQueue
+public sealed class OutboxOptions
 {
-    private readonly Channel<WorkItem> _ready = System.Threading.Channels.Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = false });
+    public const string Section = "Outbox";
 
-    public ChannelReader<WorkItem> Reader => _ready.Reader;
+    /// <summary>Off only for tests that simulate a crash between accepting work and sending the reply.</summary>
+    public bool Enabled { get; set; } = true;
 
-    public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
+    [System.ComponentModel.DataAnnotations.Range(1, 64)]
+    public int Workers { get; set; } = 8;
+
+    [System.ComponentModel.DataAnnotations.Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>How long a claimed item is reserved for its worker; after a crash it runs again when this ends.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often to look for work enqueued by other instances or due after a delay.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+}
+
+/// <summary>
+/// Drains the durable outbox: claims due items, plans and delivers them, retries with exponential backoff, and
+/// moves an item that keeps failing to the dead letters (an error log and the <c>chattroubleshooter.work.dead_letters</c> counter).
+/// </summary>
+internal sealed class WorkProcessor(
+    IWorkOutbox outbox,
+    IEnumerable<IWorkHandler> handlers,
+    TimeProvider time,
+    IOptions<OutboxOptions> options,
+    ILogger<WorkProcessor> logger) : BackgroundService
+{
+    public const string PlanKey = "deliveries";
+    public const string ScheduleType = "schedule";
+
+    private static readonly Meter Meter = new("ChatTroubleshooter");
+    private static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("chattroubleshooter.work.dead_letters");
+    private static readonly Counter<long> Failures = Meter.CreateCounter<long>("chattroubleshooter.work.failures");
+
+    private readonly Dictionary<string, IWorkHandler> _handlers = handlers.ToDictionary(h => h.Channel, StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var wait = item.NotBefore is { } notBefore ? notBefore - time.GetUtcNow() : TimeSpan.Zero;
-        if (wait <= TimeSpan.Zero)
+        if (!options.Value.Enabled)
         {
-            await _ready.Writer.WriteAsync(item, ct);
             return;
         }
 
-        // A delayed item: a timer puts it on the queue when due.
-        ITimer? timer = null;
-        timer = time.CreateTimer(_ =>
+        var o = options.Value;
+        using var slots = new SemaphoreSlim(o.Workers);
+        var running = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
         {
-            _ready.Writer.TryWrite(item);
-            timer?.Dispose();
-        }, null, wait, Timeout.InfiniteTimeSpan);
-    }
-}
-
-/// <summary>Drains the queue with a few workers; a failing item is retried with backoff, then dropped with an error log.</summary>
-internal sealed class WorkProcessor(
-    InMemoryWorkQueue queue,
-    IEnumerable<IWorkHandler> handlers,
-    TimeProvider time,
-    ILogger<WorkProcessor> logger) : BackgroundService
-{
-    private const int Workers = 8;
-    private const int MaxAttempts = 4;
-
-    private readonly Dictionary<string, IWorkHandler> _handlers = handlers.ToDictionary(h => h.Channel, StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _running = new(StringComparer.Ordinal);
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => RunAsync(stoppingToken)));
-
-    private async Task RunAsync(CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var item in queue.Reader.ReadAllAsync(ct))
+            try
             {
-                await ProcessAsync(item, ct);
+                var free = slots.CurrentCount;
+                var items = free == 0 ? [] : await outbox.ClaimAsync(free, o.Lease, stoppingToken);
+                foreach (var item in items)
+                {
+                    await slots.WaitAsync(stoppingToken);
+                    running.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await ProcessAsync(item, stoppingToken);
+                        }
+                        finally
+                        {
+                            slots.Release();
+                        }
+                    }, stoppingToken));
+                }
+
+                running.RemoveAll(t => t.IsCompleted);
+                if (items.Count == 0)
+                {
+                    await outbox.WaitForWorkAsync(o.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // The store is unreachable (e.g. Redis restarting): wait and try again, never stop the loop.
+                logger.LogError(e, "Could not read the outbox; retrying.");
+                await Task.Delay(o.PollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
+
+        await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private async Task ProcessAsync(WorkItem item, CancellationToken ct)
     {
-        if (!_handlers.TryGetValue(item.Channel, out var handler) || !_running.TryAdd(item.Id, 0))
+        if (!_handlers.TryGetValue(item.Channel, out var handler))
         {
+            await outbox.DeadLetterAsync(item, $"no handler for channel {item.Channel}", ct);
             return;
         }
 
         try
         {
-            await handler.HandleAsync(item, ct);
+            if (item.Payload[PlanKey] is not JsonArray plan)
+            {
+                plan = await handler.PlanAsync(item, ct);
+                item.Payload[PlanKey] = plan;
+                await outbox.SaveProgressAsync(item, ct);
+            }
+
+            foreach (var delivery in plan.OfType<JsonObject>())
+            {
+                if ((bool?)delivery["sent"] == true)
+                {
+                    continue;
+                }
+
+                if ((string?)delivery["type"] == ScheduleType)
+                {
+                    await ScheduleAsync(item, delivery, ct);
+                }
+                else
+                {
+                    await handler.DeliverAsync(item, delivery, ct);
+                }
+
+                delivery["sent"] = true;
+                await outbox.SaveProgressAsync(item, ct);
+            }
+
+            await outbox.CompleteAsync(item, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            if (item.Attempt + 1 >= MaxAttempts)
+            Failures.Add(1, new KeyValuePair<string, object?>("channel", item.Channel));
+            var attempt = item.Attempt + 1;
+            if (attempt >= options.Value.MaxAttempts)
             {
-                logger.LogError(e, "Work {Id} ({Channel}/{Kind}) failed {Attempts} times; giving up.", item.Id, item.Channel, item.Kind, item.Attempt + 1);
+                DeadLetters.Add(1, new KeyValuePair<string, object?>("channel", item.Channel));
+                logger.LogError(e, "Work {Id} ({Channel}/{Kind}) failed {Attempts} times and is now a dead letter.", item.Id, item.Channel, item.Kind, attempt);
+                await outbox.DeadLetterAsync(item with { Attempt = attempt }, e.Message, CancellationToken.None);
             }
             else
             {
-                var delay = TimeSpan.FromSeconds(Math.Pow(2, item.Attempt + 1));
-                logger.LogWarning(e, "Work {Id} ({Channel}/{Kind}) failed; retrying in {Delay}.", item.Id, item.Channel, item.Kind, delay);
-                await queue.EnqueueAsync(item with { Attempt = item.Attempt + 1, NotBefore = time.GetUtcNow() + delay }, ct);
+                var delay = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, attempt)));
+                logger.LogWarning("Work {Id} ({Channel}/{Kind}) failed ({Error}); attempt {Attempt} in {Delay}.", item.Id, item.Channel, item.Kind, e.Message, attempt + 1, delay);
+                await outbox.RetryAsync(item with { Attempt = attempt }, time.GetUtcNow() + delay, e.Message, CancellationToken.None);
             }
         }
-        finally
-        {
-            _running.TryRemove(item.Id, out _);
-        }
     }
+
+    /// <summary>A planned follow-up (a re-check after a delay), enqueued once with an id derived from this item.</summary>
+    private async Task ScheduleAsync(WorkItem item, JsonObject delivery, CancellationToken ct)
+    {
+        var after = TimeSpan.FromSeconds((double)delivery["afterSeconds"]!);
+        await outbox.EnqueueAsync(new WorkItem($"{item.Id}:{(string)delivery["kind"]!}", item.Channel, (string)delivery["kind"]!, delivery["payload"]!.AsObject().DeepClone().AsObject())
+        {
+            NotBefore = time.GetUtcNow() + after,
+        }, ct);
+    }
+
+    /// <summary>A delivery that enqueues follow-up work after a delay (see <see cref="ScheduleAsync"/>).</summary>
+    public static JsonObject Schedule(string kind, TimeSpan after, JsonObject payload) => new()
+    {
+        ["type"] = ScheduleType,
+        ["kind"] = kind,
+        ["afterSeconds"] = after.TotalSeconds,
+        ["payload"] = payload,
+    };
 }

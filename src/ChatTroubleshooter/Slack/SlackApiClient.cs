@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using ChatTroubleshooter.Conversations.State;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -17,7 +17,8 @@ public sealed class SlackApiException(string method, string error) : Exception($
 /// auth.test), with the bot token as a Bearer header. 429s are retried after <c>Retry-After</c> by the
 /// HTTP pipeline (see <see cref="SlackExtensions"/>).
 /// </summary>
-internal sealed class SlackApiClient(HttpClient http, SlackIdentityCache cache, IOptions<SlackOptions> options, ILogger<SlackApiClient> logger)
+internal sealed class SlackApiClient(
+    HttpClient http, SlackIdentityCache cache, IUserPreferenceStore preferences, IOptions<SlackOptions> options, ILogger<SlackApiClient> logger)
 {
     /// <summary>
     /// The bot scopes the adapter needs, and what for: the Slack manifest asks for exactly these (a test checks).
@@ -73,7 +74,8 @@ internal sealed class SlackApiClient(HttpClient http, SlackIdentityCache cache, 
     /// <summary>The user's locale (users.info with include_locale), cached per user; null when unknown.</summary>
     public async Task<string?> UserLocaleAsync(string userId, CancellationToken ct)
     {
-        if (cache.Locales.TryGetValue(userId, out var cached))
+        var (found, cached) = await preferences.GetLocaleAsync($"slack:{userId}", ct);
+        if (found)
         {
             return cached;
         }
@@ -83,7 +85,7 @@ internal sealed class SlackApiClient(HttpClient http, SlackIdentityCache cache, 
             using var request = Request(HttpMethod.Get, $"users.info?user={Uri.EscapeDataString(userId)}&include_locale=true");
             var result = await SendAsync("users.info", request, ct);
             var locale = (string?)result["user"]?["locale"];
-            cache.Locales[userId] = locale;
+            await preferences.SetLocaleAsync($"slack:{userId}", locale, TimeSpan.FromDays(1), ct);
             return locale;
         }
         catch (Exception e) when (e is SlackApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
@@ -155,12 +157,10 @@ internal sealed class SlackApiClient(HttpClient http, SlackIdentityCache cache, 
 
 public sealed record SlackIdentity(string? UserId, string? BotId);
 
-/// <summary>Process-wide caches of what Slack told us: the bot's identity and users' locales.</summary>
+/// <summary>What auth.test told us about the bot, learned once per process.</summary>
 internal sealed class SlackIdentityCache
 {
     public SlackIdentity? Identity { get; set; }
-
-    public ConcurrentDictionary<string, string?> Locales { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Posts to a <c>response_url</c>, but only under the allowed prefixes (never anywhere a payload says).</summary>

@@ -17,8 +17,6 @@ internal sealed partial class SlackWorkHandler(
     CardRenderer cards,
     SlackApiClient api,
     SlackResponseClient responses,
-    IWorkQueue queue,
-    TimeProvider time,
     ILogger<SlackWorkHandler> logger) : IWorkHandler
 {
     public const string ChannelName = "slack";
@@ -30,7 +28,7 @@ internal sealed partial class SlackWorkHandler(
 
     public string Channel => ChannelName;
 
-    public async Task HandleAsync(WorkItem item, CancellationToken ct)
+    public async Task<JsonArray> PlanAsync(WorkItem item, CancellationToken ct)
     {
         var p = item.Payload;
         switch (item.Kind)
@@ -39,8 +37,7 @@ internal sealed partial class SlackWorkHandler(
             {
                 var target = Target.Response((string?)p["responseUrl"], (string)p["channel"]!, (string)p["user"]!);
                 var key = $"slack:{p["team"]}:{p["channel"]}:{p["user"]}";
-                await TurnAsync(key, (string)p["user"]!, target, (string?)p["text"] ?? "", ct);
-                break;
+                return await TurnAsync(key, (string)p["user"]!, target, new Turn(key, (string)p["user"]!, null) { Text = (string?)p["text"] ?? "" }, ct);
             }
 
             case MentionKind or DirectMessageKind:
@@ -49,43 +46,67 @@ internal sealed partial class SlackWorkHandler(
                 var identity = await api.IdentityAsync(ct);
                 if (user == identity.UserId)
                 {
-                    return;
+                    return [];
                 }
 
                 var channel = (string)p["channel"]!;
                 var threadTs = (string?)p["threadTs"] ?? (item.Kind == MentionKind ? (string?)p["ts"] : null);
                 var key = threadTs is null ? $"slack:{p["team"]}:{channel}" : $"slack:{p["team"]}:{channel}:thread:{threadTs}";
                 var text = StripMentions((string?)p["text"] ?? "", identity.UserId);
-                await TurnAsync(key, user, Target.Post(channel, threadTs, user, visible: item.Kind == MentionKind), text, ct);
-                break;
+                var target = Target.Post(channel, threadTs, user, visible: item.Kind == MentionKind);
+                return await TurnAsync(key, user, target, new Turn(key, user, null) { Text = text }, ct);
             }
 
             case ActionKind:
-                await ActionAsync(p, ct);
-                break;
+                return await ActionAsync(p, ct);
 
             case RecheckKind:
             {
                 var target = Target.From(p["target"]!.AsObject());
-                var result = await conversations.HandleTurnAsync(new Turn((string)p["key"]!, target.User, (string?)p["locale"]) { Recheck = true }, ct);
-                await DeliverAsync(result.Reply, target, (string)p["key"]!, ct);
-                break;
+                var key = (string)p["key"]!;
+                return await TurnAsync(key, target.User, target, new Turn(key, target.User, null) { Recheck = true }, ct);
             }
 
             default:
                 logger.LogWarning("Unknown Slack work kind {Kind}.", item.Kind);
+                return [];
+        }
+    }
+
+    public async Task DeliverAsync(WorkItem item, JsonObject delivery, CancellationToken ct)
+    {
+        var message = delivery["message"]!.AsObject();
+        switch ((string?)delivery["type"])
+        {
+            case "response":
+                await responses.PostAsync((string)delivery["url"]!, message, ephemeral: true, replaceOriginal: (bool?)delivery["replace"] ?? false, ct);
+                break;
+            case "post":
+                await api.PostMessageAsync((string)delivery["channel"]!, (string?)delivery["threadTs"], message, ct);
+                break;
+            case "update":
+                try
+                {
+                    await api.UpdateAsync((string)delivery["channel"]!, (string)delivery["ts"]!, message, ct);
+                }
+                catch (SlackApiException e)
+                {
+                    // The question stays clickable; a second click gets "already answered". Not worth failing the reply.
+                    logger.LogWarning("Could not replace the answered question: {Error}", e.Error);
+                }
+
                 break;
         }
     }
 
-    private async Task TurnAsync(string key, string user, Target target, string text, CancellationToken ct)
+    private async Task<JsonArray> TurnAsync(string key, string user, Target target, Turn turn, CancellationToken ct)
     {
         var locale = await api.UserLocaleAsync(user, ct);
-        var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Text = text }, ct);
-        await DeliverAsync(result.Reply, target, key, ct, locale);
+        var result = await conversations.HandleTurnAsync(turn with { Locale = locale }, ct);
+        return Deliveries(result.Reply, target, key);
     }
 
-    private async Task ActionAsync(JsonObject p, CancellationToken ct)
+    private async Task<JsonArray> ActionAsync(JsonObject p, CancellationToken ct)
     {
         var user = (string?)p["user"] ?? "";
         var ephemeral = (bool?)p["isEphemeral"] ?? false;
@@ -96,9 +117,9 @@ internal sealed partial class SlackWorkHandler(
 
         if ((string?)p["action"] != SlackEndpoints.AnswerAction)
         {
-            // Feedback and escalation are acknowledged here; storing them belongs to the feedback feature.
+            // Feedback and escalation clicks are acknowledged; storing them belongs to the feedback feature.
             logger.LogInformation("Slack {Action} click received.", (string?)p["actionId"]);
-            return;
+            return [];
         }
 
         JsonObject? value = null;
@@ -114,70 +135,48 @@ internal sealed partial class SlackWorkHandler(
             || (string?)value["f"] is not { } fact || (string?)value["v"] is not { } answer)
         {
             logger.LogWarning("A Slack answer button carried an unreadable value.");
-            return;
+            return [];
         }
 
         var locale = await api.UserLocaleAsync(user, ct);
         var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Answer = new Answer(id, fact, answer) }, ct);
+        var deliveries = new JsonArray();
 
         // Replace the question with its answered, read-only version so it cannot be clicked twice.
         if (result.Answered is { } answered)
         {
             var readOnly = cards.Answered(CardChannel.Slack, answered.Question, answered.Value);
-            if (target.Mode == TargetMode.Response)
-            {
-                await SafeAsync(() => responses.PostAsync(target.ResponseUrl!, readOnly, ephemeral: true, replaceOriginal: true, ct), "replace the question");
-            }
-            else
-            {
-                await SafeAsync(() => api.UpdateAsync(channel, (string)p["messageTs"]!, Visible(readOnly, target), ct), "update the question");
-            }
+            deliveries.Add(target.Mode == TargetMode.Response
+                ? new JsonObject { ["type"] = "response", ["url"] = target.ResponseUrl, ["replace"] = true, ["message"] = readOnly }
+                : new JsonObject { ["type"] = "update", ["channel"] = channel, ["ts"] = (string?)p["messageTs"], ["message"] = Visible(readOnly, target) });
         }
 
-        await DeliverAsync(result.Reply, target, key, ct, locale);
+        foreach (var delivery in Deliveries(result.Reply, target, key))
+        {
+            deliveries.Add(delivery!.DeepClone());
+        }
+
+        return deliveries;
     }
 
-    private async Task DeliverAsync(Reply reply, Target target, string key, CancellationToken ct, string? locale = null)
+    /// <summary>Where the reply goes (response_url or a post), and a re-check when the call was not ready.</summary>
+    private JsonArray Deliveries(Reply reply, Target target, string key)
     {
         var message = Visible(cards.Slack(reply), target);
-        if (target.Mode == TargetMode.Response)
-        {
-            await responses.PostAsync(target.ResponseUrl!, message, ephemeral: true, replaceOriginal: false, ct);
-        }
-        else
-        {
-            await api.PostMessageAsync(target.Channel, target.ThreadTs, message, ct);
-        }
-
+        var deliveries = new JsonArray(target.Mode == TargetMode.Response
+            ? new JsonObject { ["type"] = "response", ["url"] = target.ResponseUrl, ["replace"] = false, ["message"] = message }
+            : new JsonObject { ["type"] = "post", ["channel"] = target.Channel, ["threadTs"] = target.ThreadTs, ["message"] = message });
         if (reply is NotReadyReply notReady)
         {
-            await queue.EnqueueAsync(new WorkItem($"slack:recheck:{Guid.NewGuid():N}", ChannelName, RecheckKind, new JsonObject
-            {
-                ["key"] = key,
-                ["locale"] = locale,
-                ["target"] = target.ToJson(),
-            })
-            {
-                NotBefore = time.GetUtcNow() + notReady.RecheckAfter,
-            }, ct);
+            deliveries.Add(WorkProcessor.Schedule(RecheckKind, notReady.RecheckAfter, new JsonObject { ["key"] = key, ["target"] = target.ToJson() }));
         }
+
+        return deliveries;
     }
 
     /// <summary>A message everyone in a channel sees never shows customer phone numbers.</summary>
     private static JsonObject Visible(JsonObject message, Target target) =>
         target.Visible ? (JsonObject)SlackRedaction.Redact(message) : message;
-
-    private async Task SafeAsync(Func<Task> action, string what)
-    {
-        try
-        {
-            await action();
-        }
-        catch (Exception e) when (e is SlackApiException or HttpRequestException)
-        {
-            logger.LogWarning("Could not {What}: {Error}", what, e.Message);
-        }
-    }
 
     /// <summary>Removes the bot's own mention (or, when the bot's id is unknown, any leading mention).</summary>
     internal static string StripMentions(string text, string? botUserId)

@@ -37,6 +37,7 @@ public static partial class TeamsEndpoints
         ConversationService conversations,
         CardRenderer cards,
         Diagnostics.Knowledge knowledge,
+        TeamsWorkHandler handler,
         ILoggerFactory loggers,
         CancellationToken ct)
     {
@@ -114,7 +115,7 @@ public static partial class TeamsEndpoints
                 return Results.Ok();
 
             case "invoke" when Str(activity, "name") == CardActionInvoke:
-                return await CardActionAsync(activity, common, conversations, cards, knowledge, queue, ct);
+                return await CardActionAsync(activity, common, conversations, cards, knowledge, queue, handler, ct);
 
             case "invoke":
                 return Results.StatusCode(StatusCodes.Status501NotImplemented);
@@ -139,7 +140,7 @@ public static partial class TeamsEndpoints
     /// <summary>An Action.Execute click: answered within the invoke (the read-only card), the next step in the background.</summary>
     private static async Task<IResult> CardActionAsync(
         JsonObject activity, JsonObject common, ConversationService conversations, CardRenderer cards,
-        Diagnostics.Knowledge knowledge, IWorkQueue queue, CancellationToken ct)
+        Diagnostics.Knowledge knowledge, IWorkQueue queue, TeamsWorkHandler handler, CancellationToken ct)
     {
         var action = activity["value"]?["action"] as JsonObject;
         if (action is null || Str(action, "type") != "Action.Execute" || action["data"] is not JsonObject data)
@@ -163,9 +164,9 @@ public static partial class TeamsEndpoints
                     return InvokeMessage(result.Reply is MessageReply m ? m.Text : knowledge.Texts.Get(language, TextKeys.ErrorGeneric));
                 }
 
-                common["reply"] = TeamsWorkHandler.Activity(cards.Teams(result.Reply));
+                // The next step is already decided: queue its delivery (planned, so the worker only sends it).
                 common["key"] = answer.Key;
-                common["recheckSeconds"] = result.Reply is NotReadyReply nr ? nr.RecheckAfter.TotalSeconds : null;
+                common[WorkProcessor.PlanKey] = handler.Deliveries(common, answer.Key, result.Reply, (string?)common["activityId"]);
                 await queue.EnqueueAsync(Work(TeamsWorkHandler.SendKind, common), ct);
                 return Results.Json(new JsonObject
                 {

@@ -17,7 +17,8 @@ public static class TeamsExtensions
             .ValidateOnStart();
         builder.Services.AddHttpClient(nameof(TeamsAuthenticator));
         builder.Services.AddSingleton<TeamsAuthenticator>();
-        builder.Services.AddSingleton<IWorkHandler, TeamsWorkHandler>();
+        builder.Services.AddSingleton<TeamsWorkHandler>();
+        builder.Services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<TeamsWorkHandler>());
         // One token cache for the process, over a named client (so tests can fake the token endpoint).
         builder.Services.AddHttpClient(nameof(ConnectorTokenProvider));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ConnectorTokenProvider>(sp,

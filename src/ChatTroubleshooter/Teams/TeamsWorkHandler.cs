@@ -14,8 +14,6 @@ internal sealed class TeamsWorkHandler(
     ConversationService conversations,
     CardRenderer cards,
     ConnectorClient connector,
-    IWorkQueue queue,
-    TimeProvider time,
     ILogger<TeamsWorkHandler> logger) : IWorkHandler
 {
     public const string ChannelName = "teams";
@@ -27,23 +25,22 @@ internal sealed class TeamsWorkHandler(
 
     public string Channel => ChannelName;
 
-    public async Task HandleAsync(WorkItem item, CancellationToken ct)
+    public async Task<JsonArray> PlanAsync(WorkItem item, CancellationToken ct)
     {
         var p = item.Payload;
-        var serviceUrl = (string)p["serviceUrl"]!;
-        var conversationId = (string)p["conversationId"]!;
         var user = (string?)p["user"] ?? "";
         var locale = (string?)p["locale"];
-        var key = $"teams:{conversationId}";
+        var key = (string?)p["key"] ?? $"teams:{p["conversationId"]}";
+        var replyTo = (string?)p["activityId"] ?? (string?)p["replyToId"];
 
         switch (item.Kind)
         {
             case MessageKind:
             {
-                await SafeTypingAsync(serviceUrl, conversationId, ct);
                 var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Text = (string?)p["text"] ?? "" }, ct);
-                await SendAsync(p, key, result.Reply, ct);
-                break;
+                var plan = Deliveries(p, key, result.Reply, replyTo);
+                plan.Insert(0, new JsonObject { ["type"] = "typing" });
+                return plan;
             }
 
             case SubmitKind:
@@ -52,56 +49,68 @@ internal sealed class TeamsWorkHandler(
                 if (TeamsEndpoints.Str(value, "verb") == TeamsEndpoints.FeedbackVerb)
                 {
                     var language = Languages.FromLocale(locale) ?? Languages.Default;
-                    await SendAsync(p, key, new MessageReply(language, Diagnostics.Replies.MessageKind.Info, conversations.Text(language, TextKeys.FeedbackThanks)), ct);
-                    return;
+                    return Deliveries(p, key, new MessageReply(language, Diagnostics.Replies.MessageKind.Info, conversations.Text(language, TextKeys.FeedbackThanks)), replyTo);
                 }
 
                 if (value is null || TeamsEndpoints.Answer(value) is not { } answer)
                 {
                     logger.LogWarning("An Action.Submit carried no answer.");
-                    return;
+                    return [];
                 }
 
                 var result = await conversations.HandleTurnAsync(new Turn(answer.Key, user, locale) { Answer = answer.Answer }, ct);
+                var plan = Deliveries(p, answer.Key, result.Reply, replyTo);
                 if (result.Answered is { } answered && (string?)p["replyToId"] is { } cardId)
                 {
                     // A Submit cannot replace the card in its response: update the message that held it.
                     var readOnly = Activity(cards.Answered(CardChannel.Teams, answered.Question, answered.Value));
                     readOnly["id"] = cardId;
-                    await connector.UpdateAsync(serviceUrl, conversationId, cardId, readOnly, ct);
+                    plan.Insert(0, new JsonObject { ["type"] = "update", ["activityId"] = cardId, ["activity"] = readOnly });
                 }
 
-                await SendAsync(p, answer.Key, result.Reply, ct);
-                break;
-            }
-
-            case SendKind:
-            {
-                await connector.ReplyAsync(serviceUrl, conversationId, (string?)p["replyToId"], p["reply"]!.AsObject(), ct);
-                if (p["recheckSeconds"] is JsonValue seconds && seconds.TryGetValue<double>(out var delay))
-                {
-                    await ScheduleRecheckAsync(p, (string?)p["key"] ?? key, TimeSpan.FromSeconds(delay), ct);
-                }
-
-                break;
+                return plan;
             }
 
             case WelcomeKind:
             {
                 var language = Languages.FromLocale(locale) ?? Languages.Default;
-                await connector.ReplyAsync(serviceUrl, conversationId, null, Activity(cards.Teams(conversations.Help(language))), ct);
-                break;
+                return [new JsonObject { ["type"] = "reply", ["replyToId"] = null, ["activity"] = Activity(cards.Teams(conversations.Help(language))) }];
             }
 
             case RecheckKind:
             {
-                var result = await conversations.HandleTurnAsync(new Turn((string)p["key"]!, user, locale) { Recheck = true }, ct);
-                await SendAsync(p, (string)p["key"]!, result.Reply, ct);
-                break;
+                var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Recheck = true }, ct);
+                return Deliveries(p, key, result.Reply, replyTo);
             }
 
             default:
                 logger.LogWarning("Unknown Teams work kind {Kind}.", item.Kind);
+                return [];
+        }
+    }
+
+    public async Task DeliverAsync(WorkItem item, JsonObject delivery, CancellationToken ct)
+    {
+        var serviceUrl = (string)item.Payload["serviceUrl"]!;
+        var conversationId = (string)item.Payload["conversationId"]!;
+        switch ((string?)delivery["type"])
+        {
+            case "typing":
+                try
+                {
+                    await connector.TypingAsync(serviceUrl, conversationId, ct);
+                }
+                catch (HttpRequestException e)
+                {
+                    logger.LogDebug("Typing indicator not sent: {Error}", e.Message);
+                }
+
+                break;
+            case "reply":
+                await connector.ReplyAsync(serviceUrl, conversationId, (string?)delivery["replyToId"], delivery["activity"]!.AsObject(), ct);
+                break;
+            case "update":
+                await connector.UpdateAsync(serviceUrl, conversationId, (string)delivery["activityId"]!, delivery["activity"]!.AsObject(), ct);
                 break;
         }
     }
@@ -112,36 +121,18 @@ internal sealed class TeamsWorkHandler(
         ["attachments"] = new JsonArray(CardRenderer.TeamsAttachment(card)),
     };
 
-    private async Task SendAsync(JsonObject p, string key, Reply reply, CancellationToken ct)
+    /// <summary>The reply card in the same conversation, and a re-check when the call was not ready.</summary>
+    public JsonArray Deliveries(JsonObject payload, string key, Reply reply, string? replyToId)
     {
-        await connector.ReplyAsync((string)p["serviceUrl"]!, (string)p["conversationId"]!, (string?)p["activityId"] ?? (string?)p["replyToId"], Activity(cards.Teams(reply)), ct);
+        var plan = new JsonArray(new JsonObject { ["type"] = "reply", ["replyToId"] = replyToId, ["activity"] = Activity(cards.Teams(reply)) });
         if (reply is NotReadyReply notReady)
         {
-            await ScheduleRecheckAsync(p, key, notReady.RecheckAfter, ct);
+            var next = (JsonObject)payload.DeepClone();
+            next["key"] = key;
+            next.Remove(WorkProcessor.PlanKey);
+            plan.Add(WorkProcessor.Schedule(RecheckKind, notReady.RecheckAfter, next));
         }
-    }
 
-    private ValueTask ScheduleRecheckAsync(JsonObject p, string key, TimeSpan delay, CancellationToken ct)
-    {
-        var payload = (JsonObject)p.DeepClone();
-        payload["key"] = key;
-        payload.Remove("reply");
-        payload.Remove("recheckSeconds");
-        return queue.EnqueueAsync(new WorkItem($"teams:recheck:{Guid.NewGuid():N}", ChannelName, RecheckKind, payload)
-        {
-            NotBefore = time.GetUtcNow() + delay,
-        }, ct);
-    }
-
-    private async Task SafeTypingAsync(string serviceUrl, string conversationId, CancellationToken ct)
-    {
-        try
-        {
-            await connector.TypingAsync(serviceUrl, conversationId, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            logger.LogDebug("Typing indicator not sent: {Error}", e.Message);
-        }
+        return plan;
     }
 }

@@ -34,6 +34,8 @@ public sealed class BotApp : WebApplicationFactory<Program>
             ["Slack:BotToken"] = "xoxb-test-token",
             ["Slack:ApiBaseUrl"] = "https://slack.test/api/",
             ["Aircall:Demo"] = "true",
+            ["State:Provider"] = "Memory",
+            ["Outbox:PollInterval"] = "00:00:00.100",
         };
         foreach (var (k, v) in settings ?? [])
         {

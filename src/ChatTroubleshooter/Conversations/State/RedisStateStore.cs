@@ -1,0 +1,153 @@
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace ChatTroubleshooter.Conversations.State;
+
+/// <summary>
+/// State in Redis, shared by several bot instances: conversations compare-and-set on a version (Lua), dedupe
+/// keys with SET NX PX, locales with expiry, feedback once per user and diagnosis, and the outbox as a sorted
+/// set of due times (claiming moves an item to the end of its lease, so a dead worker's item comes back).
+/// </summary>
+internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl) : IStateStore
+{
+    private const string Prefix = "ct:";
+    private const string Due = Prefix + "outbox:due";
+    private const string Dead = Prefix + "outbox:dead";
+    private const string Work = Prefix + "work:";
+    private const string Channel = Prefix + "outbox:wake";
+
+    private const string SaveScript = """
+        local current = redis.call('HGET', KEYS[1], 'version')
+        if (current == false and ARGV[1] == '0') or current == ARGV[1] then
+          redis.call('HSET', KEYS[1], 'version', tonumber(ARGV[1]) + 1, 'json', ARGV[2])
+          redis.call('PEXPIRE', KEYS[1], ARGV[3])
+          return 1
+        end
+        return 0
+        """;
+
+    private const string ClaimScript = """
+        local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+        local result = {}
+        for i, id in ipairs(ids) do
+          redis.call('ZADD', KEYS[1], ARGV[3], id)
+          local json = redis.call('GET', ARGV[4] .. id)
+          if json then table.insert(result, json) else redis.call('ZREM', KEYS[1], id) end
+        end
+        return result
+        """;
+
+    private readonly SemaphoreSlim _signal = CreateSignal(redis);
+
+    private IDatabase Db => redis.GetDatabase();
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static SemaphoreSlim CreateSignal(IConnectionMultiplexer redis)
+    {
+        var signal = new SemaphoreSlim(0);
+        // Any instance's enqueue wakes every instance's workers.
+        redis.GetSubscriber().Subscribe(RedisChannel.Literal(Channel), (_, _) => signal.Release());
+        return signal;
+    }
+
+    public async Task<Conversation?> GetAsync(string key, CancellationToken ct)
+    {
+        var values = await Db.HashGetAsync(Prefix + "conv:" + key, ["version", "json"]);
+        return values[0].HasValue && values[1].HasValue ? ConversationJson.Deserialize(values[1]!, (long)values[0]) : null;
+    }
+
+    public async Task<bool> TrySaveAsync(Conversation conversation, long expectedVersion, CancellationToken ct)
+    {
+        var saved = await Db.ScriptEvaluateAsync(SaveScript, [Prefix + "conv:" + conversation.Key],
+            [expectedVersion, ConversationJson.Serialize(conversation), (long)conversationTtl.TotalMilliseconds]);
+        return (int)saved == 1;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct) => Db.KeyDeleteAsync(Prefix + "conv:" + key);
+
+    public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct) =>
+        Db.StringSetAsync(Prefix + "seen:" + key, "1", ttl, When.NotExists);
+
+    public async Task<(bool Found, string? Locale)> GetLocaleAsync(string user, CancellationToken ct)
+    {
+        var value = await Db.StringGetAsync(Prefix + "locale:" + user);
+        return value.HasValue ? (true, value.ToString() is { Length: > 0 } s ? s : null) : (false, null);
+    }
+
+    public Task SetLocaleAsync(string user, string? locale, TimeSpan ttl, CancellationToken ct) =>
+        Db.StringSetAsync(Prefix + "locale:" + user, locale ?? "", ttl);
+
+    public async Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct)
+    {
+        if (!await Db.StringSetAsync($"{Prefix}feedback:{feedback.DiagnosisId}:{feedback.User}", "1", TimeSpan.FromDays(400), When.NotExists))
+        {
+            return false;
+        }
+
+        await Db.SortedSetAddAsync(Prefix + "feedback", JsonSerializer.Serialize(feedback), feedback.At.ToUnixTimeMilliseconds());
+        return true;
+    }
+
+    public async Task<IReadOnlyList<FeedbackRecord>> FeedbackSinceAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        var values = await Db.SortedSetRangeByScoreAsync(Prefix + "feedback", since.ToUnixTimeMilliseconds());
+        return values.Select(v => JsonSerializer.Deserialize<FeedbackRecord>(v.ToString())!).ToList();
+    }
+
+    public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
+    {
+        var transaction = Db.CreateTransaction();
+        _ = transaction.StringSetAsync(Work + item.Id, WorkItemJson.Serialize(item), when: When.NotExists);
+        _ = transaction.SortedSetAddAsync(Due, item.Id, item.NotBefore?.ToUnixTimeMilliseconds() ?? Now, SortedSetWhen.NotExists);
+        await transaction.ExecuteAsync();
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), "1");
+    }
+
+    public async Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
+    {
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript, [Due], [Now, max, Now + (long)lease.TotalMilliseconds, Work]))!;
+        return result.Select(r => WorkItemJson.Deserialize(r.ToString())).ToList();
+    }
+
+    public Task SaveProgressAsync(WorkItem item, CancellationToken ct) =>
+        Db.StringSetAsync(Work + item.Id, WorkItemJson.Serialize(item), when: When.Exists);
+
+    public async Task CompleteAsync(WorkItem item, CancellationToken ct)
+    {
+        var transaction = Db.CreateTransaction();
+        _ = transaction.SortedSetRemoveAsync(Due, item.Id);
+        _ = transaction.KeyDeleteAsync(Work + item.Id);
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct)
+    {
+        var transaction = Db.CreateTransaction();
+        _ = transaction.StringSetAsync(Work + item.Id, WorkItemJson.Serialize(item));
+        _ = transaction.SortedSetAddAsync(Due, item.Id, notBefore.ToUnixTimeMilliseconds());
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct)
+    {
+        var transaction = Db.CreateTransaction();
+        _ = transaction.SortedSetRemoveAsync(Due, item.Id);
+        _ = transaction.KeyDeleteAsync(Work + item.Id);
+        _ = transaction.ListLeftPushAsync(Dead, WorkItemJson.Serialize(item));
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task<IReadOnlyList<WorkItem>> DeadLettersAsync(CancellationToken ct) =>
+        (await Db.ListRangeAsync(Dead)).Select(v => WorkItemJson.Deserialize(v.ToString())).ToList();
+
+    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        if (await _signal.WaitAsync(timeout, ct))
+        {
+            while (_signal.CurrentCount > 0 && _signal.Wait(0))
+            {
+            }
+        }
+    }
+}

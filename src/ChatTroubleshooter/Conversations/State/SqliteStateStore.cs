@@ -1,0 +1,230 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+
+namespace ChatTroubleshooter.Conversations.State;
+
+/// <summary>
+/// State in one SQLite file (the default; WAL mode): conversations with a version for optimistic concurrency,
+/// dedupe keys and locales with expiry, feedback, and the durable outbox. Safe for several processes on one
+/// machine; use Redis for instances on several machines.
+/// </summary>
+internal sealed class SqliteStateStore : IStateStore
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly string _owner = Guid.NewGuid().ToString("N");
+
+    public SqliteStateStore(string path, TimeProvider time)
+    {
+        _time = time;
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        using var connection = Open();
+        Execute(connection, """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS conversations (key TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at INTEGER NOT NULL, json TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS dedupe (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS locales (user TEXT PRIMARY KEY, locale TEXT, expires_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS feedback (diagnosis_id TEXT NOT NULL, user TEXT NOT NULL, at INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (diagnosis_id, user));
+            CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, due INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL, error TEXT);
+            CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due);
+            """);
+    }
+
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    public Task<Conversation?> GetAsync(string key, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT version, json FROM conversations WHERE key = $k", ("$k", key));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read() ? ConversationJson.Deserialize(reader.GetString(1), reader.GetInt64(0)) : null);
+    }
+
+    public Task<bool> TrySaveAsync(Conversation conversation, long expectedVersion, CancellationToken ct)
+    {
+        using var connection = Open();
+        var json = ConversationJson.Serialize(conversation);
+        var updated = conversation.UpdatedAt.ToUnixTimeMilliseconds();
+        var rows = expectedVersion == 0
+            ? Execute(connection, "INSERT INTO conversations (key, version, updated_at, json) VALUES ($k, 1, $u, $j) ON CONFLICT (key) DO NOTHING",
+                ("$k", conversation.Key), ("$u", updated), ("$j", json))
+            : Execute(connection, "UPDATE conversations SET version = version + 1, updated_at = $u, json = $j WHERE key = $k AND version = $v",
+                ("$k", conversation.Key), ("$u", updated), ("$j", json), ("$v", expectedVersion));
+        return Task.FromResult(rows == 1);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        using var connection = Open();
+        Execute(connection, "DELETE FROM conversations WHERE key = $k", ("$k", key));
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct)
+    {
+        using var connection = Open();
+        var rows = Execute(connection, """
+            INSERT INTO dedupe (key, expires_at) VALUES ($k, $e)
+            ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= $now
+            """, ("$k", key), ("$e", Now + (long)ttl.TotalMilliseconds), ("$now", Now));
+        return Task.FromResult(rows == 1);
+    }
+
+    public Task<(bool Found, string? Locale)> GetLocaleAsync(string user, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT locale FROM locales WHERE user = $u AND expires_at > $now", ("$u", user), ("$now", Now));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read() ? (true, reader.IsDBNull(0) ? null : reader.GetString(0)) : (false, (string?)null));
+    }
+
+    public Task SetLocaleAsync(string user, string? locale, TimeSpan ttl, CancellationToken ct)
+    {
+        using var connection = Open();
+        Execute(connection, "INSERT INTO locales (user, locale, expires_at) VALUES ($u, $l, $e) ON CONFLICT (user) DO UPDATE SET locale = excluded.locale, expires_at = excluded.expires_at",
+            ("$u", user), ("$l", locale), ("$e", Now + (long)ttl.TotalMilliseconds));
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct)
+    {
+        using var connection = Open();
+        var rows = Execute(connection, "INSERT INTO feedback (diagnosis_id, user, at, json) VALUES ($d, $u, $a, $j) ON CONFLICT DO NOTHING",
+            ("$d", feedback.DiagnosisId), ("$u", feedback.User), ("$a", feedback.At.ToUnixTimeMilliseconds()), ("$j", JsonSerializer.Serialize(feedback)));
+        return Task.FromResult(rows == 1);
+    }
+
+    public Task<IReadOnlyList<FeedbackRecord>> FeedbackSinceAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT json FROM feedback WHERE at >= $s ORDER BY at", ("$s", since.ToUnixTimeMilliseconds()));
+        using var reader = command.ExecuteReader();
+        var list = new List<FeedbackRecord>();
+        while (reader.Read())
+        {
+            list.Add(JsonSerializer.Deserialize<FeedbackRecord>(reader.GetString(0))!);
+        }
+
+        return Task.FromResult<IReadOnlyList<FeedbackRecord>>(list);
+    }
+
+    public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
+    {
+        using var connection = Open();
+        // Written (and synced by WAL) before the channel's ack returns.
+        Execute(connection, "INSERT INTO outbox (id, due, status, json) VALUES ($i, $d, 'pending', $j) ON CONFLICT (id) DO NOTHING",
+            ("$i", item.Id), ("$d", item.NotBefore?.ToUnixTimeMilliseconds() ?? Now), ("$j", WorkItemJson.Serialize(item)));
+        _signal.Release();
+        return ValueTask.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
+    {
+        using var connection = Open();
+        // Claiming pushes "due" to the end of the lease: a worker that dies leaves the item due again then.
+        using var command = Command(connection, """
+            UPDATE outbox SET due = $lease
+            WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due <= $now ORDER BY due LIMIT $n)
+            RETURNING json
+            """, ("$lease", Now + (long)lease.TotalMilliseconds), ("$now", Now), ("$n", max));
+        using var reader = command.ExecuteReader();
+        var items = new List<WorkItem>();
+        while (reader.Read())
+        {
+            items.Add(WorkItemJson.Deserialize(reader.GetString(0)));
+        }
+
+        return Task.FromResult<IReadOnlyList<WorkItem>>(items);
+    }
+
+    public Task SaveProgressAsync(WorkItem item, CancellationToken ct)
+    {
+        using var connection = Open();
+        Execute(connection, "UPDATE outbox SET json = $j WHERE id = $i AND status = 'pending'", ("$i", item.Id), ("$j", WorkItemJson.Serialize(item)));
+        return Task.CompletedTask;
+    }
+
+    public Task CompleteAsync(WorkItem item, CancellationToken ct)
+    {
+        using var connection = Open();
+        Execute(connection, "DELETE FROM outbox WHERE id = $i", ("$i", item.Id));
+        return Task.CompletedTask;
+    }
+
+    public Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct)
+    {
+        using var connection = Open();
+        Execute(connection, "UPDATE outbox SET due = $d, json = $j, error = $e WHERE id = $i",
+            ("$i", item.Id), ("$d", notBefore.ToUnixTimeMilliseconds()), ("$j", WorkItemJson.Serialize(item)), ("$e", error));
+        return Task.CompletedTask;
+    }
+
+    public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct)
+    {
+        using var connection = Open();
+        Execute(connection, "UPDATE outbox SET status = 'dead', json = $j, error = $e WHERE id = $i",
+            ("$i", item.Id), ("$j", WorkItemJson.Serialize(item)), ("$e", error));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<WorkItem>> DeadLettersAsync(CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT json FROM outbox WHERE status = 'dead' ORDER BY due");
+        using var reader = command.ExecuteReader();
+        var items = new List<WorkItem>();
+        while (reader.Read())
+        {
+            items.Add(WorkItemJson.Deserialize(reader.GetString(0)));
+        }
+
+        return Task.FromResult<IReadOnlyList<WorkItem>>(items);
+    }
+
+    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        if (await _signal.WaitAsync(timeout, ct))
+        {
+            while (_signal.CurrentCount > 0 && _signal.Wait(0))
+            {
+            }
+        }
+    }
+
+    public override string ToString() => $"Sqlite({_owner})";
+}

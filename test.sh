@@ -30,8 +30,21 @@ for tool in tests/card-check/check tests/teams-playground; do
   fi
 done
 
+# A Redis server for the state-store tests (Debian's redis-server), on its own port; stopped at the end if
+# this script started it.
+export CT_TEST_REDIS="${CT_TEST_REDIS:-127.0.0.1:6390}"
+redis_port="${CT_TEST_REDIS##*:}"
+started_redis=""
+command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -p "$redis_port" ping >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1; then
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    --pidfile "/tmp/ct-test-redis-$redis_port.pid" --logfile "/tmp/ct-test-redis-$redis_port.log" && started_redis=1
+  for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+stop_redis() { [ -n "$started_redis" ] && redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; }
+
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; stop_redis' EXIT
 
 # Normal verbosity shows what tests report (e.g. question counts); the long list of passed tests is left out.
 dotnet test ChatTroubleshooter.sln --configuration Release --logger "console;verbosity=normal" 2>&1 \

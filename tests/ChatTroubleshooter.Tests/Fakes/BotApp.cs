@@ -23,6 +23,9 @@ public sealed class BotApp : WebApplicationFactory<Program>
 
     internal RecordingHandler Slack { get; } = new();
 
+    /// <summary>Makes Slack's response_url answer 500, to exercise retries and dead letters.</summary>
+    internal bool FailResponseUrls { get; set; }
+
     /// <summary>The fake Bot Framework side: OpenID metadata and keys, token endpoint, Connector.</summary>
     internal RecordingHandler Teams { get; } = new();
 
@@ -50,7 +53,9 @@ public sealed class BotApp : WebApplicationFactory<Program>
                 ["user"] = JsonNode.Parse(TestData.Read("slack/user_object_with_locale.json")),
             }.ToJsonString()))
             .On("/api/chat.", _ => RecordingHandler.Json("""{"ok":true,"channel":"C111","ts":"1700000000.000100"}"""))
-            .On(r => r.RequestUri!.Host == "hooks.slack.com", (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("ok") }));
+            .On(r => r.RequestUri!.Host == "hooks.slack.com", (_, _) => Task.FromResult(FailResponseUrls
+                ? new HttpResponseMessage(HttpStatusCode.InternalServerError)
+                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("ok") }));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -8,13 +8,11 @@ namespace ChatTroubleshooter.Conversations.State;
 /// keys with SET NX PX, locales with expiry, feedback once per user and diagnosis, and the outbox as a sorted
 /// set of due times (claiming moves an item to the end of its lease, so a dead worker's item comes back).
 /// </summary>
-internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl) : IStateStore
+internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:") : IStateStore
 {
-    private const string Prefix = "ct:";
-    private const string Due = Prefix + "outbox:due";
-    private const string Dead = Prefix + "outbox:dead";
-    private const string Work = Prefix + "work:";
-    private const string Channel = Prefix + "outbox:wake";
+    #pragma warning disable IDE1006 // Reads like the constant it replaced.
+    private readonly string Prefix = prefix;
+#pragma warning restore IDE1006
 
     private const string SaveScript = """
         local current = redis.call('HGET', KEYS[1], 'version')
@@ -37,17 +35,25 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
         return result
         """;
 
-    private readonly SemaphoreSlim _signal = CreateSignal(redis);
+    private readonly SemaphoreSlim _signal = CreateSignal(redis, prefix + "outbox:wake");
+
+    private string Due => Prefix + "outbox:due";
+
+    private string Dead => Prefix + "outbox:dead";
+
+    private string Work => Prefix + "work:";
+
+    private string Channel => Prefix + "outbox:wake";
 
     private IDatabase Db => redis.GetDatabase();
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static SemaphoreSlim CreateSignal(IConnectionMultiplexer redis)
+    private static SemaphoreSlim CreateSignal(IConnectionMultiplexer redis, string channel)
     {
         var signal = new SemaphoreSlim(0);
         // Any instance's enqueue wakes every instance's workers.
-        redis.GetSubscriber().Subscribe(RedisChannel.Literal(Channel), (_, _) => signal.Release());
+        redis.GetSubscriber().Subscribe(RedisChannel.Literal(channel), (_, _) => signal.Release());
         return signal;
     }
 
@@ -71,12 +77,13 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
 
     public async Task<(bool Found, string? Locale)> GetLocaleAsync(string user, CancellationToken ct)
     {
+        // "-" stands for "the platform has no locale for this user" (cached too).
         var value = await Db.StringGetAsync(Prefix + "locale:" + user);
-        return value.HasValue ? (true, value.ToString() is { Length: > 0 } s ? s : null) : (false, null);
+        return value.IsNull ? (false, null) : (true, value.ToString() is "-" ? null : value.ToString());
     }
 
     public Task SetLocaleAsync(string user, string? locale, TimeSpan ttl, CancellationToken ct) =>
-        Db.StringSetAsync(Prefix + "locale:" + user, locale ?? "", ttl);
+        Db.StringSetAsync(Prefix + "locale:" + user, locale ?? "-", ttl);
 
     public async Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct)
     {

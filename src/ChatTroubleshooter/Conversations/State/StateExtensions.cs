@@ -22,6 +22,9 @@ public sealed class StateOptions : IValidatableObject
     /// <summary>A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>Prefix of every Redis key, so several bots (or test runs) can share one Redis.</summary>
+    public string RedisPrefix { get; set; } = "ct:";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == StateProvider.Redis && string.IsNullOrWhiteSpace(Redis))
@@ -51,7 +54,7 @@ public static class StateExtensions
             return options.Provider switch
             {
                 StateProvider.Sqlite => new SqliteStateStore(options.SqlitePath, time),
-                StateProvider.Redis => new RedisStateStore(ConnectionMultiplexer.Connect(options.Redis!), time, idle + TimeSpan.FromHours(1)),
+                StateProvider.Redis => new RedisStateStore(ConnectionMultiplexer.Connect(options.Redis!), time, idle + TimeSpan.FromHours(1), options.RedisPrefix),
                 _ => new MemoryStateStore(time),
             };
         });

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Web;
+using ChatTroubleshooter.Tests.Fakes;
+
+namespace ChatTroubleshooter.Tests.State;
+
+/// <summary>Nothing the user started is lost or answered twice: restarts, crashes, several instances, retries.</summary>
+public sealed class DurableStateTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("durable-");
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private Dictionary<string, string?> Sqlite(bool processor = true) => new()
+    {
+        ["State:Provider"] = "Sqlite",
+        ["State:SqlitePath"] = Path.Combine(_directory.FullName, "state.db"),
+        ["Outbox:Enabled"] = processor ? "true" : "false",
+    };
+
+    private static Dictionary<string, string?> Redis(string prefix) => new()
+    {
+        ["State:Provider"] = "Redis",
+        ["State:Redis"] = TestRedis.Address,
+        ["State:RedisPrefix"] = prefix,
+    };
+
+    private static string SlashCommand(string text)
+    {
+        var form = HttpUtility.ParseQueryString(TestData.Read("slack/slash_command_bolt_python.form.txt"));
+        form["command"] = "/norecording";
+        form["text"] = text;
+        return form.ToString()!;
+    }
+
+    private static async Task CommandAsync(BotApp app, string text)
+    {
+        using var client = app.CreateClient();
+        var response = await client.SendAsync(BotApp.Signed("/slack/commands", SlashCommand(text), "application/x-www-form-urlencoded"), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static async Task<HttpStatusCode> ClickAsync(BotApp app, JsonObject button)
+    {
+        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
+        payload["user"]!["id"] = "W111";
+        payload["actions"] = new JsonArray(new JsonObject
+        {
+            ["action_id"] = (string?)button["action_id"], ["block_id"] = "answer", ["type"] = "button", ["value"] = (string?)button["value"],
+        });
+        using var client = app.CreateClient();
+        var response = await client.SendAsync(BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), "application/x-www-form-urlencoded"), Ct);
+        return response.StatusCode;
+    }
+
+    private static bool IsResponse(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";
+
+    private static JsonObject Button(BotApp app, HttpRequestMessage message, string suffix) =>
+        JsonNode.Parse(app.Slack.Body(message))!["blocks"]!.AsArray()
+            .Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray())
+            .Single(e => ((string)e!["action_id"]!).EndsWith(suffix, StringComparison.Ordinal))!.AsObject();
+
+    /// <summary>Every response_url post the given hosts made, as JSON, in no particular order.</summary>
+    private static List<JsonObject> Posts(params BotApp[] apps) =>
+        apps.SelectMany(a => a.Slack.Requests.Where(IsResponse).Select(r => JsonNode.Parse(a.Slack.Body(r))!.AsObject())).ToList();
+
+    private static async Task<List<JsonObject>> WaitForPostsAsync(int count, int timeoutSeconds, params BotApp[] apps)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (Posts(apps).Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        return Posts(apps);
+    }
+
+    [Fact]
+    public async Task Restart_MidQuestion_TheAnswerOnANewHostEndsInADiagnosis()
+    {
+        JsonObject yes;
+        using (var first = new BotApp(Sqlite()))
+        {
+            await CommandAsync(first, "the call was answered but has no recording");
+            var question = Assert.Single(await first.WaitForAsync(IsResponse));
+            yes = Button(first, question, ":..4");
+        }
+
+        using var second = new BotApp(Sqlite());
+        Assert.Equal(HttpStatusCode.OK, await ClickAsync(second, yes));
+
+        var posts = await WaitForPostsAsync(2, 15, second);
+        Assert.Contains(posts, p => p.ToJsonString().Contains("feedback:solved", StringComparison.Ordinal) && p.ToJsonString().Contains("too-short", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Crash_AfterTheAckBeforeTheReply_TheReplyIsSentOnceAfterRestart()
+    {
+        using (var crashed = new BotApp(Sqlite(processor: false)))
+        {
+            await CommandAsync(crashed, "1000004");
+            await Task.Delay(300, Ct);
+            Assert.DoesNotContain(crashed.Slack.Requests, IsResponse);
+        }
+
+        using var restarted = new BotApp(Sqlite());
+        using var start = restarted.CreateClient(); // starts the host, and with it the outbox worker
+        var posts = await WaitForPostsAsync(1, 15, restarted);
+        await Task.Delay(1500, Ct); // room for a duplicate to show up
+        var reply = Assert.Single(Posts(restarted));
+        Assert.Contains("too-short", reply.ToJsonString(), StringComparison.Ordinal);
+        Assert.Single(posts);
+    }
+
+    [Fact]
+    public async Task TwoHostsSharingRedis_ConversationStartedOnAIsFinishedOnB_AndConcurrentClicksGiveOneNextStep()
+    {
+        TestRedis.Connect();
+        var prefix = TestRedis.NewPrefix();
+        using var a = new BotApp(Redis(prefix));
+        using var b = new BotApp(Redis(prefix));
+
+        await CommandAsync(a, "the call has no recording");
+        var first = await WaitForPostsAsync(1, 15, a, b);
+        var questionHost = a.Slack.Requests.Any(IsResponse) ? a : b;
+        var question = questionHost.Slack.Requests.Single(IsResponse);
+        var yes = Button(questionHost, question, ":yes");
+        Assert.Single(first);
+
+        // The same "yes" clicked on both hosts at once: one answer is taken, the other told it was answered.
+        var clicks = await Task.WhenAll(ClickAsync(a, yes), ClickAsync(b, yes));
+        Assert.All(clicks, c => Assert.Equal(HttpStatusCode.OK, c));
+        var posts = await WaitForPostsAsync(4, 15, a, b);
+        await Task.Delay(1000, Ct);
+        posts = Posts(a, b);
+        Assert.Equal(4, posts.Count); // question, answered version, next question, "already answered"
+        Assert.Single(posts, p => p.ToJsonString().Contains("answer:talk-seconds", StringComparison.Ordinal));
+        Assert.Single(posts, p => p.ToJsonString().Contains("already been answered", StringComparison.Ordinal));
+
+        // Finish on host B.
+        var nextHost = a.Slack.Requests.Where(IsResponse).Any(r => a.Slack.Body(r).Contains("answer:talk-seconds", StringComparison.Ordinal)) ? a : b;
+        var next = nextHost.Slack.Requests.Where(IsResponse).Single(r => nextHost.Slack.Body(r).Contains("answer:talk-seconds", StringComparison.Ordinal));
+        await ClickAsync(b, Button(nextHost, next, ":..4"));
+        var all = await WaitForPostsAsync(6, 15, a, b);
+        Assert.Contains(all, p => p.ToJsonString().Contains("feedback:solved", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SlackRetries_OfOneEvent_ToTwoInstances_AreAnsweredOnce()
+    {
+        TestRedis.Connect();
+        var prefix = TestRedis.NewPrefix();
+        using var a = new BotApp(Redis(prefix));
+        using var b = new BotApp(Redis(prefix));
+        var body = TestData.Read("slack/event_app_mention.json").Replace("<@U123> hey", "<@U123> 1000004", StringComparison.Ordinal)
+            .Replace("Ev01FC50TXB6", $"Ev{Guid.NewGuid():N}", StringComparison.Ordinal);
+
+        for (var retry = 0; retry < 3; retry++)
+        {
+            using var client = (retry % 2 == 0 ? a : b).CreateClient();
+            var request = BotApp.Signed("/slack/events", body, "application/json");
+            if (retry > 0)
+            {
+                request.Headers.Add("X-Slack-Retry-Num", retry.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request, Ct)).StatusCode);
+        }
+
+        static bool IsPost(HttpRequestMessage r) => r.RequestUri!.AbsolutePath == "/api/chat.postMessage";
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!a.Slack.Requests.Concat(b.Slack.Requests).Any(IsPost) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        await Task.Delay(1500, Ct);
+        Assert.Single(a.Slack.Requests.Concat(b.Slack.Requests), IsPost);
+    }
+
+    [Fact]
+    public async Task WorkThatKeepsFailing_EndsAsAVisibleDeadLetter()
+    {
+        var settings = Sqlite();
+        settings["Outbox:MaxAttempts"] = "1";
+        using var app = new BotApp(settings) { FailResponseUrls = true };
+
+        await CommandAsync(app, "1000004");
+
+        var store = (ChatTroubleshooter.Conversations.State.IStateStore)app.Services.GetService(typeof(ChatTroubleshooter.Conversations.State.IStateStore))!;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        IReadOnlyList<ChatTroubleshooter.Conversations.WorkItem> dead = [];
+        while (dead.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Ct);
+            dead = await store.DeadLettersAsync(Ct);
+        }
+
+        Assert.Equal("command", Assert.Single(dead).Kind);
+    }
+}

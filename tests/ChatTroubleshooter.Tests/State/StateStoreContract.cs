@@ -229,6 +229,22 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         new SqliteStateStore(Path.Combine(_directory.FullName, shared + ".db"), TimeProvider.System);
 
     [Fact]
+    public async Task ExpiredRows_ArePurged()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = new SqliteStateStore(Path.Combine(_directory.FullName, "purge.db"), time, TimeSpan.FromHours(25));
+        var conversation = new Conversation("old", "id", "en", Diagnostics.Facts.FactSet.Empty, new HashSet<string>(), time.GetUtcNow());
+        Assert.True(await store.TrySaveAsync(conversation, 0, TestContext.Current.CancellationToken));
+        Assert.True(await store.TryFirstAsync("event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
+
+        time.Advance(TimeSpan.FromHours(26));
+        await store.ClaimAsync(1, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+
+        Assert.Null(await store.GetAsync("old", TestContext.Current.CancellationToken));
+        Assert.True(await store.TryFirstAsync("event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public void NewStore_UsesWalMode()
     {
         var path = Path.Combine(_directory.FullName, "wal.db");

@@ -14,11 +14,13 @@ internal sealed class SqliteStateStore : IStateStore
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _signal = new(0);
-    private readonly string _owner = Guid.NewGuid().ToString("N");
+    private readonly TimeSpan _conversationRetention;
+    private long _nextPurge;
 
-    public SqliteStateStore(string path, TimeProvider time)
+    public SqliteStateStore(string path, TimeProvider time, TimeSpan? conversationRetention = null)
     {
         _time = time;
+        _conversationRetention = conversationRetention ?? TimeSpan.FromDays(2);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -156,6 +158,7 @@ internal sealed class SqliteStateStore : IStateStore
     public Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
     {
         using var connection = Open();
+        PurgeExpired(connection);
         // Claiming pushes "due" to the end of the lease: a worker that dies leaves the item due again then.
         using var command = Command(connection, """
             UPDATE outbox SET due = $lease
@@ -226,5 +229,20 @@ internal sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public override string ToString() => $"Sqlite({_owner})";
+    /// <summary>Every few minutes, drops what has expired, so the file does not grow without end.</summary>
+    private void PurgeExpired(SqliteConnection connection)
+    {
+        var now = Now;
+        var next = Interlocked.Read(ref _nextPurge);
+        if (now < next || Interlocked.CompareExchange(ref _nextPurge, now + 300_000, next) != next)
+        {
+            return;
+        }
+
+        Execute(connection, """
+            DELETE FROM dedupe WHERE expires_at <= $now;
+            DELETE FROM locales WHERE expires_at <= $now;
+            DELETE FROM conversations WHERE updated_at < $old;
+            """, ("$now", now), ("$old", now - (long)_conversationRetention.TotalMilliseconds));
+    }
 }

@@ -53,7 +53,7 @@ public static class StateExtensions
             var idle = sp.GetRequiredService<IOptions<ConversationOptions>>().Value.IdleTimeout;
             return options.Provider switch
             {
-                StateProvider.Sqlite => new SqliteStateStore(options.SqlitePath, time),
+                StateProvider.Sqlite => new SqliteStateStore(options.SqlitePath, time, idle + TimeSpan.FromHours(1)),
                 StateProvider.Redis => new RedisStateStore(ConnectionMultiplexer.Connect(options.Redis!), time, idle + TimeSpan.FromHours(1), options.RedisPrefix),
                 _ => new MemoryStateStore(time),
             };

@@ -59,9 +59,19 @@ public sealed record DiagnosisReply(
     string Escalation) : Reply(Language)
 {
     /// <summary>The cause ids this diagnosis reports as confirmed (never a cause that was not confirmed).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<string> ConfirmedCauseIds =>
         Causes.Where(c => c.Status == CauseStatus.Confirmed).Select(c => c.Id).ToArray();
+
+    /// <summary>Set once the user gave feedback: the buttons give way to <see cref="FeedbackThanks"/>.</summary>
+    public string? FeedbackThanks { get; init; }
+
+    /// <summary>Shows the escalation summary even for a confirmed diagnosis ("Not solved", "Still stuck?").</summary>
+    public bool Escalated { get; init; }
 }
+
+/// <summary>Statistics for admins: a title and a plain-text table.</summary>
+public sealed record StatsReply(string Language, string Title, string Table) : Reply(Language);
 
 public sealed record HelpReply(string Language, string Title, string Body, IReadOnlyList<string> Examples) : Reply(Language);
 

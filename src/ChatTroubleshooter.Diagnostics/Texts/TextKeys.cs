@@ -70,6 +70,15 @@ public static class TextKeys
     public const string CardNotReadyTitle = "card.not-ready.title";
     public const string CardNotices = "card.notices";
     public const string FeedbackThanks = "reply.feedback.thanks";
+    public const string StatsTitle = "stats.title";
+    public const string StatsRefused = "stats.refused";
+    public const string StatsWindow = "stats.window";
+    public const string StatsTopCauses = "stats.top-causes";
+    public const string StatsZeroQuestions = "stats.zero-questions";
+    public const string StatsMedianQuestions = "stats.median-questions";
+    public const string StatsHelpful = "stats.helpful";
+    public const string StatsUnknownInputs = "stats.unknown-inputs";
+    public const string StatsNone = "stats.none";
 
     public static string Source(Facts.FactSource source) => $"source.{source.ToString().ToLowerInvariant()}";
 

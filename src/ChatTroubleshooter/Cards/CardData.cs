@@ -59,7 +59,11 @@ internal static class CardData
                 data["checkedTitleMd"] = SlackText.Escape(d.CheckedTitle);
                 data["checked"] = new JsonArray(d.Checked.Select(t => (JsonNode)new JsonObject { ["text"] = t }).ToArray());
                 data["checkedMd"] = string.Join('\n', d.Checked.Select(t => "• " + SlackText.Escape(t)));
-                data["showEscalation"] = !confirmed;
+                data["showEscalation"] = !confirmed || d.Escalated;
+                data["feedbackDone"] = d.FeedbackThanks is not null;
+                data["feedbackThanks"] = d.FeedbackThanks ?? "";
+                data["showFeedback"] = confirmed && d.FeedbackThanks is null;
+                data["showNotSolved"] = d.FeedbackThanks is null;
                 data["escalationTitle"] = d.EscalationTitle;
                 data["escalationTitleMd"] = SlackText.Escape(d.EscalationTitle);
                 data["escalation"] = d.Escalation;
@@ -91,6 +95,12 @@ internal static class CardData
                 data["text"] = n.Text;
                 data["textMd"] = SlackText.Escape(n.Text);
                 data["callId"] = n.CallId;
+                break;
+
+            case StatsReply st:
+                data["title"] = st.Title;
+                data["table"] = st.Table;
+                data["tableMd"] = SlackText.Escape(st.Table);
                 break;
 
             case MessageReply m:

@@ -18,7 +18,7 @@ public sealed class CardRenderer
 {
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
 
-    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message"];
+    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message", "stats"];
 
     private readonly Knowledge _knowledge;
     private readonly Dictionary<(CardChannel, string), CardTemplate> _templates = [];
@@ -74,6 +74,7 @@ public sealed class CardRenderer
         DiagnosisReply => "diagnosis",
         HelpReply => "help",
         NotReadyReply => "not-ready",
+        StatsReply => "stats",
         _ => "message",
     };
 }

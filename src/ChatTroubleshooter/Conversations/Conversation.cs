@@ -18,6 +18,9 @@ public sealed record Conversation(
 
     public string? CallId { get; init; }
 
+    /// <summary>The message that started the conversation (phone numbers masked), for the stats of unknown causes.</summary>
+    public string? Input { get; init; }
+
     /// <summary>Set once a diagnosis was given; a new message then starts a new conversation.</summary>
     public string? DiagnosisId { get; init; }
 

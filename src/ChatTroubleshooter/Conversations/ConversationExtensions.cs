@@ -17,6 +17,8 @@ public static class ConversationExtensions
         builder.Services.AddSingleton(_ => Knowledge.LoadEmbedded());
 
         builder.Services.TryAddSingleton<ICallFactsProvider, NoCallFactsProvider>();
+        builder.Services.AddOptions<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<StatsService>();
         builder.Services.AddSingleton<ConversationService>();
         builder.AddState();
         return builder;

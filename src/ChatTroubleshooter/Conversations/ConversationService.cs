@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Conversations.State;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Evaluation;
 using ChatTroubleshooter.Diagnostics.Extraction;
@@ -23,10 +24,20 @@ public sealed partial class ConversationService(
     Knowledge knowledge,
     IConversationStore store,
     ICallFactsProvider calls,
+    IDiagnosisLog diagnoses,
+    IFeedbackStore feedback,
+    StatsService stats,
     TimeProvider time,
     IOptions<ConversationOptions> options,
     ILogger<ConversationService> logger)
 {
+    public const string StatsCommand = "stats";
+    private const int MaxStoredInput = 200;
+
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("ChatTroubleshooter");
+    private static readonly System.Diagnostics.Metrics.Counter<long> DiagnosesMetric = Meter.CreateCounter<long>("chattroubleshooter.diagnoses", description: "Diagnoses given, by cause (or kind when no cause is confirmed).");
+    private static readonly System.Diagnostics.Metrics.Counter<long> QuestionsMetric = Meter.CreateCounter<long>("chattroubleshooter.questions", description: "Questions asked, by fact.");
+
     private const int MaxSaveAttempts = 5;
 
     private readonly TextFactExtractor _extractor = new(knowledge);
@@ -48,6 +59,11 @@ public sealed partial class ConversationService(
             var (reply, updated) = await DecideAsync(turn, live, ct);
             if (updated is null || await store.TrySaveAsync(updated, existing?.Version ?? 0, ct))
             {
+                if (updated is not null)
+                {
+                    await RecordAsync(reply, updated, ct);
+                }
+
                 return new TurnResult(reply, updated is not null && turn.Answer is { } answer && live is not null
                     ? Answered(live, answer)
                     : null);
@@ -85,6 +101,11 @@ public sealed partial class ConversationService(
             return (_composer.Help(language), null);
         }
 
+        if (string.Equals(text.Trim(), StatsCommand, StringComparison.OrdinalIgnoreCase))
+        {
+            return (await stats.ReplyAsync(turn.UserId, language, ct), null);
+        }
+
         if (open?.PendingFactId is { } pending && TypedAnswer(text, pending, language) is { } typed)
         {
             return DecideAnswer(turn, new Answer(open.Id, pending, typed), open);
@@ -95,7 +116,10 @@ public sealed partial class ConversationService(
         var conversation = open is not null && reading.CallId is null
             ? open with { Facts = open.Facts.MergeAll(reading.Facts) }
             : new Conversation(turn.ConversationKey, NewId(), language, FactSet.From(reading.Facts),
-                new HashSet<string>(StringComparer.Ordinal), time.GetUtcNow());
+                new HashSet<string>(StringComparer.Ordinal), time.GetUtcNow())
+            {
+                Input = Shorten(PhoneNumbers.Mask(text.Trim())),
+            };
 
         if (reading.HasSid && reading.CallId is null)
         {
@@ -217,6 +241,59 @@ public sealed partial class ConversationService(
                 throw new InvalidOperationException("Unknown outcome.");
         }
     }
+
+    /// <summary>
+    /// A "solved" / "not solved" click on a diagnosis: stored once per user and diagnosis; returns the diagnosis to
+    /// show again with a thank-you line instead of the buttons (and, when not solved, the escalation summary),
+    /// or null when the diagnosis is unknown.
+    /// </summary>
+    public async Task<DiagnosisReply?> FeedbackAsync(string diagnosisId, string user, bool helpful, string channel, CancellationToken ct)
+    {
+        if (await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is not { } record
+            || System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is not { } reply)
+        {
+            return null;
+        }
+
+        var stored = await feedback.AddFeedbackAsync(
+            new FeedbackRecord(diagnosisId, user, reply.ConfirmedCauseIds, helpful, channel, record.Language, time.GetUtcNow()), ct);
+        logger.LogInformation("Feedback on {DiagnosisId}: {Helpful}{Repeat}", diagnosisId, helpful ? "solved" : "not solved", stored ? "" : " (repeat, not counted)");
+        return reply with
+        {
+            FeedbackThanks = _composer.Text(record.Language, TextKeys.FeedbackThanks),
+            Escalated = !helpful,
+        };
+    }
+
+    private async Task RecordAsync(Reply reply, Conversation conversation, CancellationToken ct)
+    {
+        switch (reply)
+        {
+            case QuestionReply question:
+                QuestionsMetric.Add(1, new KeyValuePair<string, object?>("fact", question.FactId));
+                break;
+            case DiagnosisReply diagnosis:
+                var causes = diagnosis.Causes.Select(c => c.Id).ToArray();
+                foreach (var cause in diagnosis.Kind == DiagnosisKind.Confirmed ? causes : [diagnosis.Kind.ToString()])
+                {
+                    DiagnosesMetric.Add(1, new KeyValuePair<string, object?>("cause", cause));
+                }
+
+                await diagnoses.AddDiagnosisAsync(new DiagnosisRecord(
+                    diagnosis.DiagnosisId,
+                    conversation.Key.Split(':')[0],
+                    diagnosis.Language,
+                    diagnosis.Kind.ToString(),
+                    causes,
+                    conversation.QuestionsAsked,
+                    conversation.Input,
+                    time.GetUtcNow(),
+                    System.Text.Json.JsonSerializer.Serialize(diagnosis with { Notices = [] })), ct);
+                break;
+        }
+    }
+
+    private static string? Shorten(string text) => text.Length == 0 ? null : text.Length <= MaxStoredInput ? text : text[..MaxStoredInput];
 
     /// <summary>Usage, in a language (for a welcome message).</summary>
     public HelpReply Help(string language) => _composer.Help(language);

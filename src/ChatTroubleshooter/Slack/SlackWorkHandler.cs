@@ -115,13 +115,6 @@ internal sealed partial class SlackWorkHandler(
             ? Target.Response((string?)p["responseUrl"], channel, user)
             : Target.Post(channel, (string?)p["threadTs"], user, visible: !channel.StartsWith('D'));
 
-        if ((string?)p["action"] != SlackEndpoints.AnswerAction)
-        {
-            // Feedback and escalation clicks are acknowledged; storing them belongs to the feedback feature.
-            logger.LogInformation("Slack {Action} click received.", (string?)p["actionId"]);
-            return [];
-        }
-
         JsonObject? value = null;
         try
         {
@@ -129,6 +122,11 @@ internal sealed partial class SlackWorkHandler(
         }
         catch (JsonException)
         {
+        }
+
+        if ((string?)p["action"] != SlackEndpoints.AnswerAction)
+        {
+            return await FeedbackAsync(p, value, target, user, ct);
         }
 
         if (value is null || (string?)value["k"] is not { } key || (string?)value["c"] is not { } id
@@ -157,6 +155,33 @@ internal sealed partial class SlackWorkHandler(
         }
 
         return deliveries;
+    }
+
+    /// <summary>
+    /// "This solved it", "Not solved" or "Still stuck?": store the feedback and show the diagnosis again with a
+    /// thank-you line instead of the buttons (and the escalation summary when it did not help).
+    /// </summary>
+    private async Task<JsonArray> FeedbackAsync(JsonObject p, JsonObject? value, Target target, string user, CancellationToken ct)
+    {
+        if ((string?)value?["d"] is not { } diagnosisId)
+        {
+            logger.LogWarning("A Slack feedback button carried an unreadable value.");
+            return [];
+        }
+
+        var helpful = (string?)p["actionId"] == SlackEndpoints.FeedbackAction + ":solved";
+        var reply = await conversations.FeedbackAsync(diagnosisId, user, helpful, ChannelName, ct);
+        if (reply is null)
+        {
+            var locale = await api.UserLocaleAsync(user, ct);
+            var language = Diagnostics.Texts.Languages.FromLocale(locale) ?? Diagnostics.Texts.Languages.Default;
+            return Deliveries(new MessageReply(language, MessageKind.Info, conversations.Text(language, Diagnostics.Texts.TextKeys.ErrorExpired)), target, "");
+        }
+
+        var message = Visible(cards.Slack(reply), target);
+        return target.Mode == TargetMode.Response
+            ? [new JsonObject { ["type"] = "response", ["url"] = target.ResponseUrl, ["replace"] = true, ["message"] = message }]
+            : [new JsonObject { ["type"] = "update", ["channel"] = target.Channel, ["ts"] = (string?)p["messageTs"], ["message"] = message }];
     }
 
     /// <summary>Where the reply goes (response_url or a post), and a re-check when the call was not ready.</summary>
@@ -216,7 +241,7 @@ internal sealed partial class SlackWorkHandler(
 }
 
 /// <summary>Masks phone numbers (customer numbers) in every text of a message meant for a channel.</summary>
-internal static partial class SlackRedaction
+internal static class SlackRedaction
 {
     public static JsonNode Redact(JsonNode node)
     {
@@ -249,15 +274,5 @@ internal static partial class SlackRedaction
         }
     }
 
-    /// <summary>"+33 6 12 34 56 78" → "+33 •• •• •• •• 78"-like masking: keeps the country code and last 2 digits.</summary>
-    public static string RedactText(string text) => PhoneNumber().Replace(text, m =>
-    {
-        var digits = m.Value.Count(char.IsDigit);
-        return digits < 8 ? m.Value : (m.Value.StartsWith('+') ? "+" : "") + "•••••••" + m.Value[^2..];
-    });
-
-    // International (+…) numbers, or 4+ groups of digits separated by spaces or dots ("06 12 34 56 78"), with
-    // 8 digits or more: phone-like. Bare runs of digits (call ids), dates and times are left alone.
-    [GeneratedRegex(@"\+\d[\d\s().\-]{6,}\d|(?<![\w+:\-])\d{1,4}(?:[ .]\d{2,4}){3,}(?![\w:\-])")]
-    private static partial Regex PhoneNumber();
+    public static string RedactText(string text) => PhoneNumbers.Mask(text);
 }

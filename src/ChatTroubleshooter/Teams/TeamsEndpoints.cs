@@ -177,7 +177,19 @@ public static partial class TeamsEndpoints
             }
 
             case FeedbackVerb:
-                return InvokeMessage(knowledge.Texts.Get(language, TextKeys.FeedbackThanks));
+            {
+                // Stored once per user; the card is replaced by the diagnosis with a thank-you (and the escalation when not solved).
+                if (Str(data, "diagnosisId") is not { } diagnosisId)
+                {
+                    return InvokeError(400, "BadRequest", "The feedback data is incomplete.");
+                }
+
+                var helpful = data["helpful"] is JsonValue h && h.TryGetValue<bool>(out var b) && b;
+                var reply = await conversations.FeedbackAsync(diagnosisId, (string)common["user"]!, helpful, TeamsWorkHandler.ChannelName, ct);
+                return reply is null
+                    ? InvokeMessage(knowledge.Texts.Get(language, TextKeys.ErrorExpired))
+                    : Results.Json(new JsonObject { ["statusCode"] = 200, ["type"] = CardRenderer.ContentType, ["value"] = cards.Teams(reply) });
+            }
 
             default:
                 return InvokeError(400, "NotSupported", "Unknown verb.");

@@ -48,8 +48,18 @@ internal sealed class TeamsWorkHandler(
                 var value = p["value"] as JsonObject;
                 if (TeamsEndpoints.Str(value, "verb") == TeamsEndpoints.FeedbackVerb)
                 {
-                    var language = Languages.FromLocale(locale) ?? Languages.Default;
-                    return Deliveries(p, key, new MessageReply(language, Diagnostics.Replies.MessageKind.Info, conversations.Text(language, TextKeys.FeedbackThanks)), replyTo);
+                    var helpful = value?["helpful"] is JsonValue h && h.TryGetValue<bool>(out var b) && b;
+                    var reply = TeamsEndpoints.Str(value, "diagnosisId") is { } diagnosisId
+                        ? await conversations.FeedbackAsync(diagnosisId, user, helpful, ChannelName, ct)
+                        : null;
+                    if (reply is null || (string?)p["replyToId"] is not { } feedbackCard)
+                    {
+                        return [];
+                    }
+
+                    var updated = Activity(cards.Teams(reply));
+                    updated["id"] = feedbackCard;
+                    return [new JsonObject { ["type"] = "update", ["activityId"] = feedbackCard, ["activity"] = updated }];
                 }
 
                 if (value is null || TeamsEndpoints.Answer(value) is not { } answer)

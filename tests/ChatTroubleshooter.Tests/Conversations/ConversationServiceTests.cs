@@ -14,11 +14,11 @@ public sealed class ConversationServiceTests
     private static readonly Knowledge Knowledge = Knowledge.LoadEmbedded();
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-    private readonly InMemoryConversationStore _store = new();
+    private readonly ChatTroubleshooter.Conversations.State.MemoryStateStore _state;
 
-    private ConversationService Service(ICallFactsProvider? calls = null) =>
-        new(Knowledge, _store, calls ?? new NoCallFactsProvider(), _time,
-            Options.Create(new ConversationOptions()), NullLogger<ConversationService>.Instance);
+    public ConversationServiceTests() => _state = new(_time);
+
+    private ConversationService Service(ICallFactsProvider? calls = null) => Fakes.TestConversations.Create(_time, calls, _state);
 
     private static Turn Text(string text, string key = "c1", string? locale = null) => new(key, "U1", locale) { Text = text };
 

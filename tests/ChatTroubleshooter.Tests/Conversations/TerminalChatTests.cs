@@ -10,8 +10,7 @@ public sealed class TerminalChatTests
 {
     private static async Task<(int Exit, string Output)> RunAsync(string input, params string[] args)
     {
-        var service = new ConversationService(Knowledge.LoadEmbedded(), new InMemoryConversationStore(), new NoCallFactsProvider(),
-            TimeProvider.System, Options.Create(new ConversationOptions()), NullLogger<ConversationService>.Instance);
+        var service = Fakes.TestConversations.Create();
         var output = new StringWriter();
         var exit = await new TerminalChat(service, TimeProvider.System, new StringReader(input), output).RunAsync(args, TestContext.Current.CancellationToken);
         return (exit, output.ToString());

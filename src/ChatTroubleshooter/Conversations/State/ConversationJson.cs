@@ -25,6 +25,7 @@ internal static class ConversationJson
         ["questions"] = c.QuestionsAsked,
         ["callId"] = c.CallId,
         ["diagnosisId"] = c.DiagnosisId,
+        ["input"] = c.Input,
     }.ToJsonString();
 
     public static Conversation Deserialize(string json, long version)
@@ -47,6 +48,7 @@ internal static class ConversationJson
             QuestionsAsked = (int)o["questions"]!,
             CallId = (string?)o["callId"],
             DiagnosisId = (string?)o["diagnosisId"],
+            Input = (string?)o["input"],
             Version = version,
         };
     }

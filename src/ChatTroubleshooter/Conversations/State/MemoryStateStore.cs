@@ -9,6 +9,7 @@ internal sealed class MemoryStateStore(TimeProvider time) : IStateStore
     private readonly InMemoryEventDeduplicator _dedupe = new(time);
     private readonly ConcurrentDictionary<string, (string? Locale, DateTimeOffset Expires)> _locales = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FeedbackRecord> _feedback = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DiagnosisRecord> _diagnoses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (WorkItem Item, DateTimeOffset Due)> _work = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<WorkItem> _dead = new();
     private readonly SemaphoreSlim _signal = new(0);
@@ -37,6 +38,18 @@ internal sealed class MemoryStateStore(TimeProvider time) : IStateStore
 
     public Task<IReadOnlyList<FeedbackRecord>> FeedbackSinceAsync(DateTimeOffset since, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<FeedbackRecord>>(_feedback.Values.Where(f => f.At >= since).OrderBy(f => f.At).ToList());
+
+    public Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct)
+    {
+        _diagnoses[record.DiagnosisId] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task<DiagnosisRecord?> GetDiagnosisAsync(string diagnosisId, CancellationToken ct) =>
+        Task.FromResult(_diagnoses.GetValueOrDefault(diagnosisId));
+
+    public Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<DiagnosisRecord>>(_diagnoses.Values.Where(d => d.At >= since).OrderBy(d => d.At).ToList());
 
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {

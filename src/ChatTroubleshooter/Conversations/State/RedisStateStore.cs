@@ -102,6 +102,27 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
         return values.Select(v => JsonSerializer.Deserialize<FeedbackRecord>(v.ToString())!).ToList();
     }
 
+    public async Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct)
+    {
+        var transaction = Db.CreateTransaction();
+        _ = transaction.StringSetAsync(Prefix + "diagnosis:" + record.DiagnosisId, JsonSerializer.Serialize(record), TimeSpan.FromDays(400));
+        _ = transaction.SortedSetAddAsync(Prefix + "diagnoses", record.DiagnosisId, record.At.ToUnixTimeMilliseconds());
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task<DiagnosisRecord?> GetDiagnosisAsync(string diagnosisId, CancellationToken ct)
+    {
+        var json = await Db.StringGetAsync(Prefix + "diagnosis:" + diagnosisId);
+        return json.IsNull ? null : JsonSerializer.Deserialize<DiagnosisRecord>(json.ToString());
+    }
+
+    public async Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        var ids = await Db.SortedSetRangeByScoreAsync(Prefix + "diagnoses", since.ToUnixTimeMilliseconds());
+        var values = ids.Length == 0 ? [] : await Db.StringGetAsync(ids.Select(id => (RedisKey)(Prefix + "diagnosis:" + id)).ToArray());
+        return values.Where(v => !v.IsNull).Select(v => JsonSerializer.Deserialize<DiagnosisRecord>(v.ToString())!).ToList();
+    }
+
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
         var transaction = Db.CreateTransaction();

@@ -37,6 +37,8 @@ internal sealed class SqliteStateStore : IStateStore
             CREATE TABLE IF NOT EXISTS dedupe (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS locales (user TEXT PRIMARY KEY, locale TEXT, expires_at INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS feedback (diagnosis_id TEXT NOT NULL, user TEXT NOT NULL, at INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (diagnosis_id, user));
+            CREATE TABLE IF NOT EXISTS diagnoses (id TEXT PRIMARY KEY, at INTEGER NOT NULL, json TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS diagnoses_at ON diagnoses (at);
             CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, due INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL, error TEXT);
             CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due);
             """);
@@ -143,6 +145,36 @@ internal sealed class SqliteStateStore : IStateStore
         }
 
         return Task.FromResult<IReadOnlyList<FeedbackRecord>>(list);
+    }
+
+    public Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct)
+    {
+        using var connection = Open();
+        Execute(connection, "INSERT INTO diagnoses (id, at, json) VALUES ($i, $a, $j) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+            ("$i", record.DiagnosisId), ("$a", record.At.ToUnixTimeMilliseconds()), ("$j", JsonSerializer.Serialize(record)));
+        return Task.CompletedTask;
+    }
+
+    public Task<DiagnosisRecord?> GetDiagnosisAsync(string diagnosisId, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT json FROM diagnoses WHERE id = $i", ("$i", diagnosisId));
+        var json = command.ExecuteScalar() as string;
+        return Task.FromResult(json is null ? null : JsonSerializer.Deserialize<DiagnosisRecord>(json));
+    }
+
+    public Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT json FROM diagnoses WHERE at >= $s ORDER BY at", ("$s", since.ToUnixTimeMilliseconds()));
+        using var reader = command.ExecuteReader();
+        var list = new List<DiagnosisRecord>();
+        while (reader.Read())
+        {
+            list.Add(JsonSerializer.Deserialize<DiagnosisRecord>(reader.GetString(0))!);
+        }
+
+        return Task.FromResult<IReadOnlyList<DiagnosisRecord>>(list);
     }
 
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)

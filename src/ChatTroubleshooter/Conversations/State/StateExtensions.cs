@@ -62,6 +62,7 @@ public static class StateExtensions
         builder.Services.AddSingleton<IEventDeduplicator>(sp => sp.GetRequiredService<IStateStore>());
         builder.Services.AddSingleton<IUserPreferenceStore>(sp => sp.GetRequiredService<IStateStore>());
         builder.Services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<IStateStore>());
+        builder.Services.AddSingleton<IDiagnosisLog>(sp => sp.GetRequiredService<IStateStore>());
         builder.Services.AddSingleton<IWorkOutbox>(sp => sp.GetRequiredService<IStateStore>());
         builder.Services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<IStateStore>());
         builder.Services.AddHostedService<WorkProcessor>();

@@ -22,6 +22,30 @@ public interface IFeedbackStore
 }
 
 /// <summary>
+/// A diagnosis the bot gave: for feedback (re-showing it with a thank-you or the escalation summary) and stats.
+/// <see cref="ReplyJson"/> is the <c>DiagnosisReply</c> as JSON.
+/// </summary>
+public sealed record DiagnosisRecord(
+    string DiagnosisId,
+    string Channel,
+    string Language,
+    string Kind,
+    IReadOnlyList<string> CauseIds,
+    int Questions,
+    string? Input,
+    DateTimeOffset At,
+    string ReplyJson);
+
+public interface IDiagnosisLog
+{
+    Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct);
+
+    Task<DiagnosisRecord?> GetDiagnosisAsync(string diagnosisId, CancellationToken ct);
+
+    Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct);
+}
+
+/// <summary>
 /// The durable outbox: accepted work survives a restart. Workers claim due items for a lease; an item whose
 /// worker died becomes due again when the lease ends. Progress (the planned deliveries, which were sent) is
 /// saved so a retried item never sends the same reply twice.
@@ -45,7 +69,7 @@ public interface IWorkOutbox : IWorkQueue
 }
 
 /// <summary>Everything the bot keeps between requests, behind one provider (Sqlite, Redis or Memory).</summary>
-public interface IStateStore : IConversationStore, IEventDeduplicator, IUserPreferenceStore, IFeedbackStore, IWorkOutbox;
+public interface IStateStore : IConversationStore, IEventDeduplicator, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IWorkOutbox;
 
 internal static class WorkItemJson
 {

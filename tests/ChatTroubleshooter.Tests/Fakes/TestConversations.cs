@@ -1,0 +1,23 @@
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ChatTroubleshooter.Tests.Fakes;
+
+/// <summary>The real conversation core over an in-memory state store, for tests below the HTTP layer.</summary>
+internal static class TestConversations
+{
+    public static readonly Knowledge Knowledge = Knowledge.LoadEmbedded();
+
+    public static ConversationService Create(
+        TimeProvider? time = null, ICallFactsProvider? calls = null, IStateStore? state = null, IEnumerable<string>? admins = null)
+    {
+        time ??= TimeProvider.System;
+        state ??= new MemoryStateStore(time);
+        var stats = new StatsService(state, state, Knowledge, time, Options.Create(new StatsOptions { AdminUserIds = [.. admins ?? []] }));
+        return new ConversationService(Knowledge, state, calls ?? new NoCallFactsProvider(), state, state, stats, time,
+            Options.Create(new ConversationOptions()), NullLogger<ConversationService>.Instance);
+    }
+}

@@ -56,7 +56,7 @@ public static class StatsCalculator
             votes.Count,
             votes.Count == 0 ? 0 : votes.Count(f => f.Helpful) / (double)votes.Count,
             window.Where(d => d.Kind == nameof(DiagnosisKind.NoKnownCause) && !string.IsNullOrWhiteSpace(d.Input))
-                .GroupBy(d => d.Input!.Trim().ToLowerInvariant()).Select(g => (g.First().Input!.Trim(), g.Count()))
+                .GroupBy(d => d.Input!.Trim().ToLowerInvariant()).Select(g => (g.MaxBy(d => d.At)!.Input!.Trim(), g.Count()))
                 .OrderByDescending(g => g.Item2).ThenBy(g => g.Item1, StringComparer.Ordinal).Take(top).ToList());
     }
 }

@@ -2,6 +2,7 @@ using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Chat;
 using ChatTroubleshooter.Diagnostics;
+using ChatTroubleshooter.Observability;
 using ChatTroubleshooter.Packaging;
 using ChatTroubleshooter.Slack;
 using ChatTroubleshooter.Teams;
@@ -45,6 +46,7 @@ builder.AddAircall();
 builder.AddCards();
 builder.AddSlack();
 builder.AddTeams();
+builder.AddObservability();
 
 var app = builder.Build();
 // Fail at start-up, with every problem listed, when the rules, texts or card templates are invalid.
@@ -52,7 +54,7 @@ app.Services.GetRequiredService<Knowledge>();
 app.Services.GetRequiredService<CardRenderer>();
 app.LogSlackStatus();
 app.LogTeamsStatus();
-app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapObservability();
 // The Teams manifest links to these two pages.
 app.MapGet("/privacy", () => Results.Text(
     "ChatTroubleshooter privacy: messages sent to the bot and the Aircall call data it looks up are used only to answer. " +

@@ -113,6 +113,13 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
     public async Task<AircallResult<IReadOnlyList<AircallCall>>> SearchUserCallsAsync(
         long userId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
+        // Searches are for finished calls' past windows: reused like calls, against the per-company rate limit.
+        var key = string.Create(CultureInfo.InvariantCulture, $"search:{userId}:{from.ToUnixTimeSeconds()}:{to.ToUnixTimeSeconds()}");
+        if (cache.TryGet<IReadOnlyList<AircallCall>>(key, out var cached))
+        {
+            return AircallResult<IReadOnlyList<AircallCall>>.Ok(cached);
+        }
+
         var calls = new List<AircallCall>();
         for (var page = 1; page <= MaxPages; page++)
         {
@@ -135,6 +142,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
             }
         }
 
+        cache.Set(key, (IReadOnlyList<AircallCall>)calls);
         return AircallResult<IReadOnlyList<AircallCall>>.Ok(calls);
     }
 

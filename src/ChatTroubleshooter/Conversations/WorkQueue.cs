@@ -91,8 +91,10 @@ internal sealed class WorkProcessor(
         {
             try
             {
-                var free = slots.CurrentCount;
-                var items = free == 0 ? [] : await outbox.ClaimAsync(free, o.Lease, stoppingToken);
+                // Wait for a free worker, then claim as many items as there are free workers.
+                await slots.WaitAsync(stoppingToken);
+                slots.Release();
+                var items = await outbox.ClaimAsync(slots.CurrentCount, o.Lease, stoppingToken);
                 foreach (var item in items)
                 {
                     await slots.WaitAsync(stoppingToken);

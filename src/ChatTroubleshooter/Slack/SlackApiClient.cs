@@ -74,6 +74,12 @@ internal sealed class SlackApiClient(
     /// <summary>The user's locale (users.info with include_locale), cached per user; null when unknown.</summary>
     public async Task<string?> UserLocaleAsync(string userId, CancellationToken ct)
     {
+        if (string.IsNullOrWhiteSpace(options.Value.BotToken))
+        {
+            // Without a bot token there is no Web API to ask.
+            return null;
+        }
+
         var (found, cached) = await preferences.GetLocaleAsync($"slack:{userId}", ct);
         if (found)
         {
@@ -101,6 +107,11 @@ internal sealed class SlackApiClient(
         if (cache.Identity is { } known)
         {
             return known;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Value.BotToken))
+        {
+            return new SlackIdentity(null, null);
         }
 
         try

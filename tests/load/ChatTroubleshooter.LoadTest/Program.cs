@@ -4,8 +4,12 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 
-// Drives a running bot with really signed /norecording slash commands and reports ack latency and throughput.
-// usage: --url http://127.0.0.1:5080 --secret S [--seconds 10] [--concurrency 32] [--rate 0 (max) | requests/s] [--warmup 3]
+// Load test tools (run by tests/load/load-test.sh, never by the tests):
+//   serve --urls http://127.0.0.1:P      baseline endpoint, Bot Framework stand-in, fake Connector (see Serve.cs)
+//   sign --secret S --count N --out F     N really signed slash commands (fresh timestamps) for wrk, one per line
+//   e2e --bot URL --serve URL --count N   Teams messages with demo call ids: time from ack to the posted answer
+//   (default) --url URL --secret S [--seconds 10] [--concurrency 32] [--rate 0 | requests/s]: ack latency of
+//   signed slash commands, optionally at a fixed rate
 var url = Arg("--url", "http://127.0.0.1:5080").TrimEnd('/') + "/slack/commands";
 var secret = Encoding.UTF8.GetBytes(Arg("--secret", "load-test-secret"));
 var seconds = int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture);
@@ -14,6 +18,41 @@ var rate = int.Parse(Arg("--rate", "0"), CultureInfo.InvariantCulture);
 var warmup = int.Parse(Arg("--warmup", "3"), CultureInfo.InvariantCulture);
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
+
+if (args.Length > 0 && args[0] == "serve")
+{
+    await Serve.RunAsync(args[1..]);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "sign")
+{
+    return SignToFile();
+}
+
+if (args.Length > 0 && args[0] == "replay")
+{
+    // Sends every signed request of a file once.
+    var lines = await File.ReadAllLinesAsync(Arg("--file", "signed.txt"));
+    var failed = 0;
+    await Parallel.ForEachAsync(lines, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (line, ct) =>
+    {
+        var parts = line.Split('\t', 3);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(parts[2], Encoding.UTF8, "application/x-www-form-urlencoded") };
+        request.Headers.Add("X-Slack-Request-Timestamp", parts[0]);
+        request.Headers.Add("X-Slack-Signature", parts[1]);
+        using var response = await http.SendAsync(request, ct);
+        if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref failed);
+    });
+    Console.WriteLine($"replayed {lines.Length} signed requests, {failed} failed");
+    return failed == 0 ? 0 : 1;
+}
+
+if (args.Length > 0 && args[0] == "e2e")
+{
+    return await EndToEndAsync();
+}
+
 
 await RunAsync(TimeSpan.FromSeconds(warmup), record: false);
 var (latencies, errors, elapsed) = await RunAsync(TimeSpan.FromSeconds(seconds), record: true);
@@ -62,6 +101,77 @@ async Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> RunAsync(Time
         }
     }));
     return (all.SelectMany(l => l).ToList(), errorCount, clock.Elapsed);
+}
+
+int SignToFile()
+{
+    var count = int.Parse(Arg("--count", "20000"), CultureInfo.InvariantCulture);
+    var text = Arg("--text", "1000004");
+    using var writer = new StreamWriter(Arg("--out", "signed.txt"));
+    var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+    for (var i = 0; i < count; i++)
+    {
+        var body = $"token=x&team_id=T111&channel_id=C111&user_id=U{i:D6}&command=%2Fnorecording&text={Uri.EscapeDataString(text)}" +
+                   $"&response_url=https%3A%2F%2Fload-test.invalid%2Fcommands%2F{i}&trigger_id={i}.{Guid.NewGuid():N}";
+        var mac = HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes($"v0:{ts}:{body}"));
+        writer.Write(ts);
+        writer.Write('\t');
+        writer.Write("v0=" + Convert.ToHexStringLower(mac));
+        writer.Write('\t');
+        writer.WriteLine(body);
+    }
+
+    return 0;
+}
+
+async Task<int> EndToEndAsync()
+{
+    var bot = Arg("--bot", "http://127.0.0.1:5081").TrimEnd('/');
+    var serve = Arg("--serve", "http://127.0.0.1:5082").TrimEnd('/');
+    var count = int.Parse(Arg("--count", "200"), CultureInfo.InvariantCulture);
+    var parallel = int.Parse(Arg("--concurrency", "8"), CultureInfo.InvariantCulture);
+    var times = new System.Collections.Concurrent.ConcurrentBag<double>();
+    var failures = 0;
+    using var gate = new SemaphoreSlim(parallel);
+    await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+    {
+        await gate.WaitAsync();
+        try
+        {
+            var conversation = $"e2e-{i}-{Guid.NewGuid():N}";
+            var activity = $$"""
+                {"type":"message","id":"{{Guid.NewGuid():N}}","channelId":"msteams","serviceUrl":"{{serve}}/",
+                 "from":{"id":"29:user{{i}}"},"recipient":{"id":"28:bot"},"conversation":{"id":"{{conversation}}","conversationType":"personal"},
+                 "locale":"en-US","text":"why has call 100000{{(i % 2 == 0 ? 4 : 6)}} no recording?"}
+                """;
+            var start = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsync(bot + "/api/messages", new StringContent(activity, Encoding.UTF8, "application/json"));
+            for (var poll = 0; poll < 400; poll++)
+            {
+                using var reply = await http.GetAsync($"{serve}/replies/{conversation}");
+                if (reply.IsSuccessStatusCode)
+                {
+                    var at = long.Parse(await reply.Content.ReadAsStringAsync(), CultureInfo.InvariantCulture);
+                    times.Add(Stopwatch.GetElapsedTime(start, at).TotalMilliseconds);
+                    return;
+                }
+
+                await Task.Delay(5);
+            }
+
+            Interlocked.Increment(ref failures);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }));
+
+    var sorted = times.Order().ToList();
+    double Q(double q) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"full diagnosis, Teams message to posted answer: {sorted.Count} ok, {failures} missing; ms p50 {Q(0.5):0.0}  p95 {Q(0.95):0.0}  max {Q(1):0.0}"));
+    return failures == 0 ? 0 : 1;
 }
 
 HttpRequestMessage Signed(int worker)

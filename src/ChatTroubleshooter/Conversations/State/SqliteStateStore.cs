@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace ChatTroubleshooter.Conversations.State;
@@ -8,9 +8,20 @@ namespace ChatTroubleshooter.Conversations.State;
 /// State in one SQLite file (the default; WAL mode): conversations with a version for optimistic concurrency,
 /// dedupe keys and locales with expiry, feedback, and the durable outbox. Safe for several processes on one
 /// machine; use Redis for instances on several machines.
+/// <para>
+/// SQLite has one writer at a time: writes of this process take turns on one lock (no busy retries), and work
+/// accepted by the channels is group-committed: the acks waiting at the same moment share one transaction, and
+/// each returns only once its item is written.
+/// </para>
 /// </summary>
-internal sealed class SqliteStateStore : IStateStore
+internal sealed class SqliteStateStore : IStateStore, IDisposable
 {
+    private const int MaxBatch = 512;
+
+    private readonly SemaphoreSlim _write = new(1, 1);
+    private readonly Channel<(WorkItem Item, TaskCompletionSource Done)> _accepted =
+        System.Threading.Channels.Channel.CreateUnbounded<(WorkItem, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _committer;
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _signal = new(0);
@@ -42,6 +53,77 @@ internal sealed class SqliteStateStore : IStateStore
             CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, due INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL, error TEXT);
             CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due);
             """);
+        _committer = Task.Run(CommitAcceptedAsync);
+    }
+
+    /// <summary>Stops accepting work and lets the committer write what it already has.</summary>
+    public void Dispose()
+    {
+        _accepted.Writer.TryComplete();
+        _committer.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Runs a write alone (SQLite allows one writer): no SQLITE_BUSY within this process.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, T> write)
+    {
+        await _write.WaitAsync();
+        try
+        {
+            using var connection = Open();
+            return write(connection);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <summary>Group commit of accepted work: everything waiting goes into one transaction.</summary>
+    private async Task CommitAcceptedAsync()
+    {
+        var batch = new List<(WorkItem Item, TaskCompletionSource Done)>(MaxBatch);
+        while (await _accepted.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _accepted.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                await WriteAsync(connection =>
+                {
+                    using var transaction = connection.BeginTransaction();
+                    using var insert = Command(connection, "INSERT INTO outbox (id, due, status, json) VALUES ($i, $d, 'pending', $j) ON CONFLICT (id) DO NOTHING",
+                        ("$i", ""), ("$d", 0L), ("$j", ""));
+                    insert.Transaction = transaction;
+                    foreach (var (item, _) in batch)
+                    {
+                        insert.Parameters["$i"].Value = item.Id;
+                        insert.Parameters["$d"].Value = item.NotBefore?.ToUnixTimeMilliseconds() ?? Now;
+                        insert.Parameters["$j"].Value = WorkItemJson.Serialize(item);
+                        insert.ExecuteNonQuery();
+                    }
+
+                    transaction.Commit();
+                    return batch.Count;
+                }).ConfigureAwait(false);
+                foreach (var (_, done) in batch)
+                {
+                    done.TrySetResult();
+                }
+
+                _signal.Release();
+            }
+            catch (Exception e) when (e is SqliteException or IOException)
+            {
+                foreach (var (_, done) in batch)
+                {
+                    done.TrySetException(e);
+                }
+            }
+        }
     }
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -81,33 +163,23 @@ internal sealed class SqliteStateStore : IStateStore
 
     public Task<bool> TrySaveAsync(Conversation conversation, long expectedVersion, CancellationToken ct)
     {
-        using var connection = Open();
         var json = ConversationJson.Serialize(conversation);
         var updated = conversation.UpdatedAt.ToUnixTimeMilliseconds();
-        var rows = expectedVersion == 0
+        return WriteAsync(connection => (expectedVersion == 0
             ? Execute(connection, "INSERT INTO conversations (key, version, updated_at, json) VALUES ($k, 1, $u, $j) ON CONFLICT (key) DO NOTHING",
                 ("$k", conversation.Key), ("$u", updated), ("$j", json))
             : Execute(connection, "UPDATE conversations SET version = version + 1, updated_at = $u, json = $j WHERE key = $k AND version = $v",
-                ("$k", conversation.Key), ("$u", updated), ("$j", json), ("$v", expectedVersion));
-        return Task.FromResult(rows == 1);
+                ("$k", conversation.Key), ("$u", updated), ("$j", json), ("$v", expectedVersion))) == 1);
     }
 
-    public Task DeleteAsync(string key, CancellationToken ct)
-    {
-        using var connection = Open();
-        Execute(connection, "DELETE FROM conversations WHERE key = $k", ("$k", key));
-        return Task.CompletedTask;
-    }
+    public Task DeleteAsync(string key, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection, "DELETE FROM conversations WHERE key = $k", ("$k", key)));
 
-    public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct)
-    {
-        using var connection = Open();
-        var rows = Execute(connection, """
+    public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection, """
             INSERT INTO dedupe (key, expires_at) VALUES ($k, $e)
             ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= $now
-            """, ("$k", key), ("$e", Now + (long)ttl.TotalMilliseconds), ("$now", Now));
-        return Task.FromResult(rows == 1);
-    }
+            """, ("$k", key), ("$e", Now + (long)ttl.TotalMilliseconds), ("$now", Now)) == 1);
 
     public Task<(bool Found, string? Locale)> GetLocaleAsync(string user, CancellationToken ct)
     {
@@ -117,21 +189,13 @@ internal sealed class SqliteStateStore : IStateStore
         return Task.FromResult(reader.Read() ? (true, reader.IsDBNull(0) ? null : reader.GetString(0)) : (false, (string?)null));
     }
 
-    public Task SetLocaleAsync(string user, string? locale, TimeSpan ttl, CancellationToken ct)
-    {
-        using var connection = Open();
-        Execute(connection, "INSERT INTO locales (user, locale, expires_at) VALUES ($u, $l, $e) ON CONFLICT (user) DO UPDATE SET locale = excluded.locale, expires_at = excluded.expires_at",
-            ("$u", user), ("$l", locale), ("$e", Now + (long)ttl.TotalMilliseconds));
-        return Task.CompletedTask;
-    }
+    public Task SetLocaleAsync(string user, string? locale, TimeSpan ttl, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection, "INSERT INTO locales (user, locale, expires_at) VALUES ($u, $l, $e) ON CONFLICT (user) DO UPDATE SET locale = excluded.locale, expires_at = excluded.expires_at",
+            ("$u", user), ("$l", locale), ("$e", Now + (long)ttl.TotalMilliseconds)));
 
-    public Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct)
-    {
-        using var connection = Open();
-        var rows = Execute(connection, "INSERT INTO feedback (diagnosis_id, user, at, json) VALUES ($d, $u, $a, $j) ON CONFLICT DO NOTHING",
-            ("$d", feedback.DiagnosisId), ("$u", feedback.User), ("$a", feedback.At.ToUnixTimeMilliseconds()), ("$j", JsonSerializer.Serialize(feedback)));
-        return Task.FromResult(rows == 1);
-    }
+    public Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection, "INSERT INTO feedback (diagnosis_id, user, at, json) VALUES ($d, $u, $a, $j) ON CONFLICT DO NOTHING",
+            ("$d", feedback.DiagnosisId), ("$u", feedback.User), ("$a", feedback.At.ToUnixTimeMilliseconds()), ("$j", JsonSerializer.Serialize(feedback))) == 1);
 
     public Task<IReadOnlyList<FeedbackRecord>> FeedbackSinceAsync(DateTimeOffset since, CancellationToken ct)
     {
@@ -147,13 +211,9 @@ internal sealed class SqliteStateStore : IStateStore
         return Task.FromResult<IReadOnlyList<FeedbackRecord>>(list);
     }
 
-    public Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct)
-    {
-        using var connection = Open();
-        Execute(connection, "INSERT INTO diagnoses (id, at, json) VALUES ($i, $a, $j) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
-            ("$i", record.DiagnosisId), ("$a", record.At.ToUnixTimeMilliseconds()), ("$j", JsonSerializer.Serialize(record)));
-        return Task.CompletedTask;
-    }
+    public Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection, "INSERT INTO diagnoses (id, at, json) VALUES ($i, $a, $j) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+            ("$i", record.DiagnosisId), ("$a", record.At.ToUnixTimeMilliseconds()), ("$j", JsonSerializer.Serialize(record))));
 
     public Task<DiagnosisRecord?> GetDiagnosisAsync(string diagnosisId, CancellationToken ct)
     {
@@ -177,19 +237,20 @@ internal sealed class SqliteStateStore : IStateStore
         return Task.FromResult<IReadOnlyList<DiagnosisRecord>>(list);
     }
 
-    public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
+    public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
-        using var connection = Open();
-        // Written (and synced by WAL) before the channel's ack returns.
-        Execute(connection, "INSERT INTO outbox (id, due, status, json) VALUES ($i, $d, 'pending', $j) ON CONFLICT (id) DO NOTHING",
-            ("$i", item.Id), ("$d", item.NotBefore?.ToUnixTimeMilliseconds() ?? Now), ("$j", WorkItemJson.Serialize(item)));
-        _signal.Release();
-        return ValueTask.CompletedTask;
+        // Returns once the item is committed (group commit with whatever else is being accepted right now).
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_accepted.Writer.TryWrite((item, done)))
+        {
+            throw new ObjectDisposedException(nameof(SqliteStateStore));
+        }
+
+        await done.Task.WaitAsync(ct);
     }
 
-    public Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
+    public Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct) => WriteAsync<IReadOnlyList<WorkItem>>(connection =>
     {
-        using var connection = Open();
         PurgeExpired(connection);
         // Claiming pushes "due" to the end of the lease: a worker that dies leaves the item due again then.
         using var command = Command(connection, """
@@ -204,38 +265,23 @@ internal sealed class SqliteStateStore : IStateStore
             items.Add(WorkItemJson.Deserialize(reader.GetString(0)));
         }
 
-        return Task.FromResult<IReadOnlyList<WorkItem>>(items);
-    }
+        return items;
+    });
 
-    public Task SaveProgressAsync(WorkItem item, CancellationToken ct)
-    {
-        using var connection = Open();
-        Execute(connection, "UPDATE outbox SET json = $j WHERE id = $i AND status = 'pending'", ("$i", item.Id), ("$j", WorkItemJson.Serialize(item)));
-        return Task.CompletedTask;
-    }
+    public Task SaveProgressAsync(WorkItem item, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection, "UPDATE outbox SET json = $j WHERE id = $i AND status = 'pending'",
+            ("$i", item.Id), ("$j", WorkItemJson.Serialize(item))));
 
-    public Task CompleteAsync(WorkItem item, CancellationToken ct)
-    {
-        using var connection = Open();
-        Execute(connection, "DELETE FROM outbox WHERE id = $i", ("$i", item.Id));
-        return Task.CompletedTask;
-    }
+    public Task CompleteAsync(WorkItem item, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection, "DELETE FROM outbox WHERE id = $i", ("$i", item.Id)));
 
-    public Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct)
-    {
-        using var connection = Open();
-        Execute(connection, "UPDATE outbox SET due = $d, json = $j, error = $e WHERE id = $i",
-            ("$i", item.Id), ("$d", notBefore.ToUnixTimeMilliseconds()), ("$j", WorkItemJson.Serialize(item)), ("$e", error));
-        return Task.CompletedTask;
-    }
+    public Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection, "UPDATE outbox SET due = $d, json = $j, error = $e WHERE id = $i",
+            ("$i", item.Id), ("$d", notBefore.ToUnixTimeMilliseconds()), ("$j", WorkItemJson.Serialize(item)), ("$e", error)));
 
-    public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct)
-    {
-        using var connection = Open();
-        Execute(connection, "UPDATE outbox SET status = 'dead', json = $j, error = $e WHERE id = $i",
-            ("$i", item.Id), ("$j", WorkItemJson.Serialize(item)), ("$e", error));
-        return Task.CompletedTask;
-    }
+    public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection, "UPDATE outbox SET status = 'dead', json = $j, error = $e WHERE id = $i",
+            ("$i", item.Id), ("$j", WorkItemJson.Serialize(item)), ("$e", error)));
 
     public Task<IReadOnlyList<WorkItem>> DeadLettersAsync(CancellationToken ct)
     {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Load test (run on demand, not part of the tests). On loopback only, bounded in time:
+#   1. baseline: a bare ASP.NET Core endpoint that only reads the form (wrk, saturation)
+#   2. the bot in Release (SQLite state, demo Aircall data): signed /norecording slash commands and signed Teams
+#      activities (test JWT from a local OpenID stand-in) with wrk at saturation; slash commands at 1,000/s
+#   3. memory with 10,000 live conversations
+#   4. a full diagnosis from a demo call id, Teams message to posted answer (anonymous bot, fake Connector)
+# Prints throughput, latency percentiles and the bot's memory. Needs wrk (Debian package; installed when root).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
+secret="load-test-secret"
+app_id="7c1c2e4a-0b5e-4d8e-9a43-2f5b7e6d9a10"
+bot_port=5080; serve_port=5082
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+for tool_pkg in wrk sqlite3; do command -v "$tool_pkg" >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq "$tool_pkg" >/dev/null; }; done
+dotnet build -c Release -v q src/ChatTroubleshooter >/dev/null
+dotnet build -c Release -v q tests/load/ChatTroubleshooter.LoadTest >/dev/null
+tool="tests/load/ChatTroubleshooter.LoadTest/bin/Release/net10.0/ChatTroubleshooter.LoadTest.dll"
+bot_dll="src/ChatTroubleshooter/bin/Release/net10.0/ChatTroubleshooter.dll"
+
+wait_up() { for _ in $(seq 1 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
+memory() { awk '/VmHWM|VmRSS/ {printf "%s %.0f MB  ", $1, $2/1024}' "/proc/$1/status"; echo; }
+start_bot() { # $1 = sqlite file, then extra VAR=value settings
+  local db="$1"; shift
+  env ASPNETCORE_URLS="http://127.0.0.1:$bot_port" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Error \
+    Slack__SigningSecret="$secret" Aircall__Demo=true State__SqlitePath="$db" "$@" \
+    dotnet "$bot_dll" >"$work/bot.log" 2>&1 &
+  bot=$!; pids+=("$bot")
+  wait_up "http://127.0.0.1:$bot_port/readyz"
+}
+stop_bot() { kill "$bot"; wait "$bot" 2>/dev/null || true; }
+
+dotnet "$tool" serve --urls "http://127.0.0.1:$serve_port" >"$work/serve.log" 2>&1 &
+pids+=("$!")
+wait_up "http://127.0.0.1:$serve_port/keys"
+dotnet "$tool" sign --secret "$secret" --count 50000 --out "$work/signed.txt"
+
+echo "== 1. baseline: bare ASP.NET Core endpoint reading the form"
+wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s tests/load/slack.lua "http://127.0.0.1:$serve_port" -- "$work/signed.txt" | grep -E "Requests/sec|50%|90%|99%"
+
+echo "== 2. the bot: signed slash commands at saturation (signature check + durable outbox write)"
+start_bot "$work/state.db" Teams__AppId="$app_id" Teams__AppPassword=unused \
+  Teams__OpenIdMetadataUrl="http://127.0.0.1:$serve_port/openid" Teams__TokenEndpoint="http://127.0.0.1:$serve_port/unused"
+wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s tests/load/slack.lua "http://127.0.0.1:$bot_port" -- "$work/signed.txt" | grep -E "Requests/sec|50%|90%|99%|Non-2xx"
+echo "== 2b. the bot: signed Teams activities at saturation (JWT validation with cached keys)"
+token="$(curl -sf "http://127.0.0.1:$serve_port/token?serviceUrl=http://127.0.0.1:9/")"
+wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s tests/load/teams.lua "http://127.0.0.1:$bot_port" -- "$token" "http://127.0.0.1:9/" | grep -E "Requests/sec|50%|90%|99%|Non-2xx"
+echo "== 2c. the bot: signed slash commands at 1,000 requests/s"
+dotnet "$tool" --url "http://127.0.0.1:$bot_port" --secret "$secret" --seconds "$SECONDS_PER_RUN" --concurrency 64 --rate 1000 --warmup 2
+echo "   bot memory after the runs: $(memory "$bot")"
+stop_bot
+
+echo "== 3. memory with 10,000 live conversations (each waiting for an answer)"
+start_bot "$work/live.db"
+dotnet "$tool" sign --secret "$secret" --count 10000 --text "the call has no recording" --out "$work/live.txt"
+dotnet "$tool" replay --url "http://127.0.0.1:$bot_port" --file "$work/live.txt" --concurrency 16
+for _ in $(seq 1 600); do
+  open=$(sqlite3 "$work/live.db" "select count(*) from conversations" 2>/dev/null || echo 0)
+  [ "$open" -ge 10000 ] && break; sleep 0.1
+done
+echo "   conversations stored: ${open:-?}; bot memory: $(memory "$bot")"
+stop_bot
+
+echo "== 4. full diagnosis from a demo call id: Teams message to posted answer"
+start_bot "$work/e2e.db"
+dotnet "$tool" e2e --bot "http://127.0.0.1:$bot_port" --serve "http://127.0.0.1:$serve_port" --count 300 --concurrency 8
+stop_bot

@@ -144,41 +144,8 @@ internal static partial class PackageCommand
     }
 
     /// <summary>Fills placeholders inside string values of a parsed document (never in the JSON text).</summary>
-    private static JsonNode Fill(JsonNode node, Dictionary<string, string> values)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var key in obj.Select(p => p.Key).ToList())
-                {
-                    if (obj[key] is { } child)
-                    {
-                        obj[key] = Fill(child.DeepClone(), values);
-                    }
-                }
-
-                return obj;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (array[i] is { } child)
-                    {
-                        array[i] = Fill(child.DeepClone(), values);
-                    }
-                }
-
-                return array;
-            case JsonValue value when value.TryGetValue<string>(out var text):
-                foreach (var (placeholder, replacement) in values)
-                {
-                    text = text.Replace(placeholder, replacement, StringComparison.Ordinal);
-                }
-
-                return JsonValue.Create(text);
-            default:
-                return node;
-        }
-    }
+    private static JsonNode Fill(JsonNode node, Dictionary<string, string> values) =>
+        Cards.JsonStrings.Map(node, text => values.Aggregate(text, (t, v) => t.Replace(v.Key, v.Value, StringComparison.Ordinal)))!;
 
     private static string? Option(string[] args, string name)
     {

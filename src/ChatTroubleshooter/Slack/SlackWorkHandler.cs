@@ -201,7 +201,7 @@ internal sealed partial class SlackWorkHandler(
 
     /// <summary>A message everyone in a channel sees never shows customer phone numbers.</summary>
     private static JsonObject Visible(JsonObject message, Target target) =>
-        target.Visible ? (JsonObject)SlackRedaction.Redact(message) : message;
+        target.Visible ? SlackRedaction.Redact(message).AsObject() : message;
 
     /// <summary>Removes the bot's own mention (or, when the bot's id is unknown, any leading mention).</summary>
     internal static string StripMentions(string text, string? botUserId)
@@ -243,36 +243,10 @@ internal sealed partial class SlackWorkHandler(
 /// <summary>Masks phone numbers (customer numbers) in every text of a message meant for a channel.</summary>
 internal static class SlackRedaction
 {
-    public static JsonNode Redact(JsonNode node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var key in obj.Select(p => p.Key).ToList())
-                {
-                    if (obj[key] is { } child && key is not ("value" or "action_id" or "block_id" or "url"))
-                    {
-                        obj[key] = Redact(child.DeepClone());
-                    }
-                }
+    private static readonly HashSet<string> Machine = ["value", "action_id", "block_id", "url"];
 
-                return obj;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (array[i] is { } child)
-                    {
-                        array[i] = Redact(child.DeepClone());
-                    }
-                }
-
-                return array;
-            case JsonValue value when value.TryGetValue<string>(out var text):
-                return JsonValue.Create(RedactText(text));
-            default:
-                return node;
-        }
-    }
+    /// <summary>A copy of the message with phone numbers masked in every text (not in button values or ids).</summary>
+    public static JsonNode Redact(JsonNode node) => JsonStrings.Map(node, PhoneNumbers.Mask, Machine)!;
 
     public static string RedactText(string text) => PhoneNumbers.Mask(text);
 }

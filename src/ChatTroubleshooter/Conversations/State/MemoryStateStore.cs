@@ -12,7 +12,7 @@ internal sealed class MemoryStateStore(TimeProvider time) : IStateStore
     private readonly ConcurrentDictionary<string, DiagnosisRecord> _diagnoses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (WorkItem Item, DateTimeOffset Due)> _work = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<WorkItem> _dead = new();
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly WorkSignal _signal = new();
     private readonly Lock _claim = new();
 
     public Task<Conversation?> GetAsync(string key, CancellationToken ct) => _conversations.GetAsync(key, ct);
@@ -54,7 +54,7 @@ internal sealed class MemoryStateStore(TimeProvider time) : IStateStore
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
         _work[item.Id] = (item, item.NotBefore ?? time.GetUtcNow());
-        _signal.Release();
+        _signal.Notify();
         return ValueTask.CompletedTask;
     }
 
@@ -111,14 +111,5 @@ internal sealed class MemoryStateStore(TimeProvider time) : IStateStore
 
     public Task<IReadOnlyList<WorkItem>> DeadLettersAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<WorkItem>>(_dead.ToList());
 
-    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        if (await _signal.WaitAsync(timeout, ct))
-        {
-            // Drain extra signals: one wake-up claims everything that is due.
-            while (_signal.CurrentCount > 0 && _signal.Wait(0))
-            {
-            }
-        }
-    }
+    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }

@@ -35,7 +35,7 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
         return result
         """;
 
-    private readonly SemaphoreSlim _signal = CreateSignal(redis, prefix + "outbox:wake");
+    private readonly WorkSignal _signal = CreateSignal(redis, prefix + "outbox:wake");
 
     private string Due => Prefix + "outbox:due";
 
@@ -49,11 +49,11 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static SemaphoreSlim CreateSignal(IConnectionMultiplexer redis, string channel)
+    private static WorkSignal CreateSignal(IConnectionMultiplexer redis, string channel)
     {
-        var signal = new SemaphoreSlim(0);
+        var signal = new WorkSignal();
         // Any instance's enqueue wakes every instance's workers.
-        redis.GetSubscriber().Subscribe(RedisChannel.Literal(channel), (_, _) => signal.Release());
+        redis.GetSubscriber().Subscribe(RedisChannel.Literal(channel), (_, _) => signal.Notify());
         return signal;
     }
 
@@ -169,13 +169,5 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
     public async Task<IReadOnlyList<WorkItem>> DeadLettersAsync(CancellationToken ct) =>
         (await Db.ListRangeAsync(Dead)).Select(v => WorkItemJson.Deserialize(v.ToString())).ToList();
 
-    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        if (await _signal.WaitAsync(timeout, ct))
-        {
-            while (_signal.CurrentCount > 0 && _signal.Wait(0))
-            {
-            }
-        }
-    }
+    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }

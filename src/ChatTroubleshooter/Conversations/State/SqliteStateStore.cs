@@ -24,7 +24,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     private readonly Task _committer;
     private readonly string _connectionString;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly WorkSignal _signal = new();
     private readonly TimeSpan _conversationRetention;
     private long _nextPurge;
 
@@ -114,7 +114,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
                     done.TrySetResult();
                 }
 
-                _signal.Release();
+                _signal.Notify();
             }
             catch (Exception e) when (e is SqliteException or IOException)
             {
@@ -297,15 +297,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
         return Task.FromResult<IReadOnlyList<WorkItem>>(items);
     }
 
-    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        if (await _signal.WaitAsync(timeout, ct))
-        {
-            while (_signal.CurrentCount > 0 && _signal.Wait(0))
-            {
-            }
-        }
-    }
+    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 
     /// <summary>Every few minutes, drops what has expired, so the file does not grow without end.</summary>
     private void PurgeExpired(SqliteConnection connection)

@@ -1,0 +1,20 @@
+namespace ChatTroubleshooter.Conversations.State;
+
+/// <summary>Wakes the outbox workers when work is enqueued, so they need not wait for the next poll.</summary>
+internal sealed class WorkSignal
+{
+    private readonly SemaphoreSlim _signal = new(0);
+
+    public void Notify() => _signal.Release();
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        if (await _signal.WaitAsync(timeout, ct))
+        {
+            // One wake-up claims everything that is due: drop the signals that piled up meanwhile.
+            while (_signal.CurrentCount > 0 && _signal.Wait(0))
+            {
+            }
+        }
+    }
+}

@@ -18,6 +18,9 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
 {
     private const int MaxBatch = 512;
 
+    private static readonly System.Diagnostics.Metrics.Histogram<int> BatchSizes =
+        new System.Diagnostics.Metrics.Meter("ChatTroubleshooter").CreateHistogram<int>("chattroubleshooter.outbox.commit_batch", description: "Accepted work items per group commit.");
+
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly Channel<(WorkItem Item, TaskCompletionSource Done)> _accepted =
         System.Threading.Channels.Channel.CreateUnbounded<(WorkItem, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
@@ -28,8 +31,16 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     private readonly TimeSpan _conversationRetention;
     private long _nextPurge;
 
-    public SqliteStateStore(string path, TimeProvider time, TimeSpan? conversationRetention = null)
+    private readonly string _synchronous;
+
+    /// <param name="synchronous">
+    /// SQLite's <c>synchronous</c> pragma: <c>FULL</c> (the default) syncs every commit to disk, so accepted work
+    /// survives a power loss; <c>NORMAL</c> is faster and survives a crash of the process, not of the machine.
+    /// </param>
+    public SqliteStateStore(string path, TimeProvider time, TimeSpan? conversationRetention = null, string synchronous = "FULL")
     {
+        _synchronous = synchronous.ToUpperInvariant() is "FULL" or "NORMAL" ? synchronous.ToUpperInvariant()
+            : throw new ArgumentException("synchronous must be FULL or NORMAL.", nameof(synchronous));
         _time = time;
         _conversationRetention = conversationRetention ?? TimeSpan.FromDays(2);
         var full = Path.GetFullPath(path);
@@ -43,7 +54,6 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
         using var connection = Open();
         Execute(connection, """
             PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
             CREATE TABLE IF NOT EXISTS conversations (key TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at INTEGER NOT NULL, json TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS dedupe (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS locales (user TEXT PRIMARY KEY, locale TEXT, expires_at INTEGER NOT NULL);
@@ -60,7 +70,14 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     public void Dispose()
     {
         _accepted.Writer.TryComplete();
-        _committer.Wait(TimeSpan.FromSeconds(5));
+        try
+        {
+            _committer.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // Already reported to the requests that were waiting.
+        }
     }
 
     /// <summary>Runs a write alone (SQLite allows one writer): no SQLITE_BUSY within this process.</summary>
@@ -92,6 +109,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
 
             try
             {
+                BatchSizes.Record(batch.Count);
                 await WriteAsync(connection =>
                 {
                     using var transaction = connection.BeginTransaction();
@@ -116,8 +134,10 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
 
                 _signal.Notify();
             }
-            catch (Exception e) when (e is SqliteException or IOException)
+            catch (Exception e)
             {
+                // Never let the committer die: the requests in this batch fail (their channel answers 500 and
+                // Slack/Teams retry), later ones get their own transaction.
                 foreach (var (_, done) in batch)
                 {
                     done.TrySetException(e);
@@ -132,6 +152,10 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // A per-connection setting: pooled connections need it too.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA synchronous = {_synchronous}";
+        pragma.ExecuteNonQuery();
         return connection;
     }
 

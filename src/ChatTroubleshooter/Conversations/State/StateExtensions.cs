@@ -19,6 +19,13 @@ public sealed class StateOptions : IValidatableObject
 
     public string SqlitePath { get; set; } = "./data/chattroubleshooter.db";
 
+    /// <summary>
+    /// <c>Full</c>: every commit synced to disk (accepted work survives a power loss). <c>Normal</c>: faster, survives a
+    /// crash of the bot but not of the machine.
+    /// </summary>
+    [RegularExpression("(?i)^(full|normal)$")]
+    public string SqliteSynchronous { get; set; } = "Full";
+
     /// <summary>A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</summary>
     public string? Redis { get; set; }
 
@@ -53,7 +60,7 @@ public static class StateExtensions
             var idle = sp.GetRequiredService<IOptions<ConversationOptions>>().Value.IdleTimeout;
             return options.Provider switch
             {
-                StateProvider.Sqlite => new SqliteStateStore(options.SqlitePath, time, idle + TimeSpan.FromHours(1)),
+                StateProvider.Sqlite => new SqliteStateStore(options.SqlitePath, time, idle + TimeSpan.FromHours(1), options.SqliteSynchronous),
                 StateProvider.Redis => new RedisStateStore(ConnectionMultiplexer.Connect(options.Redis!), time, idle + TimeSpan.FromHours(1), options.RedisPrefix),
                 _ => new MemoryStateStore(time),
             };

@@ -49,12 +49,6 @@ public static class Evaluator
         return result;
     }
 
-    public static Truth Evaluate(Condition condition, Func<string, FactValue?> facts)
-    {
-        FactCondition? ignored = null;
-        return Evaluate(condition, facts, ref ignored);
-    }
-
     private static Truth Evaluate(Condition condition, Func<string, FactValue?> facts, ref FactCondition? falseLeaf)
     {
         switch (condition)

@@ -9,8 +9,7 @@ public sealed record TextReading(
     bool HasSid,
     IReadOnlyList<Fact> Facts,
     IReadOnlyList<string> Contradicted,
-    string? DetectedLanguage,
-    int WordCount);
+    string? DetectedLanguage);
 
 /// <summary>
 /// Reads facts from a free description with one language's lexicon (or, when the language is not clear,
@@ -53,8 +52,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             }
         }
 
-        return new TextReading(callId, CallReference.HasSid(text), facts, contradicted, detected,
-            tokens.Count(t => !t.IsNumber));
+        return new TextReading(callId, CallReference.HasSid(text), facts, contradicted, detected);
     }
 
     /// <summary>The language of the text when it is clear (see <see cref="LanguageDetector"/>), else null.</summary>

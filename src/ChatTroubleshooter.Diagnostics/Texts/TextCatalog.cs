@@ -12,8 +12,6 @@ public sealed partial class TextCatalog
     internal TextCatalog(IReadOnlyDictionary<string, IReadOnlyDictionary<string, TextEntry>> languages) =>
         _languages = languages;
 
-    public IEnumerable<string> LanguageCodes => _languages.Keys;
-
     public bool Has(string language, string key) =>
         _languages.TryGetValue(language, out var texts) && texts.ContainsKey(key);
 

@@ -68,7 +68,6 @@ public static class TextKeys
     public const string CardYourAnswer = "card.your-answer";
     public const string CardExamples = "card.examples";
     public const string CardNotReadyTitle = "card.not-ready.title";
-    public const string CardNotices = "card.notices";
     public const string FeedbackThanks = "reply.feedback.thanks";
     public const string StatsTitle = "stats.title";
     public const string StatsRefused = "stats.refused";

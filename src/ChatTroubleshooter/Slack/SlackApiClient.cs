@@ -13,8 +13,7 @@ public sealed class SlackApiException(string method, string error) : Exception($
 }
 
 /// <summary>
-/// The Slack Web API methods the bot uses (chat.postMessage, chat.update, chat.postEphemeral, users.info,
-/// auth.test), with the bot token as a Bearer header. 429s are retried after <c>Retry-After</c> by the
+/// The Slack Web API methods the bot uses (chat.postMessage, chat.update, users.info, auth.test), with the bot token as a Bearer header. 429s are retried after <c>Retry-After</c> by the
 /// HTTP pipeline (see <see cref="SlackExtensions"/>).
 /// </summary>
 internal sealed class SlackApiClient(
@@ -29,7 +28,7 @@ internal sealed class SlackApiClient(
         ["commands"] = "the /norecording slash command",
         ["app_mentions:read"] = "app_mention events",
         ["im:history"] = "message.im events (direct messages)",
-        ["chat:write"] = "chat.postMessage, chat.update, chat.postEphemeral",
+        ["chat:write"] = "chat.postMessage, chat.update",
         ["users:read"] = "users.info with include_locale (the user's language)",
     };
 
@@ -56,19 +55,6 @@ internal sealed class SlackApiClient(
         body["channel"] = channel;
         body["ts"] = ts;
         return CallAsync("chat.update", body, ct);
-    }
-
-    public Task PostEphemeralAsync(string channel, string user, string? threadTs, JsonObject message, CancellationToken ct)
-    {
-        var body = (JsonObject)message.DeepClone();
-        body["channel"] = channel;
-        body["user"] = user;
-        if (threadTs is not null)
-        {
-            body["thread_ts"] = threadTs;
-        }
-
-        return CallAsync("chat.postEphemeral", body, ct);
     }
 
     /// <summary>The user's locale (users.info with include_locale), cached per user; null when unknown.</summary>

@@ -260,6 +260,22 @@ public sealed class AircallProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task LookupAsync_Outage_OpensTheCircuitAndStopsCallingAircall()
+    {
+        _aircall.On("/v1/calls/", _ => RecordingHandler.Status(HttpStatusCode.ServiceUnavailable));
+
+        var results = new List<CallLookup>();
+        for (var i = 0; i < 4; i++)
+        {
+            results.Add(await Provider.LookupAsync((900 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), Ct));
+        }
+
+        Assert.All(results, r => Assert.Equal(CallLookupStatus.Unavailable, r.Status));
+        // 4 lookups × (1 try + 3 retries) = 16 requests without a breaker; it opens after 5 failures.
+        Assert.InRange(_aircall.Requests.Count, 5, 8);
+    }
+
+    [Fact]
     public async Task LookupAsync_SearchOverSeveralPages_FindsTheOverlappingCall()
     {
         var overlapping = """{"id":700,"status":"done","started_at":1584998000,"answered_at":1584998001,"ended_at":1584998300,"user":{"id":456}}""";

@@ -209,6 +209,34 @@ public sealed class TeamsEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task TenantIssuer_IsAcceptedOnlyWhenThatTenantIsConfigured()
+    {
+        const string tenant = "50612dbb-0237-4969-b378-8d42590f9c00";
+        var settings = BotFrameworkFake.Settings;
+        settings["Teams:TenantId"] = tenant;
+        using var app = new BotApp(settings);
+        var fake = new BotFrameworkFake(app.Teams);
+        using var client = app.CreateClient();
+
+        async Task<HttpStatusCode> SendAsync(string issuer)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, TeamsEndpoints.Route)
+            {
+                Content = new StringContent(BotFrameworkFake.Activity("playground_message-personal.json", a => a["id"] = Guid.NewGuid().ToString()).ToJsonString(), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fake.Token(issuer: issuer));
+            return (await client.SendAsync(request, Ct)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync($"https://login.microsoftonline.com/{tenant}/v2.0"));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync($"https://sts.windows.net/{tenant}/"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync("https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0"));
+        // Without the tenant configured (the class's own app), a tenant issuer is refused.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(BotFrameworkFake.Activity("playground_message-personal.json"),
+            _botFramework.Token(issuer: $"https://login.microsoftonline.com/{tenant}/v2.0"))).StatusCode);
+    }
+
+    [Fact]
     public async Task KeyNotEndorsedForTheChannel_Gets401()
     {
         using var app = new BotApp(BotFrameworkFake.Settings);

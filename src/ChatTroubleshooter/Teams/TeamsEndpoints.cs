@@ -94,6 +94,7 @@ public static partial class TeamsEndpoints
             ["locale"] = locale,
             ["activityId"] = Str(activity, "id"),
             ["replyToId"] = Str(activity, "replyToId"),
+            ["conversationType"] = Str(activity["conversation"], "conversationType"),
         };
 
         switch (type)

@@ -131,10 +131,18 @@ internal sealed class TeamsWorkHandler(
         ["attachments"] = new JsonArray(CardRenderer.TeamsAttachment(card)),
     };
 
+    private static readonly HashSet<string> Machine = ["data", "url", "verb", "type", "version", "$schema"];
+
+    /// <summary>In a channel or group chat everyone reads the reply: customer phone numbers are masked there.</summary>
+    private static JsonObject Visible(JsonObject card, JsonObject payload) =>
+        (string?)payload["conversationType"] is "channel" or "groupChat"
+            ? JsonStrings.Map(card, PhoneNumbers.Mask, Machine)!.AsObject()
+            : card;
+
     /// <summary>The reply card in the same conversation, and a re-check when the call was not ready.</summary>
     public JsonArray Deliveries(JsonObject payload, string key, Reply reply, string? replyToId)
     {
-        var plan = new JsonArray(new JsonObject { ["type"] = "reply", ["replyToId"] = replyToId, ["activity"] = Activity(cards.Teams(reply)) });
+        var plan = new JsonArray(new JsonObject { ["type"] = "reply", ["replyToId"] = replyToId, ["activity"] = Activity(Visible(cards.Teams(reply), payload)) });
         if (reply is NotReadyReply notReady)
         {
             var next = (JsonObject)payload.DeepClone();

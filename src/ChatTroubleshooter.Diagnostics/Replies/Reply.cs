@@ -6,6 +6,13 @@ namespace ChatTroubleshooter.Diagnostics.Replies;
 /// What the bot says, channel-neutral and already in the conversation's language. Channels render it
 /// (Block Kit, Adaptive Cards, the terminal) without adding text of their own.
 /// </summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "$kind")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(QuestionReply), "question")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(DiagnosisReply), "diagnosis")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(HelpReply), "help")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(MessageReply), "message")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(NotReadyReply), "not-ready")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(StatsReply), "stats")]
 public abstract record Reply(string Language)
 {
     /// <summary>Short remarks shown before the main content ("call lookup is not set up here…").</summary>

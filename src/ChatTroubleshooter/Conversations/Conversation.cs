@@ -24,6 +24,11 @@ public sealed record Conversation(
     /// <summary>Set once a diagnosis was given; a new message then starts a new conversation.</summary>
     public string? DiagnosisId { get; init; }
 
+    /// <summary>The id of the last turn applied (see <see cref="Turn.Id"/>) and its result as JSON.</summary>
+    public string? LastTurnId { get; init; }
+
+    public string? LastTurnResult { get; init; }
+
     /// <summary>Incremented on every save, for optimistic concurrency in shared stores.</summary>
     public long Version { get; init; }
 

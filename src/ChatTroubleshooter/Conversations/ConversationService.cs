@@ -56,7 +56,22 @@ public sealed partial class ConversationService(
         {
             var existing = await store.GetAsync(turn.ConversationKey, ct);
             var live = existing is not null && time.GetUtcNow() - existing.UpdatedAt <= options.Value.IdleTimeout ? existing : null;
+            if (turn.Id is not null && live?.LastTurnId == turn.Id && live.LastTurnResult is { } stored
+                && System.Text.Json.JsonSerializer.Deserialize<TurnResult>(stored) is { } replayed)
+            {
+                // The same piece of work again (a retry after a crash): same result, nothing applied twice.
+                return replayed;
+            }
+
             var (reply, updated) = await DecideAsync(turn, live, ct);
+            var result = new TurnResult(reply, updated is not null && turn.Answer is { } answer && live is not null
+                ? Answered(live, answer)
+                : null);
+            if (updated is not null && turn.Id is not null)
+            {
+                updated = updated with { LastTurnId = turn.Id, LastTurnResult = System.Text.Json.JsonSerializer.Serialize(result) };
+            }
+
             if (updated is null || await store.TrySaveAsync(updated, existing?.Version ?? 0, ct))
             {
                 if (updated is not null)
@@ -64,9 +79,7 @@ public sealed partial class ConversationService(
                     await RecordAsync(reply, updated, ct);
                 }
 
-                return new TurnResult(reply, updated is not null && turn.Answer is { } answer && live is not null
-                    ? Answered(live, answer)
-                    : null);
+                return result;
             }
 
             if (attempt == MaxSaveAttempts)

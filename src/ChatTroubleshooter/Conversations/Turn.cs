@@ -11,6 +11,12 @@ public sealed record Turn(string ConversationKey, string UserId, string? Locale)
 {
     public string? Text { get; init; }
 
+    /// <summary>
+    /// The id of the piece of work carrying this turn. A turn replayed with the same id (a retry after a crash)
+    /// gets the result of its first run instead of being applied twice.
+    /// </summary>
+    public string? Id { get; init; }
+
     public Answer? Answer { get; init; }
 
     /// <summary>

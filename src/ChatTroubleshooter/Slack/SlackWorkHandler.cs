@@ -37,7 +37,7 @@ internal sealed partial class SlackWorkHandler(
             {
                 var target = Target.Response((string?)p["responseUrl"], (string)p["channel"]!, (string)p["user"]!);
                 var key = $"slack:{p["team"]}:{p["channel"]}:{p["user"]}";
-                return await TurnAsync(key, (string)p["user"]!, target, new Turn(key, (string)p["user"]!, null) { Text = (string?)p["text"] ?? "" }, ct);
+                return await TurnAsync(key, (string)p["user"]!, target, new Turn(key, (string)p["user"]!, null) { Text = (string?)p["text"] ?? "", Id = item.Id }, ct);
             }
 
             case MentionKind or DirectMessageKind:
@@ -54,17 +54,17 @@ internal sealed partial class SlackWorkHandler(
                 var key = threadTs is null ? $"slack:{p["team"]}:{channel}" : $"slack:{p["team"]}:{channel}:thread:{threadTs}";
                 var text = StripMentions((string?)p["text"] ?? "", identity.UserId);
                 var target = Target.Post(channel, threadTs, user, visible: item.Kind == MentionKind);
-                return await TurnAsync(key, user, target, new Turn(key, user, null) { Text = text }, ct);
+                return await TurnAsync(key, user, target, new Turn(key, user, null) { Text = text, Id = item.Id }, ct);
             }
 
             case ActionKind:
-                return await ActionAsync(p, ct);
+                return await ActionAsync(item.Id, p, ct);
 
             case RecheckKind:
             {
                 var target = Target.From(p["target"]!.AsObject());
                 var key = (string)p["key"]!;
-                return await TurnAsync(key, target.User, target, new Turn(key, target.User, null) { Recheck = true }, ct);
+                return await TurnAsync(key, target.User, target, new Turn(key, target.User, null) { Recheck = true, Id = item.Id }, ct);
             }
 
             default:
@@ -106,7 +106,7 @@ internal sealed partial class SlackWorkHandler(
         return Deliveries(result.Reply, target, key);
     }
 
-    private async Task<JsonArray> ActionAsync(JsonObject p, CancellationToken ct)
+    private async Task<JsonArray> ActionAsync(string workId, JsonObject p, CancellationToken ct)
     {
         var user = (string?)p["user"] ?? "";
         var ephemeral = (bool?)p["isEphemeral"] ?? false;
@@ -137,7 +137,7 @@ internal sealed partial class SlackWorkHandler(
         }
 
         var locale = await api.UserLocaleAsync(user, ct);
-        var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Answer = new Answer(id, fact, answer) }, ct);
+        var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Answer = new Answer(id, fact, answer), Id = workId }, ct);
         var deliveries = new JsonArray();
 
         // Replace the question with its answered, read-only version so it cannot be clicked twice.

@@ -37,7 +37,7 @@ internal sealed class TeamsWorkHandler(
         {
             case MessageKind:
             {
-                var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Text = (string?)p["text"] ?? "" }, ct);
+                var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Text = (string?)p["text"] ?? "", Id = item.Id }, ct);
                 var plan = Deliveries(p, key, result.Reply, replyTo);
                 plan.Insert(0, new JsonObject { ["type"] = "typing" });
                 return plan;
@@ -68,7 +68,7 @@ internal sealed class TeamsWorkHandler(
                     return [];
                 }
 
-                var result = await conversations.HandleTurnAsync(new Turn(answer.Key, user, locale) { Answer = answer.Answer }, ct);
+                var result = await conversations.HandleTurnAsync(new Turn(answer.Key, user, locale) { Answer = answer.Answer, Id = item.Id }, ct);
                 var plan = Deliveries(p, answer.Key, result.Reply, replyTo);
                 if (result.Answered is { } answered && (string?)p["replyToId"] is { } cardId)
                 {
@@ -89,7 +89,7 @@ internal sealed class TeamsWorkHandler(
 
             case RecheckKind:
             {
-                var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Recheck = true }, ct);
+                var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Recheck = true, Id = item.Id }, ct);
                 return Deliveries(p, key, result.Reply, replyTo);
             }
 

@@ -149,6 +149,30 @@ public sealed class ConversationServiceTests
     }
 
     [Fact]
+    public async Task HandleTurnAsync_SameWorkReplayed_GetsTheFirstResultAndChangesNothing()
+    {
+        var service = Service();
+        var first = Assert.IsType<QuestionReply>(await service.HandleAsync(Text("The call has no recording"), Ct));
+        var click = Click(first, "yes") with { Id = "work-1" };
+
+        var once = await service.HandleTurnAsync(click, Ct);
+        // A crash after the turn was saved but before its reply went out: the same work runs again.
+        var again = await service.HandleTurnAsync(click, Ct);
+        // A different click on the same button is a real second click.
+        var other = await service.HandleTurnAsync(click with { Id = "work-2" }, Ct);
+
+        var next = Assert.IsType<QuestionReply>(once.Reply);
+        Assert.Equal("talk-seconds", next.FactId);
+        var replayed = Assert.IsType<QuestionReply>(again.Reply);
+        Assert.Equal(next.FactId, replayed.FactId);
+        Assert.Equal(next.Number, replayed.Number);
+        Assert.Equal("answered", again.Answered?.Question.FactId);
+        Assert.Contains("already been answered", Assert.IsType<MessageReply>(other.Reply).Text, StringComparison.Ordinal);
+        var conversation = await _state.GetAsync("c1", Ct);
+        Assert.Equal(2, conversation!.QuestionsAsked);
+    }
+
+    [Fact]
     public async Task HandleAsync_ConcurrentClicksOnOneQuestion_AdvanceOnce()
     {
         var service = Service();

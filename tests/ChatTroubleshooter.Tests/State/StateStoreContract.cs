@@ -32,6 +32,8 @@ public abstract class StateStoreContract
         PendingFactId = "paused",
         QuestionsAsked = 2,
         CallId = "1000004",
+        LastTurnId = "work-7",
+        LastTurnResult = """{"Reply":{"$kind":"message","Language":"es","Kind":0,"Text":"hola"}}""",
     };
 
     [Fact]
@@ -50,6 +52,8 @@ public abstract class StateStoreContract
         Assert.Equal(2, loaded.QuestionsAsked);
         Assert.Equal("1000004", loaded.CallId);
         Assert.Null(loaded.DiagnosisId);
+        Assert.Equal("work-7", loaded.LastTurnId);
+        Assert.Equal(Sample(key).LastTurnResult, loaded.LastTurnResult);
         Assert.Equal(["answered", "voicemail"], loaded.Settled.Order());
         Assert.Equal(Sample(key).UpdatedAt, loaded.UpdatedAt);
         Assert.Equal("..4", loaded.Facts["talk-seconds"]!.Value.ToWire());

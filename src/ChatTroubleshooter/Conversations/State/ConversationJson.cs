@@ -26,6 +26,8 @@ internal static class ConversationJson
         ["callId"] = c.CallId,
         ["diagnosisId"] = c.DiagnosisId,
         ["input"] = c.Input,
+        ["lastTurnId"] = c.LastTurnId,
+        ["lastTurnResult"] = c.LastTurnResult,
     }.ToJsonString();
 
     public static Conversation Deserialize(string json, long version)
@@ -49,6 +51,8 @@ internal static class ConversationJson
             CallId = (string?)o["callId"],
             DiagnosisId = (string?)o["diagnosisId"],
             Input = (string?)o["input"],
+            LastTurnId = (string?)o["lastTurnId"],
+            LastTurnResult = (string?)o["lastTurnResult"],
             Version = version,
         };
     }

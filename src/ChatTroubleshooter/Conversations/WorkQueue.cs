@@ -149,7 +149,8 @@ internal sealed class WorkProcessor(
                 await outbox.SaveProgressAsync(item, ct);
             }
 
-            foreach (var delivery in plan.OfType<JsonObject>())
+            var deliveries = plan.OfType<JsonObject>().ToList();
+            foreach (var delivery in deliveries)
             {
                 if ((bool?)delivery["sent"] == true)
                 {
@@ -166,7 +167,11 @@ internal sealed class WorkProcessor(
                 }
 
                 delivery["sent"] = true;
-                await outbox.SaveProgressAsync(item, ct);
+                // The last one needs no mark: completing the item follows at once.
+                if (!ReferenceEquals(delivery, deliveries[^1]))
+                {
+                    await outbox.SaveProgressAsync(item, ct);
+                }
             }
 
             await outbox.CompleteAsync(item, ct);

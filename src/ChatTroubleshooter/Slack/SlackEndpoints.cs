@@ -194,23 +194,52 @@ internal sealed class SlackRequestReader(IOptions<SlackOptions> options, TimePro
             return new([], Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+        // Read into a pooled buffer: no per-request 16 KB allocation on the hot path.
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Max(1024, Math.Min(max + 1L, (http.Request.ContentLength ?? 4096) + 1)));
+        var length = 0;
+        try
         {
-            if (buffer.Length + read > max)
+            while (true)
             {
-                return new([], Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
+                if (length == rented.Length)
+                {
+                    if (rented.Length > max)
+                    {
+                        return new([], Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
+                    }
+
+                    var bigger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, Math.Max(1024, rented.Length * 2)));
+                    rented.AsSpan(0, length).CopyTo(bigger);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                    rented = bigger;
+                }
+
+                var read = await http.Request.Body.ReadAsync(rented.AsMemory(length), ct);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > max)
+                {
+                    return new([], Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
+                }
             }
 
-            buffer.Write(chunk, 0, read);
+            var body = rented.AsSpan(0, length).ToArray();
+            return Verify(http, allowSslCheck, body);
         }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
-        var body = buffer.ToArray();
-
+    private SlackRequest Verify(HttpContext http, bool allowSslCheck, byte[] body)
+    {
         // Slack's ssl_check pings for slash commands are not signed; they carry nothing to act on.
-        if (allowSslCheck && Encoding.UTF8.GetString(body).Contains("ssl_check=1", StringComparison.Ordinal)
+        if (allowSslCheck && body.AsSpan().IndexOf("ssl_check=1"u8) >= 0
             && HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body))["ssl_check"] == "1")
         {
             return new(body, Results.Ok());

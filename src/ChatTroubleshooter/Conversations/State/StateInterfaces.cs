@@ -73,15 +73,33 @@ public interface IStateStore : IConversationStore, IEventDeduplicator, IUserPref
 
 internal static class WorkItemJson
 {
-    public static string Serialize(WorkItem item) => new JsonObject
+    /// <summary>Written straight to UTF-8 (the payload is not copied): this runs for every accepted request.</summary>
+    public static string Serialize(WorkItem item)
     {
-        ["id"] = item.Id,
-        ["channel"] = item.Channel,
-        ["kind"] = item.Kind,
-        ["payload"] = item.Payload.DeepClone(),
-        ["attempt"] = item.Attempt,
-        ["notBefore"] = item.NotBefore?.ToUnixTimeMilliseconds(),
-    }.ToJsonString();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", item.Id);
+            writer.WriteString("channel", item.Channel);
+            writer.WriteString("kind", item.Kind);
+            writer.WritePropertyName("payload");
+            item.Payload.WriteTo(writer);
+            writer.WriteNumber("attempt", item.Attempt);
+            if (item.NotBefore is { } notBefore)
+            {
+                writer.WriteNumber("notBefore", notBefore.ToUnixTimeMilliseconds());
+            }
+            else
+            {
+                writer.WriteNull("notBefore");
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     public static WorkItem Deserialize(string json)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using ChatTroubleshooter.Observability;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -61,9 +62,6 @@ internal sealed class AircallCache(TimeProvider time, IOptions<AircallOptions> o
 /// </summary>
 internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger<AircallClient> logger)
 {
-    private static readonly System.Diagnostics.Metrics.Meter Meter = new("ChatTroubleshooter");
-    private static readonly System.Diagnostics.Metrics.Counter<long> Calls = Meter.CreateCounter<long>("chattroubleshooter.aircall.calls", description: "Aircall API requests, by resource.");
-    private static readonly System.Diagnostics.Metrics.Counter<long> Errors = Meter.CreateCounter<long>("chattroubleshooter.aircall.errors", description: "Aircall API failures, by kind.");
 
     private const int PageSize = 50;
     private const int MaxPages = 20;
@@ -148,11 +146,11 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
 
     private async Task<AircallResult<T>> GetAsync<T>(string path, CancellationToken ct)
     {
-        Calls.Add(1, new KeyValuePair<string, object?>("resource", path.Split('/', '?')[0]));
+        BotMetrics.AircallCalls.Add(1, new KeyValuePair<string, object?>("resource", path.Split('/', '?')[0]));
         var result = await SendAsync<T>(path, ct);
         if (result.Status != AircallStatus.Ok)
         {
-            Errors.Add(1, new KeyValuePair<string, object?>("kind", result.Status.ToString()));
+            BotMetrics.AircallErrors.Add(1, new KeyValuePair<string, object?>("kind", result.Status.ToString()));
         }
 
         return result;

@@ -6,6 +6,7 @@ using ChatTroubleshooter.Diagnostics.Facts;
 using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Diagnostics.Rules;
 using ChatTroubleshooter.Diagnostics.Texts;
+using ChatTroubleshooter.Observability;
 using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Conversations;
@@ -34,9 +35,6 @@ public sealed partial class ConversationService(
     public const string StatsCommand = "stats";
     private const int MaxStoredInput = 200;
 
-    private static readonly System.Diagnostics.Metrics.Meter Meter = new("ChatTroubleshooter");
-    private static readonly System.Diagnostics.Metrics.Counter<long> DiagnosesMetric = Meter.CreateCounter<long>("chattroubleshooter.diagnoses", description: "Diagnoses given, by cause (or kind when no cause is confirmed).");
-    private static readonly System.Diagnostics.Metrics.Counter<long> QuestionsMetric = Meter.CreateCounter<long>("chattroubleshooter.questions", description: "Questions asked, by fact.");
 
     private const int MaxSaveAttempts = 5;
 
@@ -283,13 +281,13 @@ public sealed partial class ConversationService(
         switch (reply)
         {
             case QuestionReply question:
-                QuestionsMetric.Add(1, new KeyValuePair<string, object?>("fact", question.FactId));
+                BotMetrics.Questions.Add(1, new KeyValuePair<string, object?>("fact", question.FactId));
                 break;
             case DiagnosisReply diagnosis:
                 var causes = diagnosis.Causes.Select(c => c.Id).ToArray();
                 foreach (var cause in diagnosis.Kind == DiagnosisKind.Confirmed ? causes : [diagnosis.Kind.ToString()])
                 {
-                    DiagnosesMetric.Add(1, new KeyValuePair<string, object?>("cause", cause));
+                    BotMetrics.Diagnoses.Add(1, new KeyValuePair<string, object?>("cause", cause));
                 }
 
                 await diagnoses.AddDiagnosisAsync(new DiagnosisRecord(

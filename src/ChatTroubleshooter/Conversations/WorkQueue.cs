@@ -1,6 +1,6 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Observability;
 using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Conversations;
@@ -70,10 +70,6 @@ internal sealed class WorkProcessor(
 {
     public const string PlanKey = "deliveries";
     public const string ScheduleType = "schedule";
-
-    private static readonly Meter Meter = new("ChatTroubleshooter");
-    private static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("chattroubleshooter.work.dead_letters");
-    private static readonly Counter<long> Failures = Meter.CreateCounter<long>("chattroubleshooter.work.failures");
 
     private readonly Dictionary<string, IWorkHandler> _handlers = handlers.ToDictionary(h => h.Channel, StringComparer.Ordinal);
 
@@ -178,11 +174,11 @@ internal sealed class WorkProcessor(
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            Failures.Add(1, new KeyValuePair<string, object?>("channel", item.Channel));
+            BotMetrics.WorkFailures.Add(1, new KeyValuePair<string, object?>("channel", item.Channel));
             var attempt = item.Attempt + 1;
             if (attempt >= options.Value.MaxAttempts)
             {
-                DeadLetters.Add(1, new KeyValuePair<string, object?>("channel", item.Channel));
+                BotMetrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("channel", item.Channel));
                 logger.LogError(e, "Work {Id} ({Channel}/{Kind}) failed {Attempts} times and is now a dead letter.", item.Id, item.Channel, item.Kind, attempt);
                 await outbox.DeadLetterAsync(item with { Attempt = attempt }, e.Message, CancellationToken.None);
             }

@@ -16,7 +16,7 @@ public sealed class MetricsOptions
     public string PrometheusPath { get; set; } = "/metrics";
 }
 
-/// <summary>The bot's own instruments (meter "ChatTroubleshooter"); the conversation core and the Aircall client add theirs.</summary>
+/// <summary>Every instrument of the bot, on one meter ("ChatTroubleshooter"), exported by <see cref="ObservabilityExtensions"/>.</summary>
 internal static class BotMetrics
 {
     public const string MeterName = "ChatTroubleshooter";
@@ -25,6 +25,25 @@ internal static class BotMetrics
 
     public static readonly Histogram<double> AckDuration = Meter.CreateHistogram<double>(
         "chattroubleshooter.ack.duration", unit: "ms", description: "Time to acknowledge a Slack or Teams request.");
+
+    public static readonly Counter<long> Diagnoses = Meter.CreateCounter<long>(
+        "chattroubleshooter.diagnoses", description: "Diagnoses given, by cause (or kind when no cause is confirmed).");
+
+    public static readonly Counter<long> Questions = Meter.CreateCounter<long>(
+        "chattroubleshooter.questions", description: "Questions asked, by fact.");
+
+    public static readonly Counter<long> AircallCalls = Meter.CreateCounter<long>(
+        "chattroubleshooter.aircall.calls", description: "Aircall API requests, by resource.");
+
+    public static readonly Counter<long> AircallErrors = Meter.CreateCounter<long>(
+        "chattroubleshooter.aircall.errors", description: "Aircall API failures, by kind.");
+
+    public static readonly Counter<long> WorkFailures = Meter.CreateCounter<long>("chattroubleshooter.work.failures");
+
+    public static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("chattroubleshooter.work.dead_letters");
+
+    public static readonly Histogram<int> CommitBatch = Meter.CreateHistogram<int>(
+        "chattroubleshooter.outbox.commit_batch", description: "Accepted work items per group commit.");
 }
 
 public static class ObservabilityExtensions

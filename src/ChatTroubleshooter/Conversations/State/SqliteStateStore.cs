@@ -18,9 +18,6 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
 {
     private const int MaxBatch = 512;
 
-    private static readonly System.Diagnostics.Metrics.Histogram<int> BatchSizes =
-        new System.Diagnostics.Metrics.Meter("ChatTroubleshooter").CreateHistogram<int>("chattroubleshooter.outbox.commit_batch", description: "Accepted work items per group commit.");
-
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly Channel<(WorkItem Item, TaskCompletionSource Done)> _accepted =
         System.Threading.Channels.Channel.CreateUnbounded<(WorkItem, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
@@ -109,7 +106,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
 
             try
             {
-                BatchSizes.Record(batch.Count);
+                Observability.BotMetrics.CommitBatch.Record(batch.Count);
                 await WriteAsync(connection =>
                 {
                     using var transaction = connection.BeginTransaction();

@@ -52,7 +52,7 @@ public sealed class AircallOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!BaseUrl.IsAbsoluteUri || !(BaseUrl.Scheme == Uri.UriSchemeHttps || (BaseUrl.Scheme == Uri.UriSchemeHttp && BaseUrl.IsLoopback)))
+        if (!UrlRules.IsHttpsOrLoopbackHttp(BaseUrl))
         {
             yield return new ValidationResult("Aircall:BaseUrl must be an absolute https URL (http only for loopback).", [nameof(BaseUrl)]);
         }

@@ -21,8 +21,8 @@ internal sealed class CardSamplesCommand(ConversationService conversations, Card
 
     public async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var outDir = Option(args, "--out") is { } o ? Packaging.CliPath.Resolve("--out", o) : null;
-        var language = Option(args, "--lang") ?? "en";
+        var outDir = Packaging.CliArgs.Option(args, "--out");
+        var language = Packaging.CliArgs.Option(args, "--lang") ?? "en";
         if (outDir is null)
         {
             await output.WriteLineAsync("usage: cards --out DIR [--lang xx]");
@@ -53,10 +53,4 @@ internal sealed class CardSamplesCommand(ConversationService conversations, Card
 
     private static Task WriteAsync(string path, System.Text.Json.Nodes.JsonNode node, CancellationToken ct) =>
         File.WriteAllTextAsync(path, node.ToJsonString(Indented) + "\n", ct);
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

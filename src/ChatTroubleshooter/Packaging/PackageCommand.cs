@@ -35,9 +35,9 @@ internal static partial class PackageCommand
         {
             return args switch
             {
-                [Icons, ..] => WriteIcons(Option(args, "--out") ?? throw new UsageException("icons --out DIR"), output),
-                [Package, "teams", ..] => PackageTeams(manifests, Option(args, "--app-id"), Option(args, "--host"), Option(args, "--out"), output),
-                [Package, "slack", ..] => RenderSlack(manifests, Option(args, "--url"), Option(args, "--out"), output),
+                [Icons, ..] => WriteIcons(CliArgs.Option(args, "--out") ?? throw new UsageException("icons --out DIR"), output),
+                [Package, "teams", ..] => PackageTeams(manifests, CliArgs.Option(args, "--app-id"), CliArgs.Option(args, "--host"), CliArgs.Option(args, "--out"), output),
+                [Package, "slack", ..] => RenderSlack(manifests, CliArgs.Option(args, "--url"), CliArgs.Option(args, "--out"), output),
                 _ => throw new UsageException("package teams --app-id GUID --host DOMAIN --out app.zip | package slack --url https://HOST --out manifest.yaml | icons --out DIR"),
             };
         }
@@ -147,26 +147,29 @@ internal static partial class PackageCommand
     private static JsonNode Fill(JsonNode node, Dictionary<string, string> values) =>
         Cards.JsonStrings.Map(node, text => values.Aggregate(text, (t, v) => t.Replace(v.Key, v.Value, StringComparison.Ordinal)))!;
 
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? CliPath.Resolve(name, args[i + 1]) : null;
-    }
-
     [GeneratedRegex(@"^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")]
     private static partial Regex Domain();
 
     private sealed class UsageException(string message) : Exception(message);
 }
 
-/// <summary>
-/// `dotnet run` starts a web project in its own folder, so a relative --out is taken relative to the shell's
-/// directory (PWD), where the user typed it.
-/// </summary>
-internal static class CliPath
+internal static class CliArgs
 {
-    public static string Resolve(string option, string value) =>
-        option == "--out" && !Path.IsPathRooted(value) && Environment.GetEnvironmentVariable("PWD") is { Length: > 0 } shell
+    /// <summary>
+    /// The value after <paramref name="name"/>. `dotnet run` starts a web project in its own folder, so a relative
+    /// --out is taken relative to the shell's directory (PWD), where the user typed it.
+    /// </summary>
+    public static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        if (i < 0 || i + 1 >= args.Length)
+        {
+            return null;
+        }
+
+        var value = args[i + 1];
+        return name == "--out" && !Path.IsPathRooted(value) && Environment.GetEnvironmentVariable("PWD") is { Length: > 0 } shell
             ? Path.GetFullPath(Path.Combine(shell, value))
             : value;
+    }
 }

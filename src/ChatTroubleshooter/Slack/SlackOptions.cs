@@ -34,7 +34,7 @@ public sealed class SlackOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!ApiBaseUrl.IsAbsoluteUri || !(ApiBaseUrl.Scheme == Uri.UriSchemeHttps || (ApiBaseUrl.Scheme == Uri.UriSchemeHttp && ApiBaseUrl.IsLoopback)))
+        if (!UrlRules.IsHttpsOrLoopbackHttp(ApiBaseUrl))
         {
             yield return new ValidationResult("Slack:ApiBaseUrl must be an absolute https URL (http only for loopback).", [nameof(ApiBaseUrl)]);
         }

@@ -36,7 +36,7 @@ public sealed class TeamsOptions : IValidatableObject
     {
         foreach (var (name, uri) in new[] { (nameof(OpenIdMetadataUrl), OpenIdMetadataUrl), (nameof(TokenEndpoint), EffectiveTokenEndpoint) })
         {
-            if (!uri.IsAbsoluteUri || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+            if (!UrlRules.IsHttpsOrLoopbackHttp(uri))
             {
                 yield return new ValidationResult($"Teams:{name} must be https (http only on loopback).", [name]);
             }

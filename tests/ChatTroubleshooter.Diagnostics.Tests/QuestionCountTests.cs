@@ -85,7 +85,7 @@ public sealed class QuestionCountTests(ITestOutputHelper output)
             return value;
         }
 
-        var option = fact.Options.Select(o => FactValue.TryParse(o.Value, out var r) ? r : null)
+        var option = fact.Options.Select(o => o.Fact)
             .First(r => r is not null && (r.Min ?? double.MinValue) <= value.Min && value.Min <= (r.Max ?? double.MaxValue));
         return option!;
     }

@@ -63,7 +63,7 @@ public static class QuestionPlanner
         var total = 0.0;
         foreach (var option in fact.Options)
         {
-            var value = FactValue.TryParse(option.Value, out var v) ? v : throw new InvalidOperationException(option.Value);
+            var value = option.Fact ?? throw new InvalidOperationException(option.Value);
             FactValue? Lookup(string id) => id == fact.Id ? value : facts[id]?.Value;
             foreach (var cause in possible)
             {

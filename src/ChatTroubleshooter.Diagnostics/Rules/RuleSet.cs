@@ -13,6 +13,9 @@ public enum FactType
 public sealed record AnswerOption(string Value, string TextKey)
 {
     public const string Unknown = "unknown";
+
+    /// <summary>The value as a fact value (parsed once, when the rules load); null for "not sure".</summary>
+    public FactValue? Fact { get; } = Value != Unknown && FactValue.TryParse(Value, out var parsed) ? parsed : null;
 }
 
 public sealed record FactDefinition(string Id, FactType Type, IReadOnlyList<AnswerOption> Options, int Order)

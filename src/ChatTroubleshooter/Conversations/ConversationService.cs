@@ -209,7 +209,7 @@ public sealed partial class ConversationService(
         var facts = conversation.Facts;
         if (answer.Value != AnswerOption.Unknown)
         {
-            if (fact.FindOption(answer.Value) is not { } option || !FactValue.TryParse(option.Value, out var value))
+            if (fact.FindOption(answer.Value) is not { Fact: { } value } option)
             {
                 return (_composer.Message(language, MessageKind.Info, TextKeys.ErrorUnknownAnswer), null);
             }

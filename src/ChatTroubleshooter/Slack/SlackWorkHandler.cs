@@ -248,5 +248,4 @@ internal static class SlackRedaction
     /// <summary>A copy of the message with phone numbers masked in every text (not in button values or ids).</summary>
     public static JsonNode Redact(JsonNode node) => JsonStrings.Map(node, PhoneNumbers.Mask, Machine)!;
 
-    public static string RedactText(string text) => PhoneNumbers.Mask(text);
 }

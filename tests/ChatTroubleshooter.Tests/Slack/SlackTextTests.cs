@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Conversations;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Slack;
 
@@ -10,9 +11,9 @@ public sealed class SlackTextTests
     [InlineData("call from +14155552671 today", "+14155552671")]
     [InlineData("from 06 12 34 56 78 again", "06 12 34 56 78")]
     [InlineData("number (415) 555-2671 x", null)]
-    public void RedactText_PhoneNumbers_AreMasked(string text, string? phone)
+    public void Mask_PhoneNumbers_AreMasked(string text, string? phone)
     {
-        var redacted = SlackRedaction.RedactText(text);
+        var redacted = PhoneNumbers.Mask(text);
 
         if (phone is not null)
         {
@@ -25,8 +26,8 @@ public sealed class SlackTextTests
     [InlineData("Call 1000004 has no recording")]
     [InlineData("https://dashboard.aircall.io/calls/3331525701")]
     [InlineData("answered at 2026-05-23 09:00:10 UTC, 5 h 30 min")]
-    public void RedactText_CallIdsDatesAndDurations_AreKept(string text) =>
-        Assert.Equal(text, SlackRedaction.RedactText(text));
+    public void Mask_CallIdsDatesAndDurations_AreKept(string text) =>
+        Assert.Equal(text, PhoneNumbers.Mask(text));
 
     [Fact]
     public void Redact_Message_MasksTextsButNotButtonValues()

@@ -174,6 +174,19 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
         return command;
     }
 
+    /// <summary>Every row's first column (JSON), converted.</summary>
+    private static List<T> ReadJson<T>(SqliteCommand command, Func<string, T> convert)
+    {
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(convert(reader.GetString(0)));
+        }
+
+        return rows;
+    }
+
     public Task<Conversation?> GetAsync(string key, CancellationToken ct)
     {
         using var connection = Open();
@@ -222,14 +235,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     {
         using var connection = Open();
         using var command = Command(connection, "SELECT json FROM feedback WHERE at >= $s ORDER BY at", ("$s", since.ToUnixTimeMilliseconds()));
-        using var reader = command.ExecuteReader();
-        var list = new List<FeedbackRecord>();
-        while (reader.Read())
-        {
-            list.Add(JsonSerializer.Deserialize<FeedbackRecord>(reader.GetString(0))!);
-        }
-
-        return Task.FromResult<IReadOnlyList<FeedbackRecord>>(list);
+        return Task.FromResult<IReadOnlyList<FeedbackRecord>>(ReadJson(command, json => JsonSerializer.Deserialize<FeedbackRecord>(json)!));
     }
 
     public Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct) =>
@@ -248,14 +254,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     {
         using var connection = Open();
         using var command = Command(connection, "SELECT json FROM diagnoses WHERE at >= $s ORDER BY at", ("$s", since.ToUnixTimeMilliseconds()));
-        using var reader = command.ExecuteReader();
-        var list = new List<DiagnosisRecord>();
-        while (reader.Read())
-        {
-            list.Add(JsonSerializer.Deserialize<DiagnosisRecord>(reader.GetString(0))!);
-        }
-
-        return Task.FromResult<IReadOnlyList<DiagnosisRecord>>(list);
+        return Task.FromResult<IReadOnlyList<DiagnosisRecord>>(ReadJson(command, json => JsonSerializer.Deserialize<DiagnosisRecord>(json)!));
     }
 
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
@@ -279,14 +278,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
             WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due <= $now ORDER BY due LIMIT $n)
             RETURNING json
             """, ("$lease", Now + (long)lease.TotalMilliseconds), ("$now", Now), ("$n", max));
-        using var reader = command.ExecuteReader();
-        var items = new List<WorkItem>();
-        while (reader.Read())
-        {
-            items.Add(WorkItemJson.Deserialize(reader.GetString(0)));
-        }
-
-        return items;
+        return ReadJson(command, WorkItemJson.Deserialize);
     });
 
     public Task SaveProgressAsync(WorkItem item, CancellationToken ct) =>
@@ -308,14 +300,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     {
         using var connection = Open();
         using var command = Command(connection, "SELECT json FROM outbox WHERE status = 'dead' ORDER BY due");
-        using var reader = command.ExecuteReader();
-        var items = new List<WorkItem>();
-        while (reader.Read())
-        {
-            items.Add(WorkItemJson.Deserialize(reader.GetString(0)));
-        }
-
-        return Task.FromResult<IReadOnlyList<WorkItem>>(items);
+        return Task.FromResult<IReadOnlyList<WorkItem>>(ReadJson(command, WorkItemJson.Deserialize));
     }
 
     public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
+using ChatTroubleshooter.Tests.Fakes;
 using ChatTroubleshooter.Diagnostics.Replies;
 using NJsonSchema;
 
@@ -202,8 +203,7 @@ public sealed class CardOutputTests
         Assert.DoesNotMatch("&[a-z]*…", section);
     }
 
-    private static IEnumerable<string> Texts(JsonNode node) =>
-        Descendants(node).OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>();
+    private static IEnumerable<string> Texts(JsonNode node) => JsonTexts.All(node);
 
     private static IEnumerable<JsonNode> Descendants(JsonNode node)
     {

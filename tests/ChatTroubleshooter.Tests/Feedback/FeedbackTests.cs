@@ -33,35 +33,17 @@ public sealed class FeedbackTests : IDisposable
 
     private async Task<JsonObject> SlackDiagnosisAsync(string text)
     {
-        var form = HttpUtility.ParseQueryString(TestData.Read("slack/slash_command_bolt_python.form.txt"));
-        form["command"] = "/norecording";
-        form["text"] = text;
-        await _client.SendAsync(BotApp.Signed("/slack/commands", form.ToString()!, "application/x-www-form-urlencoded"), Ct);
+        await _client.SendAsync(SlackRequests.SlashCommand(text), Ct);
         return JsonNode.Parse(_app.Slack.Body(Assert.Single(await _app.WaitForAsync(IsResponse))))!.AsObject();
     }
 
-    private async Task ClickAsync(JsonObject button, string user = "W111")
-    {
-        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
-        payload["user"]!["id"] = user;
-        payload["actions"] = new JsonArray(new JsonObject
-        {
-            ["action_id"] = (string?)button["action_id"], ["block_id"] = "feedback", ["type"] = "button", ["value"] = (string?)button["value"],
-        });
-        await _client.SendAsync(BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), "application/x-www-form-urlencoded"), Ct);
-    }
+    private Task ClickAsync(JsonObject button) => _client.SendAsync(SlackRequests.Click(button), Ct);
 
     private static JsonObject Button(JsonObject message, string actionId) =>
         message["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray())
             .Single(e => (string?)e!["action_id"] == actionId)!.AsObject();
 
-    private static string Texts(JsonNode node) => node switch
-    {
-        JsonObject o => string.Join("\n", o.Select(p => p.Value is null ? "" : Texts(p.Value))),
-        JsonArray a => string.Join("\n", a.Select(n => n is null ? "" : Texts(n))),
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => "",
-    };
+    private static string Texts(JsonNode node) => JsonTexts.Joined(node);
 
     [Fact]
     public async Task SlackSolved_IsStoredOnceAndTheButtonsBecomeAThankYou()

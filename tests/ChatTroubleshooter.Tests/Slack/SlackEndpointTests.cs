@@ -21,21 +21,10 @@ public sealed class SlackEndpointTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Slack's bolt-python slash command fixture, turned into /norecording with our text.</summary>
-    private static string SlashCommand(string text, string user = "W111", string channel = "C111")
-    {
-        var form = HttpUtility.ParseQueryString(TestData.Read("slack/slash_command_bolt_python.form.txt"));
-        form["command"] = "/norecording";
-        form["text"] = text;
-        form["user_id"] = user;
-        form["channel_id"] = channel;
-        return form.ToString()!;
-    }
-
     private Task<HttpResponseMessage> PostAsync(HttpRequestMessage request) => _client.SendAsync(request, Ct);
 
     private Task<HttpResponseMessage> CommandAsync(string text) =>
-        PostAsync(BotApp.Signed("/slack/commands", SlashCommand(text), "application/x-www-form-urlencoded"));
+        PostAsync(BotApp.Signed("/slack/commands", SlackRequests.SlashCommandBody(text), "application/x-www-form-urlencoded"));
 
     private static bool IsResponseUrl(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";
 
@@ -46,15 +35,7 @@ public sealed class SlackEndpointTests : IDisposable
     private static IEnumerable<JsonObject> Buttons(JsonObject message) =>
         message["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray()).Select(e => e!.AsObject());
 
-    private static string Texts(JsonObject message) => string.Join("\n", Descend(message));
-
-    private static IEnumerable<string> Descend(JsonNode? node) => node switch
-    {
-        JsonObject o => o.SelectMany(p => Descend(p.Value)),
-        JsonArray a => a.SelectMany(Descend),
-        JsonValue v when v.TryGetValue<string>(out var s) => [s],
-        _ => [],
-    };
+    private static string Texts(JsonObject message) => JsonTexts.Joined(message);
 
     [Fact]
     public async Task SlashCommand_WithDemoCallId_AcksAtOnceThenAnswersWithADiagnosisThroughResponseUrl()
@@ -79,7 +60,7 @@ public sealed class SlackEndpointTests : IDisposable
         var yes = Buttons(question).Single(b => ((string)b["action_id"]!).EndsWith(":yes", StringComparison.Ordinal));
         Assert.Equal("answer:answered:yes", (string?)yes["action_id"]);
 
-        var click = await PostAsync(Click(yes));
+        var click = await PostAsync(SlackRequests.Click(yes));
         Assert.Equal(HttpStatusCode.OK, click.StatusCode);
         var afterFirst = await _app.WaitForAsync(IsResponseUrl, count: 3);
         Assert.Equal(3, afterFirst.Length);
@@ -90,14 +71,14 @@ public sealed class SlackEndpointTests : IDisposable
 
         var second = Json(afterFirst[2]);
         var under5 = Buttons(second).Single(b => (string?)b["action_id"] == "answer:talk-seconds:..4");
-        await PostAsync(Click(under5));
+        await PostAsync(SlackRequests.Click(under5));
         var all = await _app.WaitForAsync(IsResponseUrl, count: 5);
         var diagnosis = Json(all[4]);
         var solved = Buttons(diagnosis).Single(b => (string?)b["action_id"] == "feedback:solved");
         Assert.Equal(["too-short"], JsonNode.Parse((string)solved["value"]!)!["causes"]!.AsArray().Select(c => (string?)c));
 
         // The same button clicked again: a friendly message, and the conversation is not changed.
-        await PostAsync(Click(yes));
+        await PostAsync(SlackRequests.Click(yes));
         var again = await _app.WaitForAsync(IsResponseUrl, count: 6);
         Assert.Contains("already been answered", Texts(Json(again[5])), StringComparison.Ordinal);
     }
@@ -111,7 +92,7 @@ public sealed class SlackEndpointTests : IDisposable
             ["value"] = """{"k":"slack:T111:C111:W111","c":"gone","f":"answered","v":"yes"}""",
         };
 
-        await PostAsync(Click(button));
+        await PostAsync(SlackRequests.Click(button));
 
         var reply = Json(Assert.Single(await _app.WaitForAsync(IsResponseUrl)));
         Assert.Contains("expired", Texts(reply), StringComparison.Ordinal);
@@ -227,9 +208,9 @@ public sealed class SlackEndpointTests : IDisposable
     [InlineData("/slack/interactions")]
     public async Task UnsignedOrBadlySignedRequests_Get401AndNothingHappens(string path)
     {
-        var unsigned = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(SlashCommand("1000004")) };
-        var wrongSecret = BotApp.Signed(path, SlashCommand("1000004"), "application/x-www-form-urlencoded", secret: "not-the-secret");
-        var stale = BotApp.Signed(path, SlashCommand("1000004"), "application/x-www-form-urlencoded", at: DateTimeOffset.UtcNow.AddMinutes(-6));
+        var unsigned = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(SlackRequests.SlashCommandBody("1000004")) };
+        var wrongSecret = BotApp.Signed(path, SlackRequests.SlashCommandBody("1000004"), "application/x-www-form-urlencoded", secret: "not-the-secret");
+        var stale = BotApp.Signed(path, SlackRequests.SlashCommandBody("1000004"), "application/x-www-form-urlencoded", at: DateTimeOffset.UtcNow.AddMinutes(-6));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(unsigned)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(wrongSecret)).StatusCode);
@@ -257,7 +238,7 @@ public sealed class SlackEndpointTests : IDisposable
     [Fact]
     public async Task ResponseUrlOutsideTheAllowedPrefix_IsNeverCalled()
     {
-        var form = HttpUtility.ParseQueryString(SlashCommand("1000004"));
+        var form = HttpUtility.ParseQueryString(SlackRequests.SlashCommandBody("1000004"));
         form["response_url"] = "https://evil.example/steal";
 
         await PostAsync(BotApp.Signed("/slack/commands", form.ToString()!, "application/x-www-form-urlencoded"));
@@ -272,24 +253,8 @@ public sealed class SlackEndpointTests : IDisposable
         using var app = new BotApp(new Dictionary<string, string?> { ["Slack:SigningSecret"] = "" });
         using var client = app.CreateClient();
 
-        var response = await client.SendAsync(BotApp.Signed("/slack/commands", SlashCommand("1000004"), "application/x-www-form-urlencoded"), Ct);
+        var response = await client.SendAsync(BotApp.Signed("/slack/commands", SlackRequests.SlashCommandBody("1000004"), "application/x-www-form-urlencoded"), Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    private static HttpRequestMessage Click(JsonObject button)
-    {
-        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
-        payload["user"]!["id"] = "W111";
-        payload["actions"] = new JsonArray(new JsonObject
-        {
-            ["action_id"] = (string?)button["action_id"],
-            ["block_id"] = "answer",
-            ["type"] = "button",
-            ["value"] = (string?)button["value"],
-            ["action_ts"] = "1606455407.603639",
-        });
-        var body = "payload=" + Uri.EscapeDataString(payload.ToJsonString());
-        return BotApp.Signed("/slack/interactions", body, "application/x-www-form-urlencoded");
     }
 }

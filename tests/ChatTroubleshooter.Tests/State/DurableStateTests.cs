@@ -32,32 +32,17 @@ public sealed class DurableStateTests : IDisposable
         ["State:RedisPrefix"] = prefix,
     };
 
-    private static string SlashCommand(string text)
-    {
-        var form = HttpUtility.ParseQueryString(TestData.Read("slack/slash_command_bolt_python.form.txt"));
-        form["command"] = "/norecording";
-        form["text"] = text;
-        return form.ToString()!;
-    }
-
     private static async Task CommandAsync(BotApp app, string text)
     {
         using var client = app.CreateClient();
-        var response = await client.SendAsync(BotApp.Signed("/slack/commands", SlashCommand(text), "application/x-www-form-urlencoded"), Ct);
+        var response = await client.SendAsync(SlackRequests.SlashCommand(text), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static async Task<HttpStatusCode> ClickAsync(BotApp app, JsonObject button)
     {
-        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
-        payload["user"]!["id"] = "W111";
-        payload["actions"] = new JsonArray(new JsonObject
-        {
-            ["action_id"] = (string?)button["action_id"], ["block_id"] = "answer", ["type"] = "button", ["value"] = (string?)button["value"],
-        });
         using var client = app.CreateClient();
-        var response = await client.SendAsync(BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), "application/x-www-form-urlencoded"), Ct);
-        return response.StatusCode;
+        return (await client.SendAsync(SlackRequests.Click(button), Ct)).StatusCode;
     }
 
     private static bool IsResponse(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";

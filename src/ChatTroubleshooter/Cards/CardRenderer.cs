@@ -68,7 +68,8 @@ public sealed class CardRenderer
     private JsonObject Render(CardChannel channel, string kind, JsonObject data) =>
         _templates[(channel, kind)].Expand(data).AsObject();
 
-    private static string Kind(Reply reply) => reply switch
+    /// <summary>The template a reply is rendered with (<c>cards/&lt;channel&gt;/&lt;kind&gt;.json</c>).</summary>
+    internal static string Kind(Reply reply) => reply switch
     {
         QuestionReply => "question",
         DiagnosisReply => "diagnosis",

@@ -48,7 +48,7 @@ public sealed class CardNodeCheckTests : IDisposable
         {
             var pairs = new List<(string Kind, JsonObject Data, JsonNode Card)>
             {
-                (Kind(reply), CardData.From(reply, SampleReplies.Knowledge.Texts), Renderer.Teams(reply)),
+                (CardRenderer.Kind(reply), CardData.From(reply, SampleReplies.Knowledge.Texts), Renderer.Teams(reply)),
             };
             if (reply is QuestionReply question)
             {
@@ -79,15 +79,6 @@ public sealed class CardNodeCheckTests : IDisposable
                 $"{id} differs from adaptivecards-templating:\nours:      {card.ToJsonString()}\nreference: {reference.ToJsonString()}");
         }
     }
-
-    private static string Kind(Reply reply) => reply switch
-    {
-        QuestionReply => "question",
-        DiagnosisReply => "diagnosis",
-        HelpReply => "help",
-        NotReadyReply => "not-ready",
-        _ => "message",
-    };
 
     private string Write(string name, JsonNode node)
     {

@@ -343,7 +343,8 @@ public sealed partial class ConversationService(
         return detected ?? Languages.FromLocale(turn.Locale) ?? Languages.Default;
     }
 
-    private static string NewId() => Guid.NewGuid().ToString("N");
+    /// <summary>Time-ordered (UUID v7): diagnoses are stored and indexed by this id.</summary>
+    private static string NewId() => Guid.CreateVersion7().ToString("N");
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*/?norecording\b\s*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex CommandWord();

@@ -16,6 +16,12 @@ public sealed record WorkItem(string Id, string Channel, string Kind, JsonObject
     public DateTimeOffset? NotBefore { get; init; }
 
     public int Attempt { get; init; }
+
+    /// <summary>
+    /// A new id for work a channel accepted: time-ordered (UUID v7), so the outbox's index grows at its end instead
+    /// of touching a random page for every accepted request.
+    /// </summary>
+    public static string NewId(string channel) => $"{channel}:{Guid.CreateVersion7():N}";
 }
 
 public interface IWorkQueue
@@ -66,6 +72,7 @@ internal sealed class WorkProcessor(
     IEnumerable<IWorkHandler> handlers,
     TimeProvider time,
     IOptions<OutboxOptions> options,
+    BackgroundScheduler scheduler,
     ILogger<WorkProcessor> logger) : BackgroundService
 {
     public const string PlanKey = "deliveries";
@@ -94,17 +101,19 @@ internal sealed class WorkProcessor(
                 foreach (var item in items)
                 {
                     await slots.WaitAsync(stoppingToken);
-                    running.Add(Task.Run(async () =>
+                    // At a lower priority than the acks (see BackgroundScheduler).
+                    running.Add(Task.Factory.StartNew(async () =>
                     {
                         try
                         {
+                            BackgroundScheduler.MarkBackgroundWork();
                             await ProcessAsync(item, stoppingToken);
                         }
                         finally
                         {
                             slots.Release();
                         }
-                    }, stoppingToken));
+                    }, stoppingToken, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap());
                 }
 
                 running.RemoveAll(t => t.IsCompleted);
@@ -142,7 +151,13 @@ internal sealed class WorkProcessor(
             {
                 plan = await handler.PlanAsync(item, ct);
                 item.Payload[PlanKey] = plan;
-                await outbox.SaveProgressAsync(item, ct);
+                // Several deliveries: the plan is saved, so that after a crash the ones already sent are skipped. One
+                // delivery needs no save (a write fewer per item): running the item again plans the same reply, since
+                // a turn carries the work id and the conversation answers a repeated turn with its stored result.
+                if (plan.Count > 1)
+                {
+                    await outbox.SaveProgressAsync(item, ct);
+                }
             }
 
             var deliveries = plan.OfType<JsonObject>().ToList();

@@ -176,7 +176,7 @@ public static class SlackEndpoints
     }
 
     private static WorkItem Work(string kind, JsonObject payload, string? id = null) =>
-        new(id ?? $"slack:{Guid.NewGuid():N}", SlackWorkHandler.ChannelName, kind, payload);
+        new(id ?? WorkItem.NewId(SlackWorkHandler.ChannelName), SlackWorkHandler.ChannelName, kind, payload);
 }
 
 /// <summary>Reads a Slack request's raw body within the size limit and verifies its signature.</summary>

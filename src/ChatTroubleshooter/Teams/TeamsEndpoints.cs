@@ -242,7 +242,7 @@ public static partial class TeamsEndpoints
         node is JsonObject o && o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private static WorkItem Work(string kind, JsonObject payload) =>
-        new($"teams:{Guid.NewGuid():N}", TeamsWorkHandler.ChannelName, kind, payload);
+        new(WorkItem.NewId(TeamsWorkHandler.ChannelName), TeamsWorkHandler.ChannelName, kind, payload);
 
     /// <summary>Reads at most <c>limit</c> bytes; more is an error (413), never a half-read activity.</summary>
     private sealed class LimitedStream(Stream inner, long limit) : Stream

@@ -20,8 +20,8 @@ public sealed class StateOptions : IValidatableObject
     public string SqlitePath { get; set; } = "./data/chattroubleshooter.db";
 
     /// <summary>
-    /// <c>Full</c>: every commit synced to disk (accepted work survives a power loss). <c>Normal</c>: faster, survives a
-    /// crash of the bot but not of the machine.
+    /// <c>Full</c>: a write returns once it is on disk (accepted work survives a power loss; one sync is shared by a
+    /// batch of writes). <c>Normal</c>: once it is committed; faster, survives a crash of the bot but not of the machine.
     /// </summary>
     [RegularExpression("(?i)^(full|normal)$")]
     public string SqliteSynchronous { get; set; } = "Full";
@@ -72,6 +72,7 @@ public static class StateExtensions
         builder.Services.AddSingleton<IDiagnosisLog>(sp => sp.GetRequiredService<IStateStore>());
         builder.Services.AddSingleton<IWorkOutbox>(sp => sp.GetRequiredService<IStateStore>());
         builder.Services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<IStateStore>());
+        builder.Services.AddSingleton(_ => new BackgroundScheduler(Environment.ProcessorCount));
         builder.Services.AddHostedService<WorkProcessor>();
         return builder;
     }

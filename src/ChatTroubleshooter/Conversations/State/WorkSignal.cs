@@ -5,7 +5,14 @@ internal sealed class WorkSignal
 {
     private readonly SemaphoreSlim _signal = new(0);
 
-    public void Notify() => _signal.Release();
+    /// <summary>At most one pending wake-up (racing callers may leave two): a signal per accepted request would pile up.</summary>
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            _signal.Release();
+        }
+    }
 
     public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
     {

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace ChatTroubleshooter.Conversations;
+
+/// <summary>
+/// Runs the outbox work (look-ups, rules, cards, sends) on threads of its own at a lower OS priority, so that under
+/// a burst the acks Slack and Teams wait for (3 s, then they retry and double the load) always get the CPU first,
+/// and the replies, which take longer anyway, use what is left. When nothing else runs, the work gets all the CPU.
+/// <para>
+/// Our own continuations come back here (an <c>await</c> resumes on the current scheduler); library code that
+/// resumes with <c>ConfigureAwait(false)</c> (HTTP, Polly) continues on the thread pool, which is fine: that part is
+/// waiting, not computing.
+/// </para>
+/// </summary>
+internal sealed class BackgroundScheduler : TaskScheduler, IDisposable
+{
+    /// <summary>Linux nice value of the work threads: 10 gets about a tenth of a core that the acks want.</summary>
+    public const int Nice = 10;
+
+    private readonly BlockingCollection<Task> _queue = [];
+    private readonly Thread[] _threads;
+
+    private static readonly AsyncLocal<bool> _backgroundWork = new();
+
+    [ThreadStatic]
+    private static BackgroundScheduler? _current;
+
+    public BackgroundScheduler(int threads)
+    {
+        _threads = new Thread[threads];
+        for (var i = 0; i < threads; i++)
+        {
+            _threads[i] = new Thread(Run) { IsBackground = true, Name = "Outbox work", Priority = ThreadPriority.BelowNormal };
+            _threads[i].Start();
+        }
+    }
+
+    public override int MaximumConcurrencyLevel => _threads.Length;
+
+    /// <summary>
+    /// True inside outbox work and everything it calls, on whatever thread it continues: the state store commits
+    /// these writes after the acks' (see <c>SqliteWriter</c>).
+    /// </summary>
+    public static bool IsBackgroundWork => _backgroundWork.Value;
+
+    /// <summary>Marks the calling async flow (and what it calls) as outbox work.</summary>
+    public static void MarkBackgroundWork() => _backgroundWork.Value = true;
+
+    /// <summary>Whether the calling thread is one of this scheduler's, running at the lower priority (tests).</summary>
+    public static int? CurrentThreadNice => _current is null ? null : OperatingSystem.IsLinux() ? GetPriority(0, GetTid()) : 0;
+
+    public void Dispose() => _queue.CompleteAdding();
+
+    protected override void QueueTask(Task task)
+    {
+        if (!_queue.TryAdd(task))
+        {
+            // Stopping: run it on the thread pool rather than lose it.
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Scheduler.TryExecuteTask(s.Task), (Scheduler: this, Task: task), preferLocal: false);
+        }
+    }
+
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
+        _current == this && TryExecuteTask(task);
+
+    protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
+
+    private void Run()
+    {
+        _current = this;
+        if (OperatingSystem.IsLinux())
+        {
+            // .NET does not map thread priorities on Linux; raising our own nice value needs no privilege.
+            _ = SetPriority(0, GetTid(), Nice);
+        }
+
+        foreach (var task in _queue.GetConsumingEnumerable())
+        {
+            TryExecuteTask(task);
+        }
+    }
+
+    // Plain ints only: no marshalling, so DllImport needs no unsafe code.
+    [DllImport("libc", EntryPoint = "setpriority")]
+    private static extern int SetPriority(int which, int who, int priority);
+
+    [DllImport("libc", EntryPoint = "getpriority")]
+    private static extern int GetPriority(int which, int who);
+
+    [DllImport("libc", EntryPoint = "gettid")]
+    private static extern int GetTid();
+}

@@ -1,0 +1,391 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Win32.SafeHandles;
+
+namespace ChatTroubleshooter.Conversations.State;
+
+/// <summary>
+/// The one writer of a SQLite file in WAL mode (SQLite allows one writer at a time, so this process has exactly
+/// one): a thread of its own with one connection and its prepared statements.
+/// <list type="bullet">
+/// <item><b>Group commit</b>: every write waiting when a transaction starts goes into that one transaction.</item>
+/// <item><b>Pipelined sync</b> (when <c>durable</c>): the connection commits without syncing, and a second thread
+/// syncs the WAL file and only then tells the batch's callers, while the writer already runs the next batch. A
+/// caller returns once its write is on disk, as with SQLite's <c>synchronous=FULL</c>, but the disk's sync latency
+/// no longer stops the writer: one sync covers every batch committed while the previous one ran.</item>
+/// <item><b>Checkpoints</b> on a connection of their own (PASSIVE: they never block the writer or readers), instead
+/// of inside whichever commit crosses SQLite's 1,000-page mark.</item>
+/// </list>
+/// If one write of a batch throws, the transaction is rolled back and the batch's writes run again one transaction
+/// each, so a bad write fails alone. The threads never die: a failed commit or sync fails that batch's callers.
+/// </summary>
+internal sealed class SqliteWriter : IDisposable
+{
+    private const int MaxBatch = 1024;
+
+    /// <summary>A checkpoint after this many commits, or every second.</summary>
+    private const int CommitsPerCheckpoint = 200;
+
+
+    private readonly Channel<PendingWrite> _foreground = Channel.CreateUnbounded<PendingWrite>();
+    private readonly Channel<PendingWrite> _background = Channel.CreateUnbounded<PendingWrite>();
+    private readonly Channel<PendingWrite[]> _committed = Channel.CreateUnbounded<PendingWrite[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly string _connectionString;
+    private readonly string _walPath;
+    private readonly bool _durable;
+    private readonly Thread _writer;
+    private readonly Thread? _syncer;
+    private readonly Task _checkpointer;
+    private readonly SemaphoreSlim _checkpointDue = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeSpan _maxBackgroundWait;
+    private int _disposed;
+
+    /// <param name="durable">Sync every commit to disk before telling its callers (survives a power loss).</param>
+    /// <param name="maxBackgroundWait">How long writes of outbox work may wait while acks keep the writer busy (100 ms).</param>
+    public SqliteWriter(string connectionString, string databasePath, bool durable, TimeSpan? maxBackgroundWait = null)
+    {
+        _maxBackgroundWait = maxBackgroundWait ?? TimeSpan.FromMilliseconds(100);
+        _connectionString = connectionString;
+        _walPath = databasePath + "-wal";
+        _durable = durable;
+        var connection = Open(connectionString);
+        // The writer's own settings: no sync inside a commit (the syncer does it when durable), no checkpoints of its own.
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0";
+            pragma.ExecuteNonQuery();
+        }
+
+        _writer = new Thread(() => WriteLoop(connection)) { IsBackground = true, Name = "SQLite writer" };
+        _writer.Start();
+        if (durable)
+        {
+            _syncer = new Thread(SyncLoop) { IsBackground = true, Name = "SQLite sync" };
+            _syncer.Start();
+        }
+
+        _checkpointer = Task.Run(CheckpointLoop);
+    }
+
+    /// <summary>
+    /// Queues a write; completes once it is committed (and, when durable, on disk), or failed. Writes of outbox work
+    /// (<see cref="BackgroundScheduler.IsBackgroundWork"/>) are committed in transactions of their own when no ack is
+    /// waiting, or once they have waited long enough (100 ms), so that a burst of acks never waits behind them.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<Statements, T> write)
+    {
+        var pending = new PendingWrite<T>(write);
+        var queue = BackgroundScheduler.IsBackgroundWork ? _background : _foreground;
+        return queue.Writer.TryWrite(pending) ? pending.Task : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriter)));
+    }
+
+    /// <summary>Stops accepting writes, commits and syncs what is queued, and checkpoints once more.</summary>
+    public void Dispose()
+    {
+        // The container may dispose the store once per interface it is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _foreground.Writer.TryComplete();
+        _background.Writer.TryComplete();
+        _writer.Join(TimeSpan.FromSeconds(5));
+        _syncer?.Join(TimeSpan.FromSeconds(5));
+        _stopping.Cancel();
+        _checkpointer.Wait(TimeSpan.FromSeconds(5));
+        _stopping.Dispose();
+        _checkpointDue.Dispose();
+    }
+
+    private static SqliteConnection Open(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private void WriteLoop(SqliteConnection connection)
+    {
+        using var statements = new Statements(connection);
+        var batch = new List<PendingWrite>(MaxBatch);
+        var commits = 0L;
+        while (true)
+        {
+            batch.Clear();
+            var backgroundDue = _background.Reader.TryPeek(out var oldest) && Stopwatch.GetElapsedTime(oldest.Queued) >= _maxBackgroundWait;
+            var reader = !backgroundDue && _foreground.Reader.TryPeek(out _) ? _foreground.Reader : _background.Reader;
+            while (batch.Count < MaxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                if (_foreground.Reader.Completion.IsCompleted && _background.Reader.Completion.IsCompleted)
+                {
+                    break;
+                }
+
+                WaitForWrites();
+                continue;
+            }
+
+            Observability.BotMetrics.CommitBatch.Record(batch.Count);
+            if (!statements.TryRunAll(CollectionsMarshal.AsSpan(batch)))
+            {
+                foreach (var write in batch)
+                {
+                    statements.TryRunAll([write]);
+                }
+            }
+
+            if (_durable)
+            {
+                _committed.Writer.TryWrite([.. batch]);
+            }
+            else
+            {
+                foreach (var write in batch)
+                {
+                    write.Complete();
+                }
+            }
+
+            if (++commits % CommitsPerCheckpoint == 0 && _checkpointDue.CurrentCount == 0)
+            {
+                _checkpointDue.Release();
+            }
+        }
+
+        _committed.Writer.TryComplete();
+    }
+
+    /// <summary>Blocks the writer thread until either queue has a write (or both are closed).</summary>
+    private void WaitForWrites()
+    {
+        var foreground = _foreground.Reader.WaitToReadAsync();
+        var background = _background.Reader.WaitToReadAsync();
+        if (!foreground.IsCompleted && !background.IsCompleted)
+        {
+            Task.WaitAny(foreground.AsTask(), background.AsTask());
+        }
+    }
+
+    /// <summary>
+    /// Syncs the WAL file once for every batch committed since the last sync, then tells their callers. fsync on
+    /// Linux covers every write made to the file before it was called, whichever descriptor made it.
+    /// </summary>
+    private void SyncLoop()
+    {
+        SafeFileHandle? wal = null;
+        var ready = new List<PendingWrite[]>();
+        var reader = _committed.Reader;
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                ready.Clear();
+                while (reader.TryRead(out var batch))
+                {
+                    ready.Add(batch);
+                }
+
+                Exception? failed = null;
+                try
+                {
+                    // The WAL file exists from the first commit on and stays while the writer's connection is open.
+                    wal ??= File.OpenHandle(_walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                    RandomAccess.FlushToDisk(wal);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    failed = e;
+                }
+
+                foreach (var batch in ready)
+                {
+                    foreach (var write in batch)
+                    {
+                        if (failed is not null)
+                        {
+                            write.Fail(failed);
+                        }
+
+                        write.Complete();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            wal?.Dispose();
+        }
+    }
+
+    private async Task CheckpointLoop()
+    {
+        using var connection = Open(_connectionString);
+        using (var pragma = connection.CreateCommand())
+        {
+            // NORMAL in WAL mode: the WAL is synced before a checkpoint copies it, the database after.
+            pragma.CommandText = "PRAGMA synchronous = NORMAL";
+            pragma.ExecuteNonQuery();
+        }
+
+        using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _checkpointDue.WaitAsync(TimeSpan.FromSeconds(1), _stopping.Token).ConfigureAwait(false);
+                checkpoint.ExecuteNonQuery();
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (SqliteException)
+            {
+                // Busy or locked now: the next round copies what this one could not.
+            }
+        }
+
+        // The last one on the way out, so that a clean stop leaves an empty WAL.
+        try
+        {
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            checkpoint.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+        }
+    }
+
+    internal abstract class PendingWrite
+    {
+        public long Queued { get; } = Stopwatch.GetTimestamp();
+
+        public abstract void Run(Statements statements);
+
+        /// <summary>Records the failure; the caller hears of it at <see cref="Complete"/>.</summary>
+        public abstract void Fail(Exception error);
+
+        /// <summary>Tells the caller (its continuation goes to the thread pool, never onto the writer's threads).</summary>
+        public abstract void Complete();
+    }
+
+    private sealed class PendingWrite<T>(Func<Statements, T> write) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+        private Exception? _error;
+
+        public Task<T> Task => _done.Task;
+
+        public override void Run(Statements statements) => _result = write(statements);
+
+        public override void Fail(Exception error) => _error ??= error;
+
+        public override void Complete()
+        {
+            if (_error is null)
+            {
+                _done.TrySetResult(_result);
+            }
+            else
+            {
+                _done.TrySetException(_error);
+            }
+        }
+    }
+
+    /// <summary>The writer's connection, its open transaction and its prepared statements (one per SQL text).</summary>
+    internal sealed class Statements(SqliteConnection connection) : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+        private SqliteTransaction? _transaction;
+
+        /// <summary>
+        /// Runs the writes in one transaction; a failed commit marks them all failed. False (nothing committed,
+        /// nothing marked) when one write of several threw, so that the caller can run them one by one.
+        /// </summary>
+        public bool TryRunAll(ReadOnlySpan<PendingWrite> batch)
+        {
+            var ran = 0;
+            try
+            {
+                _transaction = connection.BeginTransaction();
+                for (; ran < batch.Length; ran++)
+                {
+                    batch[ran].Run(this);
+                }
+
+                _transaction.Commit();
+            }
+            catch (Exception error)
+            {
+                if (batch.Length > 1 && ran < batch.Length)
+                {
+                    return false;
+                }
+
+                foreach (var write in batch)
+                {
+                    write.Fail(error);
+                }
+            }
+            finally
+            {
+                // Rolls back whatever was not committed.
+                _transaction?.Dispose();
+                _transaction = null;
+            }
+
+            return true;
+        }
+
+        /// <summary>The prepared command for this SQL, in the current transaction, with these parameter values.</summary>
+        public SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+        {
+            if (!_prepared.TryGetValue(sql, out var command))
+            {
+                command = connection.CreateCommand();
+                command.CommandText = sql;
+                _prepared[sql] = command;
+            }
+
+            command.Transaction = _transaction;
+            foreach (var (name, value) in parameters)
+            {
+                if (command.Parameters.Contains(name))
+                {
+                    command.Parameters[name].Value = value ?? DBNull.Value;
+                }
+                else
+                {
+                    command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                }
+            }
+
+            return command;
+        }
+
+        public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
+            Command(sql, parameters).ExecuteNonQuery();
+
+        public void Dispose()
+        {
+            foreach (var command in _prepared.Values)
+            {
+                command.Dispose();
+            }
+
+            connection.Dispose();
+        }
+    }
+}

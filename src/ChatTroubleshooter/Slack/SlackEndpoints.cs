@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Web;
 using ChatTroubleshooter.Conversations;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +33,7 @@ public static class SlackEndpoints
             return failure;
         }
 
-        var form = HttpUtility.ParseQueryString(Encoding.UTF8.GetString(request.Body));
+        var form = new FormBody(request.Body);
         if (form["ssl_check"] == "1")
         {
             return Results.Ok();
@@ -138,8 +136,7 @@ public static class SlackEndpoints
         JsonObject payload;
         try
         {
-            var form = HttpUtility.ParseQueryString(Encoding.UTF8.GetString(request.Body));
-            payload = JsonNode.Parse(form["payload"] ?? "") as JsonObject ?? throw new JsonException("not an object");
+            payload = JsonNode.Parse(new FormBody(request.Body)["payload"] ?? "") as JsonObject ?? throw new JsonException("not an object");
         }
         catch (JsonException)
         {
@@ -240,7 +237,7 @@ internal sealed class SlackRequestReader(IOptions<SlackOptions> options, TimePro
     {
         // Slack's ssl_check pings for slash commands are not signed; they carry nothing to act on.
         if (allowSslCheck && body.AsSpan().IndexOf("ssl_check=1"u8) >= 0
-            && HttpUtility.ParseQueryString(Encoding.UTF8.GetString(body))["ssl_check"] == "1")
+            && new FormBody(body)["ssl_check"] == "1")
         {
             return new(body, Results.Ok());
         }

@@ -58,6 +58,21 @@ public sealed class SlackSignatureTests
     public void Verify_NonNumericTimestamp_IsRefused() =>
         Assert.Equal(SlackSignatureResult.StaleOrFuture, At(Ts).Verify("15314206I8", SignatureHeader, Body));
 
+    /// <summary>Anything but "v0=" and 64 hex digits of the right MAC is refused, whatever its length or alphabet.</summary>
+    [Theory]
+    [InlineData("v1=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503")]
+    [InlineData("a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503")]
+    [InlineData("v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b5")]
+    [InlineData("v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b50300")]
+    [InlineData("v0=z2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503")]
+    [InlineData("v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b504")]
+    [InlineData("v0=")]
+    public void Verify_MalformedOrWrongSignature_IsInvalid(string signature)
+    {
+        Assert.Equal("v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503", SignatureHeader);
+        Assert.Equal(SlackSignatureResult.Invalid, At(Ts).Verify(Timestamp, signature, Body));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

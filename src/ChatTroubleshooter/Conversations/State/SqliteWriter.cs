@@ -37,7 +37,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly bool _durable;
     private readonly Thread _writer;
     private readonly Thread? _syncer;
-    private readonly Task _checkpointer;
+    private readonly Thread _checkpointer;
     private readonly SemaphoreSlim _checkpointDue = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan _maxBackgroundWait;
@@ -67,7 +67,9 @@ internal sealed class SqliteWriter : IDisposable
             _syncer.Start();
         }
 
-        _checkpointer = Task.Run(CheckpointLoop);
+        // Checkpoints block on disk I/O for milliseconds: a thread of their own, not one of the thread pool's.
+        _checkpointer = new Thread(CheckpointLoop) { IsBackground = true, Name = "SQLite checkpoint" };
+        _checkpointer.Start();
     }
 
     /// <summary>
@@ -96,7 +98,7 @@ internal sealed class SqliteWriter : IDisposable
         _writer.Join(TimeSpan.FromSeconds(5));
         _syncer?.Join(TimeSpan.FromSeconds(5));
         _stopping.Cancel();
-        _checkpointer.Wait(TimeSpan.FromSeconds(5));
+        _checkpointer.Join(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
         _checkpointDue.Dispose();
     }
@@ -203,6 +205,7 @@ internal sealed class SqliteWriter : IDisposable
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
+                    // Committed but not known to be on disk: the callers hear of it (Slack and Teams then retry).
                     failed = e;
                 }
 
@@ -226,7 +229,7 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
-    private async Task CheckpointLoop()
+    private void CheckpointLoop()
     {
         using var connection = Open(_connectionString);
         using (var pragma = connection.CreateCommand())
@@ -242,7 +245,7 @@ internal sealed class SqliteWriter : IDisposable
         {
             try
             {
-                await _checkpointDue.WaitAsync(TimeSpan.FromSeconds(1), _stopping.Token).ConfigureAwait(false);
+                _checkpointDue.Wait(TimeSpan.FromSeconds(1), _stopping.Token);
                 checkpoint.ExecuteNonQuery();
             }
             catch (OperationCanceledException)

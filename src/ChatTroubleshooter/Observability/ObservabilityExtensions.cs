@@ -43,7 +43,7 @@ internal static class BotMetrics
     public static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("chattroubleshooter.work.dead_letters");
 
     public static readonly Histogram<int> CommitBatch = Meter.CreateHistogram<int>(
-        "chattroubleshooter.outbox.commit_batch", description: "Accepted work items per group commit.");
+        "chattroubleshooter.outbox.commit_batch", description: "Writes per group commit of the SQLite store (accepted work, outbox progress, state).");
 }
 
 public static class ObservabilityExtensions

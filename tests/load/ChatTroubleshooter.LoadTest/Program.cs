@@ -6,6 +6,7 @@ using System.Text;
 
 // Load test tools (run by tests/load/load-test.sh, never by the tests):
 //   serve --urls http://127.0.0.1:P      baseline endpoint, Bot Framework stand-in, fake Connector (see Serve.cs)
+//   baseline --urls http://127.0.0.1:P   the baseline endpoint alone, on the default builder (as `dotnet new web`)
 //   sign --secret S --count N --out F     N really signed slash commands (fresh timestamps) for wrk, one per line
 //   e2e --bot URL --serve URL --count N   Teams messages with demo call ids: time from ack to the posted answer
 //   (default) --url URL --secret S [--seconds 10] [--concurrency 32] [--rate 0 | requests/s]: ack latency of
@@ -18,6 +19,12 @@ var rate = int.Parse(Arg("--rate", "0"), CultureInfo.InvariantCulture);
 var warmup = int.Parse(Arg("--warmup", "3"), CultureInfo.InvariantCulture);
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
+
+if (args.Length > 0 && args[0] == "baseline")
+{
+    await Serve.RunDefaultBaselineAsync(args[1..]);
+    return 0;
+}
 
 if (args.Length > 0 && args[0] == "serve")
 {

@@ -16,6 +16,21 @@ internal static class Serve
 
     public static readonly ConcurrentDictionary<string, long> Replies = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The baseline as <c>dotnet new web</c> would host it: the default builder (configuration, console logging,
+    /// host filtering), the same host defaults as the bot, and nothing else.
+    /// </summary>
+    public static async Task RunDefaultBaselineAsync(string[] args)
+    {
+        var app = WebApplication.CreateBuilder(args).Build();
+        app.MapPost("/slack/commands", async (HttpContext context) =>
+        {
+            await context.Request.ReadFormAsync(context.RequestAborted);
+            return Results.Ok();
+        });
+        await app.RunAsync();
+    }
+
     public static async Task RunAsync(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);

@@ -47,8 +47,11 @@ internal sealed class BackgroundScheduler : TaskScheduler, IDisposable
     /// <summary>Marks the calling async flow (and what it calls) as outbox work.</summary>
     public static void MarkBackgroundWork() => _backgroundWork.Value = true;
 
-    /// <summary>Whether the calling thread is one of this scheduler's, running at the lower priority (tests).</summary>
-    public static int? CurrentThreadNice => _current is null ? null : OperatingSystem.IsLinux() ? GetPriority(0, GetTid()) : 0;
+    /// <summary>Whether the calling thread is one of a scheduler's work threads.</summary>
+    public static bool OnWorkThread => _current is not null;
+
+    /// <summary>The calling thread's nice value on Linux (tests); null elsewhere.</summary>
+    public static int? CurrentThreadNice => OperatingSystem.IsLinux() ? GetPriority(0, GetTid()) : null;
 
     public void Dispose() => _queue.CompleteAdding();
 
@@ -71,8 +74,15 @@ internal sealed class BackgroundScheduler : TaskScheduler, IDisposable
         _current = this;
         if (OperatingSystem.IsLinux())
         {
-            // .NET does not map thread priorities on Linux; raising our own nice value needs no privilege.
-            _ = SetPriority(0, GetTid(), Nice);
+            try
+            {
+                // .NET does not map thread priorities on Linux; raising our own nice value needs no privilege.
+                _ = SetPriority(0, GetTid(), Nice);
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                // A libc without gettid (glibc before 2.30): the work runs at the normal priority.
+            }
         }
 
         foreach (var task in _queue.GetConsumingEnumerable())

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace ChatTroubleshooter.Slack;
@@ -14,7 +15,7 @@ internal readonly struct FormBody(ReadOnlyMemory<byte> body)
 {
     public string? this[string name] => TryGet(name, out var value) ? value : null;
 
-    public bool TryGet(string name, out string? value)
+    public bool TryGet(string name, [NotNullWhen(true)] out string? value)
     {
         var rest = body.Span;
         while (!rest.IsEmpty)

@@ -12,23 +12,24 @@ public sealed class BackgroundSchedulerTests
         var seen = await Task.Factory.StartNew(async () =>
         {
             BackgroundScheduler.MarkBackgroundWork();
-            var before = BackgroundScheduler.CurrentThreadNice;
+            var before = (BackgroundScheduler.OnWorkThread, BackgroundScheduler.CurrentThreadNice);
             await Task.Delay(10, TestContext.Current.CancellationToken);
-            return (Before: before, After: BackgroundScheduler.CurrentThreadNice, Marked: BackgroundScheduler.IsBackgroundWork);
+            var after = (BackgroundScheduler.OnWorkThread, BackgroundScheduler.CurrentThreadNice);
+            return (Before: before, After: after, Marked: BackgroundScheduler.IsBackgroundWork);
         }, TestContext.Current.CancellationToken, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap();
 
-        Assert.NotNull(seen.Before);
-        Assert.NotNull(seen.After);
+        Assert.True(seen.Before.OnWorkThread);
+        Assert.True(seen.After.OnWorkThread);
         if (OperatingSystem.IsLinux())
         {
             // At least 10: a process that already runs nicer than that cannot (and need not) go back up.
-            Assert.True(seen.Before >= BackgroundScheduler.Nice, $"nice {seen.Before}");
-            Assert.True(seen.After >= BackgroundScheduler.Nice, $"nice {seen.After}");
+            Assert.True(seen.Before.CurrentThreadNice >= BackgroundScheduler.Nice, $"nice {seen.Before.CurrentThreadNice}");
+            Assert.True(seen.After.CurrentThreadNice >= BackgroundScheduler.Nice, $"nice {seen.After.CurrentThreadNice}");
         }
 
         Assert.True(seen.Marked);
         // The caller's own flow is not outbox work, and is not on the scheduler's threads.
         Assert.False(BackgroundScheduler.IsBackgroundWork);
-        Assert.Null(BackgroundScheduler.CurrentThreadNice);
+        Assert.False(BackgroundScheduler.OnWorkThread);
     }
 }

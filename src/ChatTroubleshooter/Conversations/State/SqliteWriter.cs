@@ -15,6 +15,8 @@ namespace ChatTroubleshooter.Conversations.State;
 /// syncs the WAL file and only then tells the batch's callers, while the writer already runs the next batch. A
 /// caller returns once its write is on disk, as with SQLite's <c>synchronous=FULL</c>, but the disk's sync latency
 /// no longer stops the writer: one sync covers every batch committed while the previous one ran.</item>
+/// <item><b>Acks first</b>: writes of outbox work wait while acks' writes are queued (at most 100 ms), and then go in
+/// transactions of their own.</item>
 /// <item><b>Checkpoints</b> on a connection of their own (PASSIVE: they never block the writer or readers), instead
 /// of inside whichever commit crosses SQLite's 1,000-page mark.</item>
 /// </list>
@@ -178,8 +180,8 @@ internal sealed class SqliteWriter : IDisposable
     }
 
     /// <summary>
-    /// Syncs the WAL file once for every batch committed since the last sync, then tells their callers. fsync on
-    /// Linux covers every write made to the file before it was called, whichever descriptor made it.
+    /// Syncs the WAL file once for every batch committed since the last sync, then tells their callers. A sync
+    /// (fsync, FlushFileBuffers) covers every write made to the file before it, whichever handle made it.
     /// </summary>
     private void SyncLoop()
     {

@@ -38,26 +38,8 @@ internal readonly struct FormBody(ReadOnlyMemory<byte> body)
 
     private static bool NameEquals(ReadOnlySpan<byte> key, string name)
     {
-        if (key.IndexOfAny((byte)'%', (byte)'+') < 0)
-        {
-            // Plain ASCII names (all of Slack's): compare without decoding.
-            if (key.Length != name.Length)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < key.Length; i++)
-            {
-                if (key[i] != name[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        return Decode(key) == name;
+        // Plain names (all of Slack's) are compared without decoding.
+        return key.IndexOfAny((byte)'%', (byte)'+') < 0 ? Ascii.Equals(key, name) : Decode(key) == name;
     }
 
     public static string Decode(ReadOnlySpan<byte> encoded)

@@ -86,12 +86,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
+        return SqliteWriter.Statements.Bind(command, parameters);
     }
 
     /// <summary>Every row's first column (JSON), converted.</summary>

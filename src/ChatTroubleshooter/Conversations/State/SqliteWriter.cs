@@ -365,6 +365,15 @@ internal sealed class SqliteWriter : IDisposable
             }
 
             command.Transaction = _transaction;
+            return Bind(command, parameters);
+        }
+
+        public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
+            Command(sql, parameters).ExecuteNonQuery();
+
+        /// <summary>Sets the parameters' values (null as SQL NULL), adding those the command does not have yet.</summary>
+        public static SqliteCommand Bind(SqliteCommand command, params ReadOnlySpan<(string Name, object? Value)> parameters)
+        {
             foreach (var (name, value) in parameters)
             {
                 if (command.Parameters.Contains(name))
@@ -379,9 +388,6 @@ internal sealed class SqliteWriter : IDisposable
 
             return command;
         }
-
-        public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
-            Command(sql, parameters).ExecuteNonQuery();
 
         public void Dispose()
         {

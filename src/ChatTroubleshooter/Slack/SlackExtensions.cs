@@ -24,19 +24,10 @@ public static class SlackExtensions
                 client.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl;
                 client.Timeout = TimeSpan.FromSeconds(30);
             })
-            .AddResilienceHandler("slack-api", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 3,
-                Delay = TimeSpan.FromSeconds(1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                // Slack: HTTP 429 with Retry-After (seconds) when a method's rate limit is hit; nothing was posted, so a
-                // retry cannot post twice. A 5xx may have posted: it is not retried here.
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.Headers.RetryAfter?.Delta is { } delta
-                    ? (TimeSpan?)TimeSpan.FromSeconds(Math.Min(delta.TotalSeconds, 30))
-                    : null),
-            }));
+            // Slack: HTTP 429 with Retry-After (seconds) when a method's rate limit is hit; nothing was posted, so a
+            // retry cannot post twice. A 5xx may have posted: it is not retried here.
+            .AddResilienceHandler("slack-api", pipeline => pipeline.AddRetry(HttpRetries.HonouringRetryAfter(
+                status => status is HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30))));
         builder.Services.AddHttpClient<SlackResponseClient>(client => client.Timeout = TimeSpan.FromSeconds(30))
             .AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods());
         return builder;

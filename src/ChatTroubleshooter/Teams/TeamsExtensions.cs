@@ -1,6 +1,5 @@
 using System.Net;
 using ChatTroubleshooter.Conversations;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -24,20 +23,11 @@ public static class TeamsExtensions
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ConnectorTokenProvider>(sp,
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ConnectorTokenProvider))));
         builder.Services.AddHttpClient<ConnectorClient>(client => client.Timeout = TimeSpan.FromSeconds(30))
-            .AddResilienceHandler("teams-connector", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 3,
-                Delay = TimeSpan.FromSeconds(2),
-                MaxDelay = TimeSpan.FromSeconds(20),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                // Teams "Optimize your bot: rate limiting": retry 429, 412, 502 and 504 with backoff.
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests
-                    or HttpStatusCode.PreconditionFailed or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.Headers.RetryAfter?.Delta is { } delta
-                    ? (TimeSpan?)TimeSpan.FromSeconds(Math.Min(delta.TotalSeconds, 20))
-                    : null),
-            }));
+            // Teams "Optimize your bot: rate limiting": retry 429, 412, 502 and 504 with backoff.
+            .AddResilienceHandler("teams-connector", pipeline => pipeline.AddRetry(HttpRetries.HonouringRetryAfter(
+                status => status is HttpStatusCode.TooManyRequests or HttpStatusCode.PreconditionFailed
+                    or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout,
+                TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20))));
         return builder;
     }
 

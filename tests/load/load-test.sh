@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-8}"
-CONNECTIONS="${CONNECTIONS:-64 128 256}"
+CONNECTIONS="${CONNECTIONS:-64 128 256 512}"
 secret="load-test-secret"
 app_id="7c1c2e4a-0b5e-4d8e-9a43-2f5b7e6d9a10"
 bot_port=5080; serve_port=5082; default_port=5084

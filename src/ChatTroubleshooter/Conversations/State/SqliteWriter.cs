@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
@@ -18,7 +19,10 @@ namespace ChatTroubleshooter.Conversations.State;
 /// <item><b>Acks first</b>: writes of outbox work wait while acks' writes are queued (at most 100 ms), and then go in
 /// transactions of their own.</item>
 /// <item><b>Checkpoints</b> on a connection of their own (PASSIVE: they never block the writer or readers), instead
-/// of inside whichever commit crosses SQLite's 1,000-page mark.</item>
+/// of inside whichever commit crosses SQLite's 1,000-page mark. After each one the writer copies, itself, the few
+/// frames committed meanwhile: only a checkpoint that leaves no frame behind lets the next commit start the WAL
+/// file over, and one running beside a busy writer never does (the WAL then grew by tens of MB a second under load,
+/// and every append to the growing file cost the kernel a zeroed page).</item>
 /// </list>
 /// If one write of a batch throws, the transaction is rolled back and the batch's writes run again one transaction
 /// each, so a bad write fails alone. The threads never die: a failed commit or sync fails that batch's callers.
@@ -30,10 +34,15 @@ internal sealed class SqliteWriter : IDisposable
     /// <summary>A checkpoint after this many commits, or every second.</summary>
     private const int CommitsPerCheckpoint = 200;
 
+    /// <summary>A WAL that grew past this (a burst, a reader holding an old snapshot) is cut back when it starts over.</summary>
+    private const long WalSizeLimit = 64L * 1024 * 1024;
 
     private readonly Channel<PendingWrite> _foreground = Channel.CreateUnbounded<PendingWrite>();
     private readonly Channel<PendingWrite> _background = Channel.CreateUnbounded<PendingWrite>();
-    private readonly Channel<PendingWrite[]> _committed = Channel.CreateUnbounded<PendingWrite[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly ConcurrentQueue<PendingWrite[]> _committed = new();
+    private readonly Wakeup _writerWakeup = new();
+    private readonly Wakeup _syncerWakeup = new();
+    private volatile bool _writerDone;
     private readonly string _connectionString;
     private readonly string _walPath;
     private readonly bool _durable;
@@ -44,6 +53,9 @@ internal sealed class SqliteWriter : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan _maxBackgroundWait;
     private int _disposed;
+
+    /// <summary>Set by the checkpointer after each checkpoint: the writer copies what was committed meanwhile.</summary>
+    private volatile bool _catchUpDue;
 
     /// <param name="durable">Sync every commit to disk before telling its callers (survives a power loss).</param>
     /// <param name="maxBackgroundWait">How long writes of outbox work may wait while acks keep the writer busy (100 ms).</param>
@@ -57,7 +69,7 @@ internal sealed class SqliteWriter : IDisposable
         // The writer's own settings: no sync inside a commit (the syncer does it when durable), no checkpoints of its own.
         using (var pragma = connection.CreateCommand())
         {
-            pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0";
+            pragma.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WalSizeLimit}";
             pragma.ExecuteNonQuery();
         }
 
@@ -83,7 +95,13 @@ internal sealed class SqliteWriter : IDisposable
     {
         var pending = new PendingWrite<T>(write);
         var queue = BackgroundScheduler.IsBackgroundWork ? _background : _foreground;
-        return queue.Writer.TryWrite(pending) ? pending.Task : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriter)));
+        if (!queue.Writer.TryWrite(pending))
+        {
+            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriter)));
+        }
+
+        _writerWakeup.Wake();
+        return pending.Task;
     }
 
     /// <summary>Stops accepting writes, commits and syncs what is queued, and checkpoints once more.</summary>
@@ -97,6 +115,7 @@ internal sealed class SqliteWriter : IDisposable
 
         _foreground.Writer.TryComplete();
         _background.Writer.TryComplete();
+        _writerWakeup.Wake();
         _writer.Join(TimeSpan.FromSeconds(5));
         _syncer?.Join(TimeSpan.FromSeconds(5));
         _stopping.Cancel();
@@ -134,7 +153,7 @@ internal sealed class SqliteWriter : IDisposable
                     break;
                 }
 
-                WaitForWrites();
+                _writerWakeup.Sleep(HasWritesOrStopped);
                 continue;
             }
 
@@ -149,7 +168,8 @@ internal sealed class SqliteWriter : IDisposable
 
             if (_durable)
             {
-                _committed.Writer.TryWrite([.. batch]);
+                _committed.Enqueue([.. batch]);
+                _syncerWakeup.Wake();
             }
             else
             {
@@ -163,21 +183,23 @@ internal sealed class SqliteWriter : IDisposable
             {
                 _checkpointDue.Release();
             }
+
+            if (_catchUpDue)
+            {
+                _catchUpDue = false;
+                statements.CheckpointCatchUp();
+            }
         }
 
-        _committed.Writer.TryComplete();
+        _writerDone = true;
+        _syncerWakeup.Wake();
     }
 
-    /// <summary>Blocks the writer thread until either queue has a write (or both are closed).</summary>
-    private void WaitForWrites()
-    {
-        var foreground = _foreground.Reader.WaitToReadAsync();
-        var background = _background.Reader.WaitToReadAsync();
-        if (!foreground.IsCompleted && !background.IsCompleted)
-        {
-            Task.WaitAny(foreground.AsTask(), background.AsTask());
-        }
-    }
+    private bool HasWritesOrStopped() =>
+        _foreground.Reader.TryPeek(out _) || _background.Reader.TryPeek(out _)
+        || (_foreground.Reader.Completion.IsCompleted && _background.Reader.Completion.IsCompleted);
+
+    private bool HasCommittedOrStopped() => !_committed.IsEmpty || _writerDone;
 
     /// <summary>
     /// Syncs the WAL file once for every batch committed since the last sync, then tells their callers. A sync
@@ -187,15 +209,25 @@ internal sealed class SqliteWriter : IDisposable
     {
         SafeFileHandle? wal = null;
         var ready = new List<PendingWrite[]>();
-        var reader = _committed.Reader;
         try
         {
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            while (true)
             {
                 ready.Clear();
-                while (reader.TryRead(out var batch))
+                while (_committed.TryDequeue(out var batch))
                 {
                     ready.Add(batch);
+                }
+
+                if (ready.Count == 0)
+                {
+                    if (_writerDone && _committed.IsEmpty)
+                    {
+                        break;
+                    }
+
+                    _syncerWakeup.Sleep(HasCommittedOrStopped);
+                    continue;
                 }
 
                 Exception? failed = null;
@@ -249,6 +281,7 @@ internal sealed class SqliteWriter : IDisposable
             {
                 _checkpointDue.Wait(TimeSpan.FromSeconds(1), _stopping.Token);
                 checkpoint.ExecuteNonQuery();
+                _catchUpDue = true;
             }
             catch (OperationCanceledException)
             {
@@ -268,6 +301,41 @@ internal sealed class SqliteWriter : IDisposable
         }
         catch (SqliteException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Puts a thread of ours to sleep until there is something for it, without spinning first: a blocking wait on a
+    /// task spins (sched_yield) before it sleeps, which on two cores took the CPU from the requests.
+    /// </summary>
+    private sealed class Wakeup
+    {
+        private readonly ManualResetEventSlim _event = new(initialState: false, spinCount: 0);
+        private int _sleeping;
+
+        /// <summary>Sleeps unless <paramref name="ready"/>, asked once the sleep is announced, says there is work.</summary>
+        public void Sleep(Func<bool> ready)
+        {
+            _event.Reset();
+            // Announce first, then look (a full fence in between): a Wake after that look sees the announcement.
+            Interlocked.Exchange(ref _sleeping, 1);
+            if (!ready())
+            {
+                _event.Wait();
+            }
+
+            Volatile.Write(ref _sleeping, 0);
+        }
+
+        /// <summary>Called after queueing work: wakes the thread if it sleeps (or is about to).</summary>
+        public void Wake()
+        {
+            // The fence keeps the read below from moving before the caller's queueing.
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
+            {
+                _event.Set();
+            }
         }
     }
 
@@ -370,6 +438,23 @@ internal sealed class SqliteWriter : IDisposable
 
         public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
             Command(sql, parameters).ExecuteNonQuery();
+
+        /// <summary>
+        /// A PASSIVE checkpoint on the writer's connection, outside any transaction: with no commit running beside
+        /// it, it copies every frame still in the WAL (unless a reader holds an old snapshot), so that the next
+        /// commit starts the WAL file over instead of appending to it.
+        /// </summary>
+        public void CheckpointCatchUp()
+        {
+            try
+            {
+                Command("PRAGMA wal_checkpoint(PASSIVE)").ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // Busy now: the next checkpoint tries again.
+            }
+        }
 
         /// <summary>Sets the parameters' values (null as SQL NULL), adding those the command does not have yet.</summary>
         public static SqliteCommand Bind(SqliteCommand command, params ReadOnlySpan<(string Name, object? Value)> parameters)

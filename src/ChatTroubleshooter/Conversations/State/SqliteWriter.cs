@@ -40,8 +40,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly Channel<PendingWrite> _foreground = Channel.CreateUnbounded<PendingWrite>();
     private readonly Channel<PendingWrite> _background = Channel.CreateUnbounded<PendingWrite>();
     private readonly ConcurrentQueue<PendingWrite[]> _committed = new();
-    private readonly Wakeup _writerWakeup = new();
-    private readonly Wakeup _syncerWakeup = new();
+    private readonly Wakeup _writerWakeup;
+    private readonly Wakeup _syncerWakeup;
     private volatile bool _writerDone;
     private readonly string _connectionString;
     private readonly string _walPath;
@@ -65,6 +65,8 @@ internal sealed class SqliteWriter : IDisposable
         _connectionString = connectionString;
         _walPath = databasePath + "-wal";
         _durable = durable;
+        _writerWakeup = new Wakeup(() => _foreground.Reader.TryPeek(out _) || _background.Reader.TryPeek(out _) || WritersClosed);
+        _syncerWakeup = new Wakeup(() => !_committed.IsEmpty || _writerDone);
         var connection = Open(connectionString);
         // The writer's own settings: no sync inside a commit (the syncer does it when durable), no checkpoints of its own.
         using (var pragma = connection.CreateCommand())
@@ -148,12 +150,12 @@ internal sealed class SqliteWriter : IDisposable
 
             if (batch.Count == 0)
             {
-                if (_foreground.Reader.Completion.IsCompleted && _background.Reader.Completion.IsCompleted)
+                if (WritersClosed)
                 {
                     break;
                 }
 
-                _writerWakeup.Sleep(HasWritesOrStopped);
+                _writerWakeup.Sleep();
                 continue;
             }
 
@@ -195,11 +197,8 @@ internal sealed class SqliteWriter : IDisposable
         _syncerWakeup.Wake();
     }
 
-    private bool HasWritesOrStopped() =>
-        _foreground.Reader.TryPeek(out _) || _background.Reader.TryPeek(out _)
-        || (_foreground.Reader.Completion.IsCompleted && _background.Reader.Completion.IsCompleted);
-
-    private bool HasCommittedOrStopped() => !_committed.IsEmpty || _writerDone;
+    /// <summary>Both queues closed (stopping) and emptied.</summary>
+    private bool WritersClosed => _foreground.Reader.Completion.IsCompleted && _background.Reader.Completion.IsCompleted;
 
     /// <summary>
     /// Syncs the WAL file once for every batch committed since the last sync, then tells their callers. A sync
@@ -226,7 +225,7 @@ internal sealed class SqliteWriter : IDisposable
                         break;
                     }
 
-                    _syncerWakeup.Sleep(HasCommittedOrStopped);
+                    _syncerWakeup.Sleep();
                     continue;
                 }
 
@@ -308,13 +307,14 @@ internal sealed class SqliteWriter : IDisposable
     /// Puts a thread of ours to sleep until there is something for it, without spinning first: a blocking wait on a
     /// task spins (sched_yield) before it sleeps, which on two cores took the CPU from the requests.
     /// </summary>
-    private sealed class Wakeup
+    /// <param name="ready">Whether there is work for the thread (or it should stop).</param>
+    private sealed class Wakeup(Func<bool> ready)
     {
         private readonly ManualResetEventSlim _event = new(initialState: false, spinCount: 0);
         private int _sleeping;
 
-        /// <summary>Sleeps unless <paramref name="ready"/>, asked once the sleep is announced, says there is work.</summary>
-        public void Sleep(Func<bool> ready)
+        /// <summary>Sleeps unless <c>ready</c>, asked once the sleep is announced, says there is work.</summary>
+        public void Sleep()
         {
             _event.Reset();
             // Announce first, then look (a full fence in between): a Wake after that look sees the announcement.

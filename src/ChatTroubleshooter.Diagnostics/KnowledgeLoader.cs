@@ -214,9 +214,45 @@ public static class KnowledgeLoader
             errors.Add($"{RulesFile}: no causes.");
         }
 
+        var implications = new List<Implication>();
+        foreach (var (entry, index) in (file.Implications ?? []).Select((e, i) => (e, i)))
+        {
+            var where = $"{RulesFile}: implication #{index + 1}";
+            var when = ParseFactValue(entry.When, factsById, where, errors);
+            var then = (entry.Then ?? []).Select(t => ParseFactValue(t, factsById, where, errors)).ToList();
+            if (then.Count == 0)
+            {
+                errors.Add($"{where}: 'then' is missing or empty.");
+            }
+            else if (when is { } w && then.All(t => t is not null))
+            {
+                if (then.Any(t => t!.Value.Fact == w.Fact))
+                {
+                    errors.Add($"{where}: a fact cannot imply itself.");
+                }
+
+                implications.Add(new Implication(w.Fact, w.Value, then.Select(t => t!.Value).ToArray()));
+            }
+        }
+
         return errors.Count > before
             ? null
-            : new RuleSet(facts, causes.OrderBy(c => c.Priority).ThenBy(c => c.Order).ToArray());
+            : new RuleSet(facts, causes.OrderBy(c => c.Priority).ThenBy(c => c.Order).ToArray(), implications);
+    }
+
+    /// <summary>Reads "fact=value" for a yes-no or choice fact of the rules.</summary>
+    private static (string Fact, FactValue Value)? ParseFactValue(
+        string? text, IReadOnlyDictionary<string, FactDefinition> facts, string where, List<string> errors)
+    {
+        var parts = (text ?? "").Split('=', 2);
+        if (parts.Length == 2 && facts.TryGetValue(parts[0], out var fact) && fact.Type != FactType.Seconds
+            && fact.FindOption(parts[1]) is not null)
+        {
+            return (fact.Id, FactValue.Of(parts[1]));
+        }
+
+        errors.Add($"{where}: '{text}' must be '<fact>=<value>' for a yes-no or choice fact.");
+        return null;
     }
 
     private static Condition? ToCondition(
@@ -460,11 +496,25 @@ public static class KnowledgeLoader
                 numbers[Tokenizer.Normalize(word)] = value;
             }
 
+            var durationPhrases = new List<(Phrase, double)>();
+            foreach (var (source, seconds) in file.DurationPhrases ?? [])
+            {
+                var phrase = Phrases([source], "duration-phrases")[0];
+                if (seconds <= 0)
+                {
+                    errors.Add($"{path}: duration phrase '{source}' needs a number of seconds above 0.");
+                }
+
+                durationPhrases.Add((phrase, seconds));
+            }
+
             result[language] = new Lexicon
             {
                 Language = language,
                 Words = (file.Words ?? []).Select(w => Tokenizer.Normalize(w)).ToHashSet(StringComparer.Ordinal),
+                Loanwords = (file.Loanwords ?? []).Select(w => Tokenizer.Normalize(w)).ToHashSet(StringComparer.Ordinal),
                 Negations = negations,
+                NotNegating = Phrases(file.NotNegating, "not-negating"),
                 ClauseBreaks = Phrases(file.ClauseBreaks, "clause-breaks"),
                 Yes = Phrases(file.Yes, "yes"),
                 No = Phrases(file.No, "no"),
@@ -479,7 +529,13 @@ public static class KnowledgeLoader
                 LessThan = Phrases(file.LessThan, "less-than"),
                 NumberWords = numbers,
                 VoicemailWords = Phrases(file.VoicemailWords, "voicemail-words"),
-                Cues = cues.OrderByDescending(c => c.Phrase.Length).ToArray(),
+                Cues = cues.OrderByDescending(c => c.Phrase.Length).ThenBy(c => c.Phrase.HasGap).ToArray(),
+                AtMost = Phrases(file.AtMost, "at-most"),
+                AtLeast = Phrases(file.AtLeast, "at-least"),
+                Or = Phrases(file.Or, "or"),
+                DurationPhrases = durationPhrases.OrderByDescending(d => d.Item1.Length).ToArray(),
+                DurationWords = Phrases(file.DurationWords, "duration-words"),
+                Corrections = Phrases(file.Corrections, "corrections"),
             };
 
             if (result[language].Words.Count < 20)

@@ -23,10 +23,22 @@ public sealed class LanguageDetectorTests
         Assert.Equal(expected, Extractor.DetectLanguage(text));
 
     [Theory]
+    [InlineData("no recording", "en")]
+    [InlineData("grabación desactivada", "es")]
+    [InlineData("keine Aufnahme", "de")]
+    [InlineData("geen opname", "nl")]
+    [InlineData("recording missing https://dashboard.aircall.io/calls/1234567", "en")]
+    [InlineData("falta a gravação https://dashboard.aircall.io/calls/1234567", "pt")]
+    public void DetectLanguage_ShortTextWithAWordOnlyOneLanguageHas_IsRecognised(string text, string expected) =>
+        Assert.Equal(expected, Extractor.DetectLanguage(text));
+
+    [Theory]
     [InlineData("1234567")]
-    [InlineData("no recording")]
     [InlineData("https://dashboard.aircall.io/calls/1234567")]
+    [InlineData("https://assets.aircall.io/calls/1234567/recording")]
+    [InlineData("+33 1 76 11 11 11")]
     [InlineData("ok merci")]
+    [InlineData("la pausé")]
     public void DetectLanguage_ShortOrUnclearText_IsNull(string text) =>
         Assert.Null(Extractor.DetectLanguage(text));
 

@@ -156,4 +156,66 @@ public sealed class TextFactExtractorTests
     [InlineData("1234567", false)]
     public void IsHelpRequest_Text_IsRecognised(string text, bool expected) =>
         Assert.Equal(expected, Extractor.IsHelpRequest(text));
+
+    [Theory]
+    [InlineData("duration 0:00:03 in the log", "en", "3")]
+    [InlineData("the call lasted 1:02:05", "en", "3725")]
+    [InlineData("it lasted 3:05", "en", "185")]
+    [InlineData("talked two or three seconds", "en", "2..3")]
+    [InlineData("talked 2-3 s", "en", "2..3")]
+    [InlineData("we talked twenty five seconds", "en", "25")]
+    [InlineData("talked at most 4 s", "en", "..4")]
+    [InlineData("at least 4 hours", "en", "14400..")]
+    [InlineData("well over four hours", "en", "14401..")]
+    [InlineData("half an hour", "en", "1800")]
+    [InlineData("la llamada duró 4 horas (4h exactas)", "es", "14400")]
+    [InlineData("une demi-heure", "fr", "1800")]
+    [InlineData("drei Sekunden", "de", "3")]
+    [InlineData("mezz'ora", "it", "1800")]
+    [InlineData("meia hora", "pt", "1800")]
+    [InlineData("een half uur", "nl", "1800")]
+    [InlineData("talked 3 s... sorry, 30 s", "en", "30")]
+    [InlineData("hablamos 3 seg... perdón, 30 seg", "es", "30")]
+    public void Read_DurationAsPeopleWriteIt_IsRead(string text, string language, string expected) =>
+        Assert.Equal(expected, Read(text, language)["talk-seconds"]);
+
+    [Theory]
+    [InlineData("Sent: Tuesday 10:32")]
+    [InlineData("the call at 10:30 has no recording")]
+    [InlineData("talked 3 s, then 30 s")]
+    public void Read_TimeOfDayOrTwoDurationsWithoutCorrection_IsNoTalkTime(string text) =>
+        Assert.False(Read(text, "en").ContainsKey("talk-seconds"));
+
+    [Theory]
+    [InlineData("recording's turned off on that line", "en", "recording-enabled", "no")]
+    [InlineData("the recording was not turned off", "en", "recording-enabled", "yes")]
+    [InlineData("no recording because rec was off", "en", "recording-enabled", "no")]
+    [InlineData("no recording on 3331525701", "en", "recording-enabled", null)]
+    [InlineData("I did not pause it", "en", "paused", "no")]
+    [InlineData("la grabación estaba desactivada", "es", "recording-enabled", "no")]
+    [InlineData("grab. desactivada", "es", "recording-enabled", "no")]
+    [InlineData("l'enregistrement n'était pas activé", "fr", "recording-enabled", "no")]
+    [InlineData("keine Aufnahme, weil die Aufnahme für diese Nummer deaktiviert war", "de", "recording-enabled", "no")]
+    [InlineData("l'ho messa in pausa", "it", "paused", "yes")]
+    [InlineData("não pausei", "pt", "paused", "no")]
+    [InlineData("niet gepauzeerd", "nl", "paused", "no")]
+    public void Read_WordsBetweenTensesAndNegation_AreRead(string text, string language, string fact, string? expected) =>
+        Assert.Equal(expected, Read(text, language).GetValueOrDefault(fact));
+
+    [Theory]
+    [InlineData("she paused it", "en", "answered", "yes")]
+    [InlineData("she paused it", "en", "pause-allowed", "yes")]
+    [InlineData("the customer left a voicemail", "en", "answered", "no")]
+    [InlineData("it was the second of two parallel calls", "en", "answered", "yes")]
+    [InlineData("a voicemail was left, it lasted 3 s", "en", "voicemail-seconds", "3")]
+    [InlineData("the customer left a voicemail. It lasted 3 s", "en", "voicemail-seconds", "3")]
+    [InlineData("she paused it but the call was never answered", "en", "answered", "no")]
+    public void Read_WhatAPersonConcludes_IsAddedWhereTheTextIsSilent(string text, string language, string fact, string expected) =>
+        Assert.Equal(expected, Read(text, language)[fact]);
+
+    [Theory]
+    [InlineData(":no_entry: recording is off <@U123ABC> see https://dashboard.aircall.io/calls/1234567", "recording-enabled", "no")]
+    [InlineData("CALL WAS NEVER ANSWERED AND NO VOICEMAIL", "answered", "no")]
+    public void Read_SlackMarkupCapitalsAndLinks_DoNotGetInTheWay(string text, string fact, string expected) =>
+        Assert.Equal(expected, Read(text, "en")[fact]);
 }

@@ -14,6 +14,12 @@ namespace ChatTroubleshooter.Diagnostics.Evaluation;
 /// extra, since it ends the conversation. Highest score wins; ties go to the fact mentioned by the
 /// highest-priority possible cause, then to the order of facts in the rules file.
 /// </para>
+/// <para>
+/// When the facts point at some causes more than others (a still-possible cause with more of its conditions
+/// already true than the rest, e.g. "the recording link won't open" for <c>number-deleted</c>), candidates are
+/// first the facts of those causes: the question asked is the one that confirms or rules out what the user
+/// is pointing at, not the one that splits all causes best on average.
+/// </para>
 /// </summary>
 public static class QuestionPlanner
 {
@@ -21,6 +27,39 @@ public static class QuestionPlanner
         RuleSet rules, FactSet facts, IReadOnlySet<string> settled, IReadOnlyList<CauseAssessment> assessments)
     {
         var possible = assessments.Where(a => a.Status == CauseStatus.Possible).Select(a => a.Cause).ToArray();
+        var pointed = PointedAt(possible, facts);
+        if (pointed.Count > 0 && Best(rules, facts, settled, possible, pointed) is { } focused)
+        {
+            return focused;
+        }
+
+        return Best(rules, facts, settled, possible, null);
+    }
+
+    /// <summary>
+    /// The possible causes with the most conditions already true, when that is at least one and they are not all
+    /// of the possible causes (then nothing stands out).
+    /// </summary>
+    private static HashSet<string> PointedAt(IReadOnlyList<CauseDefinition> possible, FactSet facts)
+    {
+        var support = possible.Select(c => (c.Id, Count: TrueLeaves(c.When, facts))).ToArray();
+        var most = support.Length == 0 ? 0 : support.Max(s => s.Count);
+        var top = support.Where(s => s.Count == most).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        return most > 0 && top.Count < possible.Count ? top : [];
+    }
+
+    private static int TrueLeaves(Condition condition, FactSet facts) => condition switch
+    {
+        FactCondition leaf => facts[leaf.Fact] is { } fact && Evaluator.Compare(leaf, fact.Value) == Truth.True ? 1 : 0,
+        AllCondition all => all.Items.Sum(i => TrueLeaves(i, facts)),
+        AnyCondition any => any.Items.Max(i => TrueLeaves(i, facts)),
+        _ => 0,
+    };
+
+    /// <summary>The best question among the facts of <paramref name="only"/> causes (all possible causes when null).</summary>
+    private static FactDefinition? Best(
+        RuleSet rules, FactSet facts, IReadOnlySet<string> settled, IReadOnlyList<CauseDefinition> possible, IReadOnlySet<string>? only)
+    {
         FactDefinition? best = null;
         var bestScore = 0.0;
         var bestRank = int.MaxValue;
@@ -35,7 +74,7 @@ public static class QuestionPlanner
             var rank = int.MaxValue;
             foreach (var cause in possible)
             {
-                if (cause.When.FactIds().Contains(fact.Id))
+                if ((only is null || only.Contains(cause.Id)) && cause.When.FactIds().Contains(fact.Id))
                 {
                     rank = Math.Min(rank, cause.Priority);
                 }

@@ -16,7 +16,16 @@ internal sealed class Lexicon
     /// <summary>Frequent words, used to recognise the language.</summary>
     public required IReadOnlySet<string> Words { get; init; }
 
+    /// <summary>Words borrowed from another language ("recording" in a Spanish message): read, but no sign of this language.</summary>
+    public required IReadOnlySet<string> Loanwords { get; init; }
+
     public required IReadOnlyList<Phrase> Negations { get; init; }
+
+    /// <summary>
+    /// Phrases whose negation word names the problem instead of negating what follows ("no recording",
+    /// "sin grabación"): a negation there flips no cue.
+    /// </summary>
+    public required IReadOnlyList<Phrase> NotNegating { get; init; }
 
     public required IReadOnlyList<Phrase> ClauseBreaks { get; init; }
 
@@ -48,4 +57,22 @@ internal sealed class Lexicon
 
     /// <summary>Cues, longest phrase first so that "not answered" wins over "answered".</summary>
     public required IReadOnlyList<Cue> Cues { get; init; }
+
+    /// <summary>"at most", "max": the duration after them is an upper bound, itself included.</summary>
+    public required IReadOnlyList<Phrase> AtMost { get; init; }
+
+    /// <summary>"at least": the duration after them is a lower bound, itself included.</summary>
+    public required IReadOnlyList<Phrase> AtLeast { get; init; }
+
+    /// <summary>"or" between two numbers: "two or three seconds" is a range.</summary>
+    public required IReadOnlyList<Phrase> Or { get; init; }
+
+    /// <summary>Durations said in words: "half an hour" = 1800.</summary>
+    public required IReadOnlyList<(Phrase Phrase, double Seconds)> DurationPhrases { get; init; }
+
+    /// <summary>Words that announce a duration ("lasted", "duration"), so that "0:03" after them is one.</summary>
+    public required IReadOnlyList<Phrase> DurationWords { get; init; }
+
+    /// <summary>"sorry", "I mean": what follows corrects what came before.</summary>
+    public required IReadOnlyList<Phrase> Corrections { get; init; }
 }

@@ -14,37 +14,62 @@ public sealed record TextReading(
 /// <summary>
 /// Reads facts from a free description with one language's lexicon (or, when the language is not clear,
 /// with every lexicon, keeping only what they agree on).
+/// <para>
+/// A cue is a lexicon phrase, matched within a clause, that may skip a few words ("recording ... off");
+/// a negation up to 3 words before it, or among the words it skipped, flips it. Durations are read with their
+/// units, as clock readings ("1:02:05"), in words ("half an hour"), as ranges ("two or three seconds") and
+/// bounds ("at most 4 s"). When a fact is stated twice with different values, a correction word between them
+/// ("3 s… sorry, 30 s") makes the later one win; otherwise the fact is left unknown. Last, what a person
+/// concludes is added (rules.yaml <c>implications</c>; a duration in a message about a voicemail left on an
+/// unanswered call is the voicemail's length), never over a fact the text states.
+/// </para>
 /// </summary>
 public sealed class TextFactExtractor(Knowledge knowledge)
 {
     private const int NegationWindow = 3;
     private const int VoicemailWindow = 6;
+    private const int DurationWordWindow = 4;
+
+    private readonly LanguageDetector _detector = new(knowledge.Lexicons);
+
+    /// <summary>A fact read at a token position (for corrections: the later statement wins).</summary>
+    private readonly record struct Found(Fact Fact, int Position);
 
     public TextReading Read(string text, string? language = null)
     {
         var tokens = Tokenizer.Tokenize(text);
-        var detected = LanguageDetector.Detect(tokens, knowledge.Lexicons);
+        var detected = _detector.Detect(tokens);
         var callId = CallReference.FindCallId(text);
         var lexicons = (language ?? detected) is { } lang && knowledge.Lexicons.TryGetValue(lang, out var chosen)
             ? [chosen]
             : knowledge.Lexicons.Values.ToArray();
 
-        var found = new List<Fact>();
+        var found = new List<Found>();
+        var corrections = new SortedSet<int>();
         foreach (var lexicon in lexicons)
         {
             var clauses = ApplyClauseBreaks(tokens, lexicon);
             found.AddRange(ReadCues(text, clauses, lexicon));
             found.AddRange(ReadDurations(text, clauses, lexicon, callId));
+            for (var i = 0; i < clauses.Count; i++)
+            {
+                if (MatchAt(lexicon.Corrections, clauses, i) > 0)
+                {
+                    corrections.Add(i);
+                }
+            }
         }
 
-        var facts = new List<Fact>();
+        var facts = new Dictionary<string, Fact>(StringComparer.Ordinal);
         var contradicted = new List<string>();
-        foreach (var group in found.GroupBy(f => f.Id))
+        foreach (var group in found.GroupBy(f => f.Fact.Id))
         {
-            var values = group.Select(f => f.Value).Distinct().ToArray();
-            if (values.Length == 1)
+            var ordered = group.OrderBy(f => f.Position).ToArray();
+            var last = ordered[^1];
+            var earlier = ordered.Where(f => f.Fact.Value != last.Fact.Value).ToArray();
+            if (earlier.Length == 0 || earlier.All(e => e.Position < last.Position && corrections.GetViewBetween(e.Position + 1, last.Position).Count > 0))
             {
-                facts.Add(group.First());
+                facts[group.Key] = earlier.Length == 0 ? ordered[0].Fact : last.Fact;
             }
             else
             {
@@ -52,11 +77,12 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             }
         }
 
-        return new TextReading(callId, CallReference.HasSid(text), facts, contradicted, detected);
+        ApplyImplications(facts, contradicted);
+        return new TextReading(callId, CallReference.HasSid(text), facts.Values.ToArray(), contradicted, detected);
     }
 
     /// <summary>The language of the text when it is clear (see <see cref="LanguageDetector"/>), else null.</summary>
-    public string? DetectLanguage(string text) => LanguageDetector.Detect(Tokenizer.Tokenize(text), knowledge.Lexicons);
+    public string? DetectLanguage(string text) => _detector.Detect(Tokenizer.Tokenize(text));
 
     /// <summary>Recognises a typed answer to a question: yes, no, or not sure, in the given language.</summary>
     public string? ReadYesNoUnknown(string text, string language)
@@ -69,7 +95,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
 
         var tokens = Tokenizer.Tokenize(trimmed);
         var lexicon = knowledge.Lexicons[language];
-        bool Whole(IReadOnlyList<Phrase> phrases) => phrases.Any(p => p.Length == tokens.Count && p.MatchesAt(tokens, 0));
+        bool Whole(IReadOnlyList<Phrase> phrases) => phrases.Any(p => tokens.Count > 0 && p.Match(tokens, 0) == tokens.Count);
         return Whole(lexicon.Unknown) ? "unknown" : Whole(lexicon.Yes) ? "yes" : Whole(lexicon.No) ? "no" : null;
     }
 
@@ -82,7 +108,42 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             return text.Trim() is "" or "?";
         }
 
-        return knowledge.Lexicons.Values.Any(l => l.Help.Any(p => p.Length == tokens.Count && p.MatchesAt(tokens, 0)));
+        return knowledge.Lexicons.Values.Any(l => l.Help.Any(p => p.Match(tokens, 0) == tokens.Count));
+    }
+
+    /// <summary>Adds what a reader concludes from the facts read, where the text does not say otherwise.</summary>
+    private void ApplyImplications(Dictionary<string, Fact> facts, List<string> contradicted)
+    {
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var implication in knowledge.Rules.Implications)
+            {
+                if (!facts.TryGetValue(implication.Fact, out var cause) || cause.Value != implication.Value)
+                {
+                    continue;
+                }
+
+                foreach (var (id, value) in implication.Then)
+                {
+                    if (!facts.ContainsKey(id) && !contradicted.Contains(id))
+                    {
+                        facts[id] = new Fact(id, value, FactSource.Text, cause.Evidence);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        while (changed);
+
+        // A voicemail was left on a call nobody answered: the duration the message gives is the voicemail's.
+        if (facts.TryGetValue("voicemail", out var voicemail) && voicemail.Value == FactValue.Yes
+            && facts.TryGetValue("answered", out var answered) && answered.Value == FactValue.No
+            && facts.Remove("talk-seconds", out var talk) && !facts.ContainsKey("voicemail-seconds"))
+        {
+            facts["voicemail-seconds"] = talk with { Id = "voicemail-seconds" };
+        }
     }
 
     /// <summary>Words such as "but" end a clause too, so a negation before them does not reach past them.</summary>
@@ -103,8 +164,9 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         return result;
     }
 
-    private static IEnumerable<Fact> ReadCues(string text, List<Token> tokens, Lexicon lexicon)
+    private static IEnumerable<Found> ReadCues(string text, List<Token> tokens, Lexicon lexicon)
     {
+        var skipped = new List<int>();
         // Per fact, the longest cue wins where cues overlap ("not answered" over "answered").
         foreach (var byFact in lexicon.Cues.GroupBy(c => c.FactId))
         {
@@ -118,17 +180,21 @@ public sealed class TextFactExtractor(Knowledge knowledge)
 
                 foreach (var cue in byFact)
                 {
-                    if (!cue.Phrase.MatchesAt(tokens, i) || Enumerable.Range(i, cue.Phrase.Length).Any(k => taken[k]))
+                    skipped.Clear();
+                    var length = cue.Phrase.Match(tokens, i, skipped);
+                    if (length == 0 || Enumerable.Range(i, length).Any(k => taken[k]))
                     {
                         continue;
                     }
 
-                    for (var k = i; k < i + cue.Phrase.Length; k++)
+                    for (var k = i; k < i + length; k++)
                     {
                         taken[k] = true;
                     }
 
-                    var negated = !cue.HoldsNegation && IsNegated(tokens, i, lexicon);
+                    // A negation before the cue, or among the words it skipped ("recording was not turned off").
+                    var negated = !cue.HoldsNegation
+                        && (IsNegated(tokens, i, lexicon) || skipped.Any(k => IsNegationAt(tokens, k, lexicon)));
                     var value = negated ? cue.Value.Negate() : cue.Value;
                     // A negated choice ("not inbound") says nothing definite.
                     if (negated && value == cue.Value)
@@ -136,8 +202,8 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                         break;
                     }
 
-                    var from = negated ? NegationStart(tokens, i, lexicon) : i;
-                    yield return new Fact(cue.FactId, value, FactSource.Text, Quote(text, tokens, from, i + cue.Phrase.Length - 1));
+                    var from = negated && NegationStart(tokens, i, lexicon) is >= 0 and var n ? n : i;
+                    yield return new Found(new Fact(cue.FactId, value, FactSource.Text, Quote(text, tokens, from, i + length - 1)), i);
                     break;
                 }
             }
@@ -159,7 +225,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             foreach (var negation in lexicon.Negations)
             {
                 var end = j + negation.Length - 1;
-                if (end < start && start - end - 1 <= NegationWindow - 1 && negation.MatchesAt(tokens, j))
+                if (end < start && start - end - 1 <= NegationWindow - 1 && negation.MatchesAt(tokens, j) && !NamesTheProblem(tokens, j, lexicon))
                 {
                     return j;
                 }
@@ -169,41 +235,58 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         return -1;
     }
 
-    private static IEnumerable<Fact> ReadDurations(string text, List<Token> tokens, Lexicon lexicon, string? callId)
+    private static bool IsNegationAt(List<Token> tokens, int k, Lexicon lexicon) =>
+        lexicon.Negations.Any(n => n.MatchesAt(tokens, k)) && !NamesTheProblem(tokens, k, lexicon);
+
+    /// <summary>"no recording": the negation at <paramref name="j"/> starts a phrase that names the problem.</summary>
+    private static bool NamesTheProblem(List<Token> tokens, int j, Lexicon lexicon) =>
+        lexicon.NotNegating.Any(p => p.MatchesAt(tokens, j));
+
+    private static IEnumerable<Found> ReadDurations(string text, List<Token> tokens, Lexicon lexicon, string? callId)
     {
         var i = 0;
         while (i < tokens.Count)
         {
-            var duration = ReadDuration(tokens, i, lexicon);
+            var duration = ReadDuration(text, tokens, i, lexicon);
             if (duration is null || tokens[i].Text == callId)
             {
                 i++;
                 continue;
             }
 
-            var (seconds, end) = duration.Value;
+            var (min, max, end) = duration.Value;
             var start = i;
-            FactValue value = FactValue.Seconds(seconds);
+            var value = min == max ? FactValue.Seconds(min) : FactValue.Between(min, max);
             if (EndsAt(lexicon.MoreThan, tokens, i) is { } more)
             {
                 start = more;
-                value = FactValue.Between(Math.Floor(seconds) + 1, null);
+                value = FactValue.Between(Math.Floor(max) + 1, null);
             }
             else if (EndsAt(lexicon.LessThan, tokens, i) is { } less)
             {
                 start = less;
-                value = FactValue.Between(null, Math.Max(0, Math.Ceiling(seconds) - 1));
+                value = FactValue.Between(null, Math.Max(0, Math.Ceiling(min) - 1));
+            }
+            else if (EndsAt(lexicon.AtMost, tokens, i) is { } atMost)
+            {
+                start = atMost;
+                value = FactValue.Between(null, max);
+            }
+            else if (EndsAt(lexicon.AtLeast, tokens, i) is { } atLeast)
+            {
+                start = atLeast;
+                value = FactValue.Between(min, null);
             }
 
             var evidence = Quote(text, tokens, start, end);
             if (NearVoicemail(tokens, start, end, lexicon))
             {
-                yield return new Fact("voicemail-seconds", value, FactSource.Text, evidence);
-                yield return new Fact("voicemail", FactValue.Yes, FactSource.Text, evidence);
+                yield return new Found(new Fact("voicemail-seconds", value, FactSource.Text, evidence), start);
+                yield return new Found(new Fact("voicemail", FactValue.Yes, FactSource.Text, evidence), start);
             }
             else
             {
-                yield return new Fact("talk-seconds", value, FactSource.Text, evidence);
+                yield return new Found(new Fact("talk-seconds", value, FactSource.Text, evidence), start);
             }
 
             i = end + 1;
@@ -211,23 +294,50 @@ public sealed class TextFactExtractor(Knowledge knowledge)
     }
 
     /// <summary>
-    /// Reads "3 s", "2 min 30", "4h30", "4 hours and a half", "4 and a half hours", "four minutes" at
-    /// <paramref name="i"/>: the seconds and the index of the last token used.
+    /// Reads a duration at <paramref name="i"/>: "3 s", "2 min 30", "4h30", "4 hours and a half", "four minutes",
+    /// "twenty five seconds", "half an hour", "1:02:05", "two or three seconds", "2-3 s". Returns the range of
+    /// seconds (equal ends for an exact duration) and the index of the last token used; stays in one clause.
     /// </summary>
-    private static (double Seconds, int End)? ReadDuration(List<Token> tokens, int i, Lexicon lexicon)
+    private static (double Min, double Max, int End)? ReadDuration(string text, List<Token> tokens, int i, Lexicon lexicon)
     {
+        if (ReadClock(tokens, i, lexicon) is { } clock)
+        {
+            return clock;
+        }
+
+        foreach (var (phrase, seconds) in lexicon.DurationPhrases)
+        {
+            if (phrase.Match(tokens, i) is > 0 and var length)
+            {
+                return (seconds, seconds, i + length - 1);
+            }
+        }
+
         double total = 0;
+        double? rangeMax = null;
         var end = -1;
         double? lastUnit = null;
         var k = i;
-        while (k < tokens.Count)
+        var clause = tokens[i].Clause;
+        while (k < tokens.Count && tokens[k].Clause == clause)
         {
-            if (Number(tokens[k], lexicon) is not { } n)
+            if (ReadNumber(tokens, k, lexicon) is not var (n, afterNumber))
             {
                 break;
             }
 
-            var next = k + 1;
+            // "two or three seconds", "2-3 s": a range up to the second number.
+            double? upTo = null;
+            var orLength = MatchAt(lexicon.Or, tokens, afterNumber);
+            var dash = afterNumber < tokens.Count && afterNumber == k + 1 && tokens[k].IsNumber && tokens[afterNumber].IsNumber
+                && text.AsSpan(tokens[k].End, tokens[afterNumber].Start - tokens[k].End).Trim() is "-" or "–";
+            if ((orLength > 0 || dash) && ReadNumber(tokens, afterNumber + orLength, lexicon) is var (m, afterSecond) && m > n)
+            {
+                upTo = m;
+                afterNumber = afterSecond;
+            }
+
+            var next = afterNumber;
             var half = MatchAt(lexicon.Half, tokens, next);
             if (half > 0)
             {
@@ -235,10 +345,10 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             }
 
             var unit = UnitAt(tokens, next, lexicon, out var unitLength);
-            if (unit is null)
+            if (unit is null || tokens[Math.Min(next, tokens.Count - 1)].Clause != clause)
             {
                 // "4h30": a bare number after hours means minutes, after minutes seconds.
-                if (lastUnit is { } previous && previous > 1 && half == 0 && tokens[k].IsNumber)
+                if (lastUnit is { } previous && previous > 1 && half == 0 && upTo is null && tokens[k].IsNumber && !tokens[k].IsClock)
                 {
                     total += n * (previous / 60);
                     end = k;
@@ -256,13 +366,80 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                 next += trailingHalf;
             }
 
+            if (upTo is { } top)
+            {
+                rangeMax = total + top * unit.Value;
+            }
+
             total += value * unit.Value;
             lastUnit = unit;
             end = next - 1;
+            if (upTo is not null)
+            {
+                break;
+            }
+
             k = next + MatchAt(lexicon.And, tokens, next);
         }
 
-        return end >= i ? (total, end) : null;
+        return end >= i ? (total, rangeMax ?? total, end) : null;
+    }
+
+    /// <summary>
+    /// A clock reading as a duration: "1:02:05" (h:mm:ss), "0:03", or m:ss after a word such as "lasted";
+    /// "1:30 h" is h:mm. A time of day ("Sent: 10:32") is none of these.
+    /// </summary>
+    private static (double Min, double Max, int End)? ReadClock(List<Token> tokens, int i, Lexicon lexicon)
+    {
+        var token = tokens[i];
+        if (!token.IsClock)
+        {
+            return null;
+        }
+
+        var seconds = token.Number!.Value;
+        var unit = UnitAt(tokens, i + 1, lexicon, out var unitLength);
+        var unitFollows = unit is not null && tokens[i + 1].Clause == token.Clause;
+        if (token.ClockParts == 2 && unitFollows && unit == 3600)
+        {
+            seconds *= 60;
+        }
+
+        var announced = false;
+        for (var j = Math.Max(0, i - DurationWordWindow); j < i; j++)
+        {
+            announced |= tokens[j].Sentence == token.Sentence && MatchAt(lexicon.DurationWords, tokens, j) > 0;
+        }
+
+        if (token.ClockParts == 3 || token.Text.StartsWith('0') || unitFollows || announced)
+        {
+            var end = unitFollows ? i + unitLength : i;
+            return (seconds, seconds, end);
+        }
+
+        return null;
+    }
+
+    /// <summary>A number at <paramref name="k"/> ("3", "three", "twenty five"), and the index after it.</summary>
+    private static (double Value, int Next)? ReadNumber(List<Token> tokens, int k, Lexicon lexicon)
+    {
+        if (k >= tokens.Count || tokens[k].IsClock || Number(tokens[k], lexicon) is not { } n)
+        {
+            return null;
+        }
+
+        // "twenty five", "vingt-cinq", "trenta e cinque": tens, then units.
+        if (!tokens[k].IsNumber && n >= 20 && n % 10 == 0)
+        {
+            var next = k + 1 + MatchAt(lexicon.And, tokens, k + 1);
+            if (next < tokens.Count && !tokens[next].IsNumber && Number(tokens[next], lexicon) is { } units && units < 10
+                && tokens[next].Clause == tokens[k].Clause)
+            {
+                return (n + units, next + 1);
+            }
+        }
+
+        return (n, k + 1);
     }
 
     private static double? Number(Token token, Lexicon lexicon) =>
@@ -287,11 +464,16 @@ public sealed class TextFactExtractor(Knowledge knowledge)
     private static int MatchAt(IReadOnlyList<Phrase> phrases, List<Token> tokens, int i)
     {
         var best = 0;
+        if (i >= tokens.Count)
+        {
+            return 0;
+        }
+
         foreach (var p in phrases)
         {
-            if (p.Length > best && p.MatchesAt(tokens, i))
+            if (p.Length > best && p.Match(tokens, i) is var length && length > best)
             {
-                best = p.Length;
+                best = length;
             }
         }
 
@@ -304,7 +486,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         foreach (var p in phrases)
         {
             var start = i - p.Length;
-            if (start >= 0 && p.MatchesAt(tokens, start) && tokens[start].Clause == tokens[i].Clause)
+            if (start >= 0 && p.Match(tokens, start) == p.Length && tokens[start].Clause == tokens[i].Clause)
             {
                 return start;
             }
@@ -313,12 +495,21 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         return null;
     }
 
+    /// <summary>
+    /// A voicemail word next to the duration: in its clause, or earlier in its sentence and not negated
+    /// ("a voicemail was left, it lasted 3 s"; not "no voicemail, we talked 3 s").
+    /// </summary>
     private static bool NearVoicemail(List<Token> tokens, int start, int end, Lexicon lexicon)
     {
         var clause = tokens[start].Clause;
         for (var j = Math.Max(0, start - VoicemailWindow); j <= Math.Min(tokens.Count - 1, end + VoicemailWindow); j++)
         {
-            if (tokens[j].Clause == clause && (j < start || j > end) && MatchAt(lexicon.VoicemailWords, tokens, j) > 0)
+            if ((j >= start && j <= end) || MatchAt(lexicon.VoicemailWords, tokens, j) == 0)
+            {
+                continue;
+            }
+
+            if (tokens[j].Clause == clause || (j < start && tokens[j].Sentence == tokens[start].Sentence && !IsNegated(tokens, j, lexicon)))
             {
                 return true;
             }

@@ -14,6 +14,16 @@ internal sealed class RuleFile
     public Dictionary<string, LinkEntry>? Links { get; set; }
 
     public List<CauseEntry>? Causes { get; set; }
+
+    public List<ImplicationEntry>? Implications { get; set; }
+}
+
+internal sealed class ImplicationEntry
+{
+    [YamlMember(Alias = "if")]
+    public string? When { get; set; }
+
+    public List<string>? Then { get; set; }
 }
 
 internal sealed class FactEntry
@@ -72,6 +82,10 @@ internal sealed class LexiconFile
 
     public List<string>? Negations { get; set; }
 
+    public List<string>? NotNegating { get; set; }
+
+    public List<string>? Loanwords { get; set; }
+
     public List<string>? ClauseBreaks { get; set; }
 
     public List<string>? Yes { get; set; }
@@ -97,6 +111,18 @@ internal sealed class LexiconFile
     public List<string>? VoicemailWords { get; set; }
 
     public Dictionary<string, List<string>>? Cues { get; set; }
+
+    public List<string>? AtMost { get; set; }
+
+    public List<string>? AtLeast { get; set; }
+
+    public List<string>? Or { get; set; }
+
+    public Dictionary<string, double>? DurationPhrases { get; set; }
+
+    public List<string>? DurationWords { get; set; }
+
+    public List<string>? Corrections { get; set; }
 }
 
 internal sealed class UnitsEntry

@@ -76,12 +76,16 @@ public sealed record FactCondition(string Fact, Comparison Comparison, FactValue
     public override IEnumerable<string> FactIds() => [Fact];
 }
 
+/// <summary>What a person concludes from one fact: "I paused it" means the call was answered and pausing allowed.</summary>
+public sealed record Implication(string Fact, FactValue Value, IReadOnlyList<(string Fact, FactValue Value)> Then);
+
 public sealed class RuleSet
 {
-    public RuleSet(IReadOnlyList<FactDefinition> facts, IReadOnlyList<CauseDefinition> causes)
+    public RuleSet(IReadOnlyList<FactDefinition> facts, IReadOnlyList<CauseDefinition> causes, IReadOnlyList<Implication>? implications = null)
     {
         Facts = facts;
         Causes = causes;
+        Implications = implications ?? [];
         FactsById = facts.ToDictionary(f => f.Id, StringComparer.Ordinal);
         CausesById = causes.ToDictionary(c => c.Id, StringComparer.Ordinal);
     }
@@ -90,6 +94,9 @@ public sealed class RuleSet
 
     /// <summary>Causes in reporting order (priority, then file order).</summary>
     public IReadOnlyList<CauseDefinition> Causes { get; }
+
+    /// <summary>Conclusions a reader draws from a fact of the text (applied by the text reader, never over a stated fact).</summary>
+    public IReadOnlyList<Implication> Implications { get; }
 
     public IReadOnlyDictionary<string, FactDefinition> FactsById { get; }
 

@@ -73,7 +73,7 @@ public sealed class ConversationServiceTests
     [Fact]
     public async Task HandleAsync_ShortText_FallsBackToThePlatformLocale()
     {
-        var reply = await Service().HandleAsync(Text("no recording", locale: "de-DE"), Ct);
+        var reply = await Service().HandleAsync(Text("https://dashboard.aircall.io/calls/1234567", locale: "de-DE"), Ct);
 
         Assert.Equal("de", reply.Language);
     }

@@ -12,6 +12,7 @@ namespace ChatTroubleshooter.Diagnostics.Tests;
 /// </summary>
 public sealed class CorpusTests(ITestOutputHelper output)
 {
+    /// <summary>A message and what it says (also the shape of conversations.yaml, which has no facts).</summary>
     public sealed class Message
     {
         public string Lang { get; set; } = "";

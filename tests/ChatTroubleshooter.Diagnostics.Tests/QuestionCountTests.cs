@@ -11,17 +11,6 @@ namespace ChatTroubleshooter.Diagnostics.Tests;
 /// </summary>
 public sealed class QuestionCountTests(ITestOutputHelper output)
 {
-    public sealed class Conversation
-    {
-        public string Text { get; set; } = "";
-
-        public Dictionary<string, string> Truth { get; set; } = [];
-
-        public List<string> Expect { get; set; } = [];
-
-        public string Kind { get; set; } = "confirmed";
-    }
-
     [Fact]
     public void DescriptionOnly_EveryConversation_ReachesItsDiagnosisAndReportsQuestionCounts()
     {
@@ -30,7 +19,7 @@ public sealed class QuestionCountTests(ITestOutputHelper output)
         var counts = new List<int>();
         var failures = new List<string>();
 
-        foreach (var conversation in TestKnowledge.ReadTestData<List<Conversation>>("conversations.yaml"))
+        foreach (var conversation in TestKnowledge.ReadTestData<List<CorpusTests.Message>>("conversations.yaml"))
         {
             var facts = FactSet.From(extractor.Read(conversation.Text).Facts);
             var result = SimulatedUser.Play(knowledge.Rules, facts, conversation.Truth);

@@ -10,8 +10,9 @@ namespace ChatTroubleshooter.Diagnostics.Extraction;
 /// at least one such word for the best language, none for any other, and no other language recognising more of
 /// the message's words.</item>
 /// </list>
-/// Measured against SearchPioneer.Lingua (7 languages, low accuracy mode) on the test corpus: see the README of
-/// the diagnostics tests; the word lists decide short support messages better and start instantly.
+/// Measured against SearchPioneer.Lingua 2.0.0 (the 7 languages, low accuracy mode) on the test corpus: 1-5 word
+/// messages 75/77 right here vs 66/77, longer messages 0 wrong vs 2 of 191; Lingua also takes ~245 ms and
+/// 10 MB to load and ~240 µs per message, more than all of text reading here.
 /// </summary>
 internal sealed class LanguageDetector
 {

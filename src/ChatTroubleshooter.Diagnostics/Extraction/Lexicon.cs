@@ -56,7 +56,18 @@ internal sealed class Lexicon
     public required IReadOnlyList<Phrase> VoicemailWords { get; init; }
 
     /// <summary>Cues, longest phrase first so that "not answered" wins over "answered".</summary>
-    public required IReadOnlyList<Cue> Cues { get; init; }
+    public required IReadOnlyList<Cue> Cues
+    {
+        get;
+        init
+        {
+            field = value;
+            CuesByFact = value.GroupBy(c => c.FactId).Select(g => g.ToArray()).ToArray();
+        }
+    }
+
+    /// <summary>The cues per fact, each group in the order of <see cref="Cues"/>.</summary>
+    public IReadOnlyList<Cue[]> CuesByFact { get; private set; } = [];
 
     /// <summary>"at most", "max": the duration after them is an upper bound, itself included.</summary>
     public required IReadOnlyList<Phrase> AtMost { get; init; }

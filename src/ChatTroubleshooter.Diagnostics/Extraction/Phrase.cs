@@ -78,7 +78,7 @@ internal sealed class Phrase
     /// </summary>
     public int Match(IReadOnlyList<Token> tokens, int start, List<int>? skipped = null)
     {
-        if (_slots.Length == 0 || start + Length > tokens.Count)
+        if (_slots.Length == 0 || start + Length > tokens.Count || !StartsWith(tokens[start].Text))
         {
             return 0;
         }
@@ -101,6 +101,19 @@ internal sealed class Phrase
         var tokens = words.Select((w, i) => new Token(w[0], i, i + 1, 0, null)).ToArray();
         return others.Any(o => Enumerable.Range(0, tokens.Length).Any(i => o.MatchesAt(tokens, i)))
             || others.Where(o => o.Length == 1).Any(o => words.Any(slot => slot.Any(w => o.MatchesWord(w))));
+    }
+
+    private bool StartsWith(string word)
+    {
+        foreach (var pattern in _slots[0]!)
+        {
+            if (WordMatches(pattern, word))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool MatchesWord(string word) => _slots.Length == 1 && _slots[0]!.Any(p => WordMatches(p, word));

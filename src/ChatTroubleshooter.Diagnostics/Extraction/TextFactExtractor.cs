@@ -168,7 +168,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
     {
         var skipped = new List<int>();
         // Per fact, the longest cue wins where cues overlap ("not answered" over "answered").
-        foreach (var byFact in lexicon.Cues.GroupBy(c => c.FactId))
+        foreach (var byFact in lexicon.CuesByFact)
         {
             var taken = new bool[tokens.Count];
             for (var i = 0; i < tokens.Count; i++)
@@ -182,7 +182,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                 {
                     skipped.Clear();
                     var length = cue.Phrase.Match(tokens, i, skipped);
-                    if (length == 0 || Enumerable.Range(i, length).Any(k => taken[k]))
+                    if (length == 0 || Array.IndexOf(taken, true, i, length) >= 0)
                     {
                         continue;
                     }
@@ -447,17 +447,17 @@ public sealed class TextFactExtractor(Knowledge knowledge)
 
     private static double? UnitAt(List<Token> tokens, int i, Lexicon lexicon, out int length)
     {
-        foreach (var (phrases, seconds) in new[] { (lexicon.Hours, 3600.0), (lexicon.Minutes, 60.0), (lexicon.Seconds, 1.0) })
+        if ((length = MatchAt(lexicon.Hours, tokens, i)) > 0)
         {
-            length = MatchAt(phrases, tokens, i);
-            if (length > 0)
-            {
-                return seconds;
-            }
+            return 3600;
         }
 
-        length = 0;
-        return null;
+        if ((length = MatchAt(lexicon.Minutes, tokens, i)) > 0)
+        {
+            return 60;
+        }
+
+        return (length = MatchAt(lexicon.Seconds, tokens, i)) > 0 ? 1 : null;
     }
 
     /// <summary>The length of the longest phrase matching at <paramref name="i"/>, or 0.</summary>

@@ -240,7 +240,7 @@ public static class KnowledgeLoader
             : new RuleSet(facts, causes.OrderBy(c => c.Priority).ThenBy(c => c.Order).ToArray(), implications);
     }
 
-    /// <summary>Reads "fact=value" for a yes-no or choice fact of the rules.</summary>
+    /// <summary>Reads "fact=value" for a yes-no or choice fact of the rules (cue keys, implications).</summary>
     private static (string Fact, FactValue Value)? ParseFactValue(
         string? text, IReadOnlyDictionary<string, FactDefinition> facts, string where, List<string> errors)
     {
@@ -251,7 +251,7 @@ public static class KnowledgeLoader
             return (fact.Id, FactValue.Of(parts[1]));
         }
 
-        errors.Add($"{where}: '{text}' must be '<fact>=<value>' for a yes-no or choice fact.");
+        errors.Add($"{where} '{text}' must be '<fact>=<value>' for a yes-no or choice fact.");
         return null;
     }
 
@@ -468,24 +468,16 @@ public static class KnowledgeLoader
 
             var negations = Phrases(file.Negations, "negations");
             var cues = new List<Cue>();
-            foreach (var (key, phrases) in file.Cues ?? [])
+            // Without valid rules the cues cannot be checked; the rules' own errors are reported already.
+            foreach (var (key, phrases) in rules is null ? [] : file.Cues ?? [])
             {
-                var parts = key.Split('=', 2);
-                var fact = parts.Length == 2 && rules is not null ? rules.FactsById.GetValueOrDefault(parts[0]) : null;
-                if (rules is not null && (fact is null || fact.Type == FactType.Seconds || fact.FindOption(parts[1]) is null))
+                if (ParseFactValue(key, rules!.FactsById, $"{path}: cue", errors) is var (fact, value))
                 {
-                    errors.Add($"{path}: cue '{key}' must be '<fact>=<value>' for a yes-no or choice fact.");
-                    continue;
-                }
-
-                if (parts.Length == 2)
-                {
-                    cues.AddRange(Phrases(phrases, $"cues.{key}").Select(p =>
-                        new Cue(parts[0], FactValue.Of(parts[1]), p, p.Contains(negations))));
+                    cues.AddRange(Phrases(phrases, $"cues.{key}").Select(p => new Cue(fact, value, p, p.Contains(negations))));
                 }
             }
 
-            if (cues.Count == 0)
+            if (file.Cues is null or { Count: 0 })
             {
                 errors.Add($"{path}: 'cues' is missing or empty.");
             }

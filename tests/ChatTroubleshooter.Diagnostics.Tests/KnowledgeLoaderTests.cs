@@ -124,6 +124,21 @@ public sealed class KnowledgeLoaderTests
     }
 
     [Fact]
+    public void Load_BadImplications_AreEachReported()
+    {
+        var files = ShippedFiles();
+        files["rules.yaml"] = files["rules.yaml"]
+            .Replace("{ if: \"voicemail=yes\", then: [\"answered=no\"] }", "{ if: \"voicemail=maybe\", then: [\"talk-seconds=3\"] }")
+            .Replace("{ if: \"parallel-second=yes\", then: [\"answered=yes\"] }", "{ if: \"parallel-second=yes\", then: [\"parallel-second=no\"] }");
+
+        var error = LoadFails(files);
+
+        Assert.Contains("rules.yaml: implication #2 'voicemail=maybe' must be '<fact>=<value>' for a yes-no or choice fact.", error.Errors);
+        Assert.Contains("rules.yaml: implication #2 'talk-seconds=3' must be '<fact>=<value>' for a yes-no or choice fact.", error.Errors);
+        Assert.Contains("rules.yaml: implication #3: a fact cannot imply itself.", error.Errors);
+    }
+
+    [Fact]
     public void Load_SeveralProblems_AreAllListedAtOnce()
     {
         var files = ShippedFiles();

@@ -218,4 +218,31 @@ public sealed class TextFactExtractorTests
     [InlineData("CALL WAS NEVER ANSWERED AND NO VOICEMAIL", "answered", "no")]
     public void Read_SlackMarkupCapitalsAndLinks_DoNotGetInTheWay(string text, string fact, string expected) =>
         Assert.Equal(expected, Read(text, "en")[fact]);
+
+    [Fact]
+    public void Read_ArbitraryText_NeverThrows()
+    {
+        // Pieces the tokenizer treats specially (clocks, decimals, links, markup, shortcodes, elisions, dots),
+        // glued at random: every language's reader must take any of it.
+        string[] pieces =
+        [
+            "1", "0", ":", "::", "12:", ":05", "1:02:05", "99:99", "4.5", "4,", ".", "...", "…", "-", "–", "'", "’s", "l'", "n't",
+            "<", ">", "<@U1", "<http://x|y>", ":sob:", ":", "http://", "https://a.b/c?d=1", "www.", "@", "a@b.c", "grab.", " ",
+            "\n", "(", ")", "no", "recording", "rec", "...", "off", "sorry", "voicemail", "3 s", "two or three", "half an hour",
+            "ß", "É", "\u0301", "😅", "\u0000", "|", "*", "twenty", "five", "at most", "or", "2-3",
+        ];
+        var random = new Random(24);
+        for (var n = 0; n < 5000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
+            foreach (var language in new string?[] { null, "en", "es", "fr", "de", "it", "pt", "nl" })
+            {
+                var reading = Extractor.Read(text, language);
+                Assert.All(reading.Facts, f => Assert.False(string.IsNullOrEmpty(f.Evidence.Args["quote"]), text));
+            }
+
+            Extractor.DetectLanguage(text);
+            Extractor.IsHelpRequest(text);
+        }
+    }
 }

@@ -86,7 +86,7 @@ internal sealed class Phrase
         var gaps = skipped ?? (HasGap ? [] : null);
         var end = MatchFrom(tokens, start, 0, tokens[start].Clause, gaps);
         // "no recording because recording was off": the match starts at the last word that can start it.
-        if (end >= 0 && gaps is not null && gaps.Any(k => _slots[0]!.Any(w => WordMatches(w, tokens[k].Text))))
+        if (end >= 0 && gaps is not null && gaps.Any(k => StartsWith(tokens[k].Text)))
         {
             return 0;
         }
@@ -103,6 +103,7 @@ internal sealed class Phrase
             || others.Where(o => o.Length == 1).Any(o => words.Any(slot => slot.Any(w => o.MatchesWord(w))));
     }
 
+    /// <summary>True when <paramref name="word"/> is one the phrase's first word accepts.</summary>
     private bool StartsWith(string word)
     {
         foreach (var pattern in _slots[0]!)
@@ -116,7 +117,7 @@ internal sealed class Phrase
         return false;
     }
 
-    private bool MatchesWord(string word) => _slots.Length == 1 && _slots[0]!.Any(p => WordMatches(p, word));
+    private bool MatchesWord(string word) => _slots.Length == 1 && StartsWith(word);
 
     /// <summary>The index after the match of slots from <paramref name="slot"/> at token <paramref name="at"/>, or -1.</summary>
     private int MatchFrom(IReadOnlyList<Token> tokens, int at, int slot, int clause, List<int>? skipped)

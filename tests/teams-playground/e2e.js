@@ -61,8 +61,8 @@ async function main() {
     if (next) q = await nextCard(question(next), `question about ${next}`);
   }
 
-  const diagnosis = await nextCard((card) => JSON.stringify(card).includes('"causeIds":["too-short"]'), 'diagnosis');
-  console.log('diagnosis: too-short, feedback buttons carry the cause id');
+  const diagnosis = await nextCard((card) => JSON.stringify(card).includes('"id":"cause:too-short"'), 'diagnosis');
+  console.log('diagnosis: too-short, shown by its cause id');
 
   await call('POST', `/_conversation/v1/conversations/${chat}/messages`, { from: { id: me }, text: 'another call had no recording', textFormat: 'plain' });
   q = await nextCard(question('answered'), 'a new question');

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -24,16 +23,16 @@ internal readonly record struct AircallResult<T>(AircallStatus Status, T? Value)
     public static AircallResult<T> Fail(AircallStatus status) => new(status, default);
 }
 
-/// <summary>Call and number payloads reused for a short while, shared by every client instance.</summary>
-internal sealed class AircallCache(TimeProvider time, IOptions<AircallOptions> options)
+/// <summary>Call and number payloads reused for <c>Aircall:CacheDuration</c>, shared by every client instance (the app's memory cache).</summary>
+internal sealed class AircallCache(Microsoft.Extensions.Caching.Memory.IMemoryCache cache, IOptions<AircallOptions> options)
 {
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, object Value)> _entries = new(StringComparer.Ordinal);
+    private const string Prefix = "aircall:";
 
     public bool TryGet<T>(string key, out T value)
     {
-        if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetUtcNow() && entry.Value is T typed)
+        if (Microsoft.Extensions.Caching.Memory.CacheExtensions.TryGetValue(cache, Prefix + key, out T? found) && found is not null)
         {
-            value = typed;
+            value = found;
             return true;
         }
 
@@ -41,18 +40,8 @@ internal sealed class AircallCache(TimeProvider time, IOptions<AircallOptions> o
         return false;
     }
 
-    public void Set(string key, object value)
-    {
-        var now = time.GetUtcNow();
-        _entries[key] = (now + options.Value.CacheDuration, value);
-        if (_entries.Count > 10_000)
-        {
-            foreach (var (k, e) in _entries)
-            {
-                if (e.Expires <= now) _entries.TryRemove(k, out _);
-            }
-        }
-    }
+    public void Set<T>(string key, T value) =>
+        Microsoft.Extensions.Caching.Memory.CacheExtensions.Set(cache, Prefix + key, value, options.Value.CacheDuration);
 }
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Diagnostics.Evaluation;
 using ChatTroubleshooter.Diagnostics.Replies;
@@ -36,7 +35,8 @@ internal static class CardData
                 {
                     ["label"] = o.Label,
                     ["value"] = o.Value,
-                    ["slackValue"] = SlackActionValue.Answer(q.ConversationKey, q.ConversationId, q.FactId, o.Value),
+                    ["data"] = ButtonValues.ToJson(Answer(q, o.Value)),
+                    ["slackValue"] = ButtonValues.ToText(Answer(q, o.Value)),
                 }).ToArray());
                 break;
 
@@ -68,15 +68,16 @@ internal static class CardData
                 data["escalationTitleMd"] = SlackText.Escape(d.EscalationTitle);
                 data["escalation"] = d.Escalation;
                 data["escalationMd"] = SlackText.Escape(d.Escalation);
-                var causeIds = d.ConfirmedCauseIds;
+                FeedbackButton solved = new(d.DiagnosisId, Helpful: true), notSolved = new(d.DiagnosisId, Helpful: false);
                 data["feedback"] = new JsonObject
                 {
                     ["solved"] = texts.Get(lang, TextKeys.CardSolved),
                     ["notSolved"] = texts.Get(lang, TextKeys.CardNotSolved),
                     ["stillStuck"] = texts.Get(lang, TextKeys.CardStillStuck),
-                    ["causeIds"] = new JsonArray(causeIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
-                    ["slackSolved"] = SlackActionValue.Feedback(d.DiagnosisId, causeIds, helpful: true),
-                    ["slackNotSolved"] = SlackActionValue.Feedback(d.DiagnosisId, causeIds, helpful: false),
+                    ["solvedData"] = ButtonValues.ToJson(solved),
+                    ["notSolvedData"] = ButtonValues.ToJson(notSolved),
+                    ["slackSolved"] = ButtonValues.ToText(solved),
+                    ["slackNotSolved"] = ButtonValues.ToText(notSolved),
                 };
                 break;
 
@@ -111,6 +112,8 @@ internal static class CardData
 
         return data;
     }
+
+    private static AnswerButton Answer(QuestionReply q, string value) => new(q.ConversationKey ?? "", q.ConversationId, q.FactId, value);
 
     /// <summary>The data of a question once answered: the same question, read-only, with the answer.</summary>
     public static JsonObject Answered(QuestionReply question, string value, TextCatalog texts)
@@ -175,19 +178,4 @@ internal static class SlackText
 
     /// <summary>Link text inside &lt;url|text&gt;: also no '|'.</summary>
     public static string EscapeLinkText(string text) => Escape(text).Replace('|', '¦');
-}
-
-/// <summary>The values Slack buttons carry (≤ 2,000 characters): compact JSON a script can replay.</summary>
-internal static class SlackActionValue
-{
-    public static string Answer(string conversationKey, string conversationId, string factId, string value) =>
-        JsonSerializer.Serialize(new JsonObject { ["k"] = conversationKey, ["c"] = conversationId, ["f"] = factId, ["v"] = value });
-
-    public static string Feedback(string diagnosisId, IReadOnlyList<string> causeIds, bool helpful) =>
-        JsonSerializer.Serialize(new JsonObject
-        {
-            ["d"] = diagnosisId,
-            ["causes"] = new JsonArray(causeIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
-            ["helpful"] = helpful,
-        });
 }

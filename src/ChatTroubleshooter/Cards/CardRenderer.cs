@@ -50,23 +50,38 @@ public sealed class CardRenderer
         }
     }
 
-    /// <summary>The Adaptive Card (attachment content) for a reply.</summary>
-    public JsonObject Teams(Reply reply) => Render(CardChannel.Teams, Kind(reply), CardData.From(reply, _knowledge.Texts));
+    /// <summary>The Adaptive Card (attachment content) for a reply; <paramref name="maskPhoneNumbers"/> for a channel everyone reads.</summary>
+    public JsonObject Teams(Reply reply, bool maskPhoneNumbers = false) =>
+        Render(CardChannel.Teams, Kind(reply), CardData.From(reply, _knowledge.Texts), maskPhoneNumbers);
 
     /// <summary>A Slack message body (<c>text</c> + <c>blocks</c>) for a reply, within Block Kit limits.</summary>
-    public JsonObject Slack(Reply reply) => SlackLimits.Apply(Render(CardChannel.Slack, Kind(reply), CardData.From(reply, _knowledge.Texts)));
+    public JsonObject Slack(Reply reply, bool maskPhoneNumbers = false) =>
+        Render(CardChannel.Slack, Kind(reply), CardData.From(reply, _knowledge.Texts), maskPhoneNumbers);
 
     /// <summary>The read-only version of an answered question, which replaces the question so it cannot be clicked twice.</summary>
-    public JsonObject Answered(CardChannel channel, QuestionReply question, string value)
-    {
-        var card = Render(channel, "question-answered", CardData.Answered(question, value, _knowledge.Texts));
-        return channel == CardChannel.Slack ? SlackLimits.Apply(card) : card;
-    }
+    public JsonObject Answered(CardChannel channel, QuestionReply question, string value, bool maskPhoneNumbers = false) =>
+        Render(channel, "question-answered", CardData.Answered(question, value, _knowledge.Texts), maskPhoneNumbers);
 
     public static JsonObject TeamsAttachment(JsonObject card) => new() { ["contentType"] = ContentType, ["content"] = card };
 
-    private JsonObject Render(CardChannel channel, string kind, JsonObject data) =>
-        _templates[(channel, kind)].Expand(data).AsObject();
+    /// <summary>Properties that hold ids, values and URLs, not text anyone reads: never masked.</summary>
+    private static readonly Dictionary<CardChannel, HashSet<string>> Machine = new()
+    {
+        [CardChannel.Slack] = ["value", "action_id", "block_id", "url"],
+        [CardChannel.Teams] = ["data", "url", "verb", "type", "version", "$schema"],
+    };
+
+    private JsonObject Render(CardChannel channel, string kind, JsonObject data, bool maskPhoneNumbers)
+    {
+        var card = _templates[(channel, kind)].Expand(data);
+        // Customer phone numbers are masked in every text a channel's members read (ids, values and links keep theirs).
+        if (maskPhoneNumbers)
+        {
+            card = JsonStrings.Map(card, Conversations.PhoneNumbers.Mask, Machine[channel])!;
+        }
+
+        return channel == CardChannel.Slack ? SlackLimits.Apply(card.AsObject()) : card.AsObject();
+    }
 
     /// <summary>The template a reply is rendered with (<c>cards/&lt;channel&gt;/&lt;kind&gt;.json</c>).</summary>
     internal static string Kind(Reply reply) => reply switch

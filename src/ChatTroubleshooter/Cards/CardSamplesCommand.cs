@@ -38,7 +38,7 @@ internal sealed class CardSamplesCommand(ConversationService conversations, Card
         };
         foreach (var (name, text) in samples)
         {
-            var reply = await conversations.HandleAsync(new Turn($"cards:{name}", "cards", language) { Text = text, ForcedLanguage = language }, ct);
+            var reply = await conversations.HandleAsync(new Turn(ChatChannel.Terminal, $"cards:{name}", "cards", language) { Text = text, ForcedLanguage = language }, ct);
             await WriteAsync(Path.Combine(outDir, $"teams-{name}.json"), renderer.Teams(reply), ct);
             await WriteAsync(Path.Combine(outDir, $"slack-{name}.json"), renderer.Slack(reply), ct);
             if (reply is QuestionReply question)

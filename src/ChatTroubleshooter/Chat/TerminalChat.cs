@@ -31,7 +31,7 @@ internal sealed class TerminalChat(ConversationService conversations, TimeProvid
         var key = $"terminal:{Guid.NewGuid():N}";
         QuestionReply? open = null;
         await output.WriteLineAsync(ReplyTextRenderer.Render(await conversations.HandleAsync(
-            new Turn(key, Environment.UserName, null) { Text = "help", ForcedLanguage = language }, ct)));
+            new Turn(ChatChannel.Terminal, key, Environment.UserName, null) { Text = "help", ForcedLanguage = language }, ct)));
 
         while (await input.ReadLineAsync(ct) is { } line)
         {
@@ -40,7 +40,7 @@ internal sealed class TerminalChat(ConversationService conversations, TimeProvid
                 continue;
             }
 
-            var turn = new Turn(key, Environment.UserName, null) { Text = line, ForcedLanguage = language };
+            var turn = new Turn(ChatChannel.Terminal, key, Environment.UserName, null) { Text = line, ForcedLanguage = language };
             if (open is not null && int.TryParse(line.Trim(), out var choice) && choice >= 1 && choice <= open.Options.Count)
             {
                 turn = turn with { Text = null, Answer = new Answer(open.ConversationId, open.FactId, open.Options[choice - 1].Value) };
@@ -52,7 +52,7 @@ internal sealed class TerminalChat(ConversationService conversations, TimeProvid
             if (reply is NotReadyReply notReady)
             {
                 await Task.Delay(notReady.RecheckAfter, time, ct);
-                reply = await conversations.HandleAsync(new Turn(key, Environment.UserName, null) { Recheck = true, ForcedLanguage = language }, ct);
+                reply = await conversations.HandleAsync(new Turn(ChatChannel.Terminal, key, Environment.UserName, null) { Recheck = true, ForcedLanguage = language }, ct);
                 await output.WriteLineAsync();
                 await output.WriteLineAsync(ReplyTextRenderer.Render(reply));
             }

@@ -1,4 +1,4 @@
-using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,4 +1,4 @@
-using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Evaluation;
 using ChatTroubleshooter.Diagnostics.Extraction;
@@ -10,11 +10,6 @@ using ChatTroubleshooter.Observability;
 using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Conversations;
-
-/// <summary>The reply to a turn, and the question it answered (if it accepted an answer).</summary>
-public sealed record TurnResult(Reply Reply, AnsweredQuestion? Answered);
-
-public sealed record AnsweredQuestion(QuestionReply Question, string Value);
 
 /// <summary>
 /// The one conversation core every channel calls: a turn in, a reply out. It reads facts from text and call
@@ -41,13 +36,20 @@ public sealed partial class ConversationService(
     private readonly TextFactExtractor _extractor = new(knowledge);
     private readonly ReplyComposer _composer = new(knowledge);
 
+    /// <summary>The reply to a turn (the terminal, which has no messages to replace and no channel to mask for).</summary>
     public async Task<Reply> HandleAsync(Turn turn, CancellationToken ct) => (await HandleTurnAsync(turn, ct)).Reply;
 
     /// <summary>
-    /// Like <see cref="HandleAsync"/>, and also says which question an accepted answer closed, so a channel can
-    /// replace that question with its read-only, answered version.
+    /// Everything a channel needs to send for a turn: the reply, whether it replaces the clicked message, the question
+    /// an accepted answer closed, a re-check to schedule, and whether phone numbers must be masked.
     /// </summary>
-    public async Task<TurnResult> HandleTurnAsync(Turn turn, CancellationToken ct)
+    public async Task<TurnOutcome> HandleTurnAsync(Turn turn, CancellationToken ct)
+    {
+        var outcome = turn.Feedback is { } click ? await FeedbackAsync(turn, click, ct) : await ConverseAsync(turn, ct);
+        return outcome with { MaskPhoneNumbers = turn.Visibility == Visibility.Shared };
+    }
+
+    private async Task<TurnOutcome> ConverseAsync(Turn turn, CancellationToken ct)
     {
         // Optimistic concurrency: when another instance saved the conversation meanwhile, re-read and redo the turn.
         for (var attempt = 1; ; attempt++)
@@ -55,16 +57,17 @@ public sealed partial class ConversationService(
             var existing = await store.GetAsync(turn.ConversationKey, ct);
             var live = existing is not null && time.GetUtcNow() - existing.UpdatedAt <= options.Value.IdleTimeout ? existing : null;
             if (turn.Id is not null && live?.LastTurnId == turn.Id && live.LastTurnResult is { } stored
-                && System.Text.Json.JsonSerializer.Deserialize<TurnResult>(stored) is { } replayed)
+                && System.Text.Json.JsonSerializer.Deserialize<TurnOutcome>(stored) is { } replayed)
             {
                 // The same piece of work again (a retry after a crash): same result, nothing applied twice.
                 return replayed;
             }
 
             var (reply, updated) = await DecideAsync(turn, live, ct);
-            var result = new TurnResult(reply, updated is not null && turn.Answer is { } answer && live is not null
-                ? Answered(live, answer)
-                : null);
+            var result = new TurnOutcome(reply)
+            {
+                Answered = updated is not null && turn.Answer is { } answer && live is not null ? Answered(live, answer) : null,
+            };
             if (updated is not null && turn.Id is not null)
             {
                 updated = updated with { LastTurnId = turn.Id, LastTurnResult = System.Text.Json.JsonSerializer.Serialize(result) };
@@ -74,7 +77,7 @@ public sealed partial class ConversationService(
             {
                 if (updated is not null)
                 {
-                    await RecordAsync(reply, updated, ct);
+                    await RecordAsync(turn.Channel, reply, updated, ct);
                 }
 
                 return result;
@@ -83,7 +86,7 @@ public sealed partial class ConversationService(
             if (attempt == MaxSaveAttempts)
             {
                 logger.LogWarning("Conversation {Key} kept changing under us; giving up after {Attempts} attempts.", turn.ConversationKey, attempt);
-                return new TurnResult(_composer.Message(existing?.Language ?? Language(turn, null), MessageKind.Error, TextKeys.ErrorGeneric), null);
+                return new TurnOutcome(_composer.Message(existing?.Language ?? Language(turn, null), MessageKind.Error, TextKeys.ErrorGeneric));
             }
         }
     }
@@ -254,29 +257,35 @@ public sealed partial class ConversationService(
     }
 
     /// <summary>
-    /// A "solved" / "not solved" click on a diagnosis: stored once per user and diagnosis; returns the diagnosis to
-    /// show again with a thank-you line instead of the buttons (and, when not solved, the escalation summary),
-    /// or null when the diagnosis is unknown.
+    /// A "solved" / "not solved" click on a diagnosis: stored once per user and diagnosis; the diagnosis is shown again
+    /// in place of the clicked one, with a thank-you line instead of the buttons (and, when not solved, the escalation
+    /// summary). An unknown or expired diagnosis gets a short message in the user's language instead.
     /// </summary>
-    public async Task<DiagnosisReply?> FeedbackAsync(string diagnosisId, string user, bool helpful, string channel, CancellationToken ct)
+    private async Task<TurnOutcome> FeedbackAsync(Turn turn, FeedbackClick click, CancellationToken ct)
     {
-        if (await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is not { } record
+        if (await diagnoses.GetDiagnosisAsync(click.DiagnosisId, ct) is not { } record
             || System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is not { } reply)
         {
-            return null;
+            return new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
         }
 
         var stored = await feedback.AddFeedbackAsync(
-            new FeedbackRecord(diagnosisId, user, reply.ConfirmedCauseIds, helpful, channel, record.Language, time.GetUtcNow()), ct);
-        logger.LogInformation("Feedback on {DiagnosisId}: {Helpful}{Repeat}", diagnosisId, helpful ? "solved" : "not solved", stored ? "" : " (repeat, not counted)");
-        return reply with
+            new FeedbackRecord(click.DiagnosisId, turn.UserId, reply.ConfirmedCauseIds, click.Helpful, ChannelName(turn.Channel), record.Language, time.GetUtcNow()), ct);
+        logger.LogInformation("Feedback on {DiagnosisId}: {Helpful}{Repeat}", click.DiagnosisId, click.Helpful ? "solved" : "not solved", stored ? "" : " (repeat, not counted)");
+        return new TurnOutcome(reply with
         {
             FeedbackThanks = _composer.Text(record.Language, TextKeys.FeedbackThanks),
-            Escalated = !helpful,
+            Escalated = !click.Helpful,
+        })
+        {
+            ReplacesClicked = true,
         };
     }
 
-    private async Task RecordAsync(Reply reply, Conversation conversation, CancellationToken ct)
+    /// <summary>The channel's name in stored diagnoses and feedback (and the stats by channel).</summary>
+    private static string ChannelName(ChatChannel channel) => channel.ToString().ToLowerInvariant();
+
+    private async Task RecordAsync(ChatChannel channel, Reply reply, Conversation conversation, CancellationToken ct)
     {
         switch (reply)
         {
@@ -292,7 +301,7 @@ public sealed partial class ConversationService(
 
                 await diagnoses.AddDiagnosisAsync(new DiagnosisRecord(
                     diagnosis.DiagnosisId,
-                    conversation.Key.Split(':')[0],
+                    ChannelName(channel),
                     diagnosis.Language,
                     diagnosis.Kind.ToString(),
                     causes,
@@ -306,11 +315,8 @@ public sealed partial class ConversationService(
 
     private static string? Shorten(string text) => text.Length == 0 ? null : text.Length <= MaxStoredInput ? text : text[..MaxStoredInput];
 
-    /// <summary>Usage, in a language (for a welcome message).</summary>
-    public HelpReply Help(string language) => _composer.Help(language);
-
-    /// <summary>A text in a language, from the texts data.</summary>
-    public string Text(string language, string key) => _composer.Text(language, key);
+    /// <summary>The welcome when the bot is added to a conversation: the usage, in the language the platform gives.</summary>
+    public HelpReply Welcome(string? locale) => _composer.Help(Languages.FromLocale(locale) ?? Languages.Default);
 
     /// <summary>The question an answer closed, as it was asked.</summary>
     private AnsweredQuestion? Answered(Conversation before, Answer answer) =>
@@ -344,7 +350,7 @@ public sealed partial class ConversationService(
     }
 
     /// <summary>Time-ordered (UUID v7): diagnoses are stored and indexed by this id.</summary>
-    private static string NewId() => Guid.CreateVersion7().ToString("N");
+    private string NewId() => Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*/?norecording\b\s*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex CommandWord();

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
-using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Evaluation;
 using ChatTroubleshooter.Diagnostics.Replies;

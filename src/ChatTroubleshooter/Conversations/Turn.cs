@@ -1,14 +1,37 @@
+using ChatTroubleshooter.Diagnostics.Replies;
+
 namespace ChatTroubleshooter.Conversations;
+
+/// <summary>Where a turn came from: decides nothing by itself, but is recorded with every diagnosis and feedback.</summary>
+public enum ChatChannel
+{
+    Terminal,
+    Slack,
+    Teams,
+}
+
+/// <summary>Who reads the reply: only the user (a DM, an ephemeral message), or everyone in a channel or group chat.</summary>
+public enum Visibility
+{
+    Private,
+    Shared,
+}
 
 /// <summary>An answer to a question, as a button carries it: which conversation, which fact, which value.</summary>
 public sealed record Answer(string ConversationId, string FactId, string Value);
+
+/// <summary>A "solved" / "not solved" click on a diagnosis.</summary>
+public sealed record FeedbackClick(string DiagnosisId, bool Helpful);
 
 /// <summary>
 /// One message or click from a user, whatever the channel. <see cref="ConversationKey"/> identifies where the
 /// conversation lives (a DM, a thread, a terminal); <see cref="Locale"/> is what the platform says about the user.
 /// </summary>
-public sealed record Turn(string ConversationKey, string UserId, string? Locale)
+public sealed record Turn(ChatChannel Channel, string ConversationKey, string UserId, string? Locale)
 {
+    /// <summary>Who will read the reply; a shared reply never shows customer phone numbers.</summary>
+    public Visibility Visibility { get; init; } = Visibility.Private;
+
     public string? Text { get; init; }
 
     /// <summary>
@@ -19,6 +42,8 @@ public sealed record Turn(string ConversationKey, string UserId, string? Locale)
 
     public Answer? Answer { get; init; }
 
+    public FeedbackClick? Feedback { get; init; }
+
     /// <summary>
     /// Look the conversation's call up again (sent by the channel after a <c>NotReadyReply</c>'s delay) and answer
     /// with whatever the data says then.
@@ -27,4 +52,27 @@ public sealed record Turn(string ConversationKey, string UserId, string? Locale)
 
     /// <summary>A language chosen by the user explicitly (the terminal's --lang), which beats detection.</summary>
     public string? ForcedLanguage { get; init; }
+}
+
+/// <summary>A question as it was asked, and the value the user picked: shown read-only in place of the question.</summary>
+public sealed record AnsweredQuestion(QuestionReply Question, string Value);
+
+/// <summary>
+/// What the core decided for a turn; a channel renders and sends it, and decides nothing else.
+/// </summary>
+/// <param name="Reply">The reply to send.</param>
+public sealed record TurnOutcome(Reply Reply)
+{
+    /// <summary>The question an accepted answer closed: the channel replaces it with its read-only version.</summary>
+    public AnsweredQuestion? Answered { get; init; }
+
+    /// <summary>The reply replaces the message that was clicked (a diagnosis shown again after feedback) instead of following it.</summary>
+    public bool ReplacesClicked { get; init; }
+
+    /// <summary>Mask customer phone numbers when rendering: the reply is read in a channel.</summary>
+    public bool MaskPhoneNumbers { get; init; }
+
+    /// <summary>Send a re-check turn for this conversation after this delay (the call was not ready yet).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeSpan? RecheckAfter => (Reply as NotReadyReply)?.RecheckAfter;
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ChatTroubleshooter.Cards;
-using ChatTroubleshooter.Conversations.State;
 using ChatTroubleshooter.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -52,6 +53,10 @@ public static class ObservabilityExtensions
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section);
+        // Readiness: the rules and texts loaded and valid, the card templates loaded (the store adds its own check).
+        builder.Services.AddHealthChecks()
+            .AddCheck<LoadedCheck<Knowledge>>("knowledge")
+            .AddCheck<LoadedCheck<CardRenderer>>("cards");
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(BotMetrics.MeterName)
             // Acks are expected in milliseconds (Slack allows 3 s): buckets that can tell 1 ms from 10 ms.
@@ -88,23 +93,42 @@ public static class ObservabilityExtensions
             app.MapPrometheusScrapingEndpoint(path);
         }
 
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (IStateStore state, IServiceProvider services, CancellationToken ct) =>
-        {
-            try
-            {
-                // Rules and texts loaded and valid, card templates loaded, and the state store answering.
-                services.GetRequiredService<Knowledge>();
-                services.GetRequiredService<CardRenderer>();
-                await state.GetAsync("readyz:probe", ct);
-                return Results.Text("ready");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                app.Logger.LogWarning("Not ready: {Error}", e.Message);
-                return Results.Text("not ready", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-        });
+        // Liveness: the process answers (no check runs). Readiness: every check, as JSON with each one's status.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = (http, _) => http.Response.WriteAsync("ok") });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { ResponseWriter = WriteReport });
         return app;
+    }
+
+    /// <summary><c>{"status":"Healthy","checks":{"state":{"status":"Healthy","description":"…"},…}}</c>; 503 unless healthy.</summary>
+    private static Task WriteReport(HttpContext http, HealthReport report)
+    {
+        var checks = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, entry) in report.Entries)
+        {
+            checks[name] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["status"] = entry.Status.ToString(),
+                ["description"] = entry.Description ?? entry.Exception?.Message,
+                ["ms"] = Math.Round(entry.Duration.TotalMilliseconds, 1),
+            };
+        }
+
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsync(new System.Text.Json.Nodes.JsonObject
+        {
+            ["status"] = report.Status.ToString(),
+            ["checks"] = checks,
+        }.ToJsonString());
+    }
+}
+
+/// <summary>Healthy once <typeparamref name="T"/> is built: its data was loaded and validated (it throws, listing every error, otherwise).</summary>
+internal sealed class LoadedCheck<T>(IServiceProvider services) : IHealthCheck
+    where T : notnull
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        services.GetRequiredService<T>();
+        return Task.FromResult(HealthCheckResult.Healthy("loaded"));
     }
 }

@@ -1,4 +1,4 @@
-using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Storage;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -87,30 +87,28 @@ internal sealed class SlackApiClient(
         }
     }
 
-    /// <summary>The bot's own user id and bot id (auth.test), learned once, to ignore its own messages.</summary>
-    public async Task<SlackIdentity> IdentityAsync(CancellationToken ct)
+    /// <summary>The bot's own user id (auth.test), learned once, to ignore its own messages; null when unknown.</summary>
+    public async Task<string?> BotUserIdAsync(CancellationToken ct)
     {
-        if (cache.Identity is { } known)
+        if (cache.BotUserId is { } known)
         {
             return known;
         }
 
         if (string.IsNullOrWhiteSpace(options.Value.BotToken))
         {
-            return new SlackIdentity(null, null);
+            return null;
         }
 
         try
         {
             var result = await CallAsync("auth.test", new JsonObject(), ct);
-            var identity = new SlackIdentity((string?)result["user_id"], (string?)result["bot_id"]);
-            cache.Identity = identity;
-            return identity;
+            return cache.BotUserId = (string?)result["user_id"];
         }
         catch (Exception e) when (e is SlackApiException or HttpRequestException)
         {
             logger.LogWarning("Slack auth.test failed ({Error}); bot messages are still ignored by their bot_id.", e.Message);
-            return new SlackIdentity(null, null);
+            return null;
         }
     }
 
@@ -152,12 +150,10 @@ internal sealed class SlackApiClient(
     }
 }
 
-public sealed record SlackIdentity(string? UserId, string? BotId);
-
 /// <summary>What auth.test told us about the bot, learned once per process.</summary>
 internal sealed class SlackIdentityCache
 {
-    public SlackIdentity? Identity { get; set; }
+    public string? BotUserId { get; set; }
 }
 
 /// <summary>Posts to a <c>response_url</c>, but only under the allowed prefixes (never anywhere a payload says).</summary>

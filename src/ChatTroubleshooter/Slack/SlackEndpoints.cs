@@ -1,31 +1,33 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Storage;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Slack;
 
 /// <summary>
-/// Slack's three request URLs. Each verifies the signature over the raw body, parses, queues the work and
-/// acknowledges at once (Slack wants a 2xx within 3 s); everything slow happens in <see cref="SlackWorkHandler"/>.
+/// Slack's three request URLs. Each reads the raw body (within the size limit), verifies its signature, parses it
+/// once into a typed payload, queues the work and acknowledges at once (Slack wants a 2xx within 3 s); everything
+/// slow happens in <see cref="SlackWorkHandler"/>. A payload it cannot read is a 400 with a short reason.
 /// </summary>
 public static class SlackEndpoints
 {
+    /// <summary>The slash command (the Slack manifest declares it).</summary>
     public const string Command = "/norecording";
-    public const string AnswerAction = "answer";
-    public const string FeedbackAction = "feedback";
-    public const string EscalateAction = "escalate";
 
     public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder app)
     {
-        var slack = app.MapGroup("/slack");
+        var limit = app.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value.MaxBodyBytes;
+        var slack = app.MapGroup("/slack").WithMetadata(new RequestSizeLimitAttribute(limit));
         slack.MapPost("/commands", CommandAsync);
         slack.MapPost("/events", EventAsync);
         slack.MapPost("/interactions", InteractionAsync);
         return app;
     }
 
-    private static async Task<IResult> CommandAsync(HttpContext http, SlackRequestReader reader, IWorkQueue queue, CancellationToken ct)
+    private static async Task<IResult> CommandAsync(HttpContext http, SlackRequestReader reader, IWorkQueue queue, TimeProvider time, CancellationToken ct)
     {
         var request = await reader.ReadAsync(http, allowSslCheck: true, ct);
         if (request.Failure is { } failure)
@@ -33,26 +35,13 @@ public static class SlackEndpoints
             return failure;
         }
 
-        var form = new FormBody(request.Body);
-        if (form["ssl_check"] == "1")
+        if (SlashCommand.From(new FormBody(request.Body)) is not { } command)
         {
-            return Results.Ok();
+            return Results.BadRequest("Not a slash command: command, user_id and channel_id are required.");
         }
 
-        if (form["command"] is not { } command || form["user_id"] is not { } user || form["channel_id"] is not { } channel)
-        {
-            return Results.BadRequest("Not a slash command.");
-        }
-
-        await queue.EnqueueAsync(Work(SlackWorkHandler.CommandKind, new JsonObject
-        {
-            ["team"] = form["team_id"],
-            ["channel"] = channel,
-            ["user"] = user,
-            ["command"] = command,
-            ["text"] = form["text"] ?? "",
-            ["responseUrl"] = form["response_url"],
-        }), ct);
+        await queue.EnqueueAsync(WorkItem.Accepted(
+            new SlackCommandWork(command.TeamId, command.ChannelId, command.UserId, command.Text, command.ResponseUrl), time), ct);
 
         // An empty 200 is a silent ack; the answer follows through response_url.
         return Results.Ok();
@@ -67,65 +56,54 @@ public static class SlackEndpoints
             return failure;
         }
 
-        JsonObject envelope;
-        try
+        var envelope = SlackJson.Read(request.Body, SlackJson.Default.SlackEnvelope, Handled, out var reason, out var ignored);
+        if (envelope is null)
         {
-            envelope = JsonNode.Parse(request.Body) as JsonObject ?? throw new JsonException("not an object");
-        }
-        catch (JsonException)
-        {
-            return Results.BadRequest("Malformed JSON.");
+            return ignored ? Results.Ok() : Results.BadRequest($"Not a Slack event: {reason}.");
         }
 
-        switch ((string?)envelope["type"])
+        switch (envelope.Type)
         {
+            case "url_verification" when envelope.Challenge is { } challenge:
+                return Results.Text(challenge, "text/plain");
             case "url_verification":
-                return Results.Text((string?)envelope["challenge"] ?? "", "text/plain");
+                return Results.BadRequest("A url_verification needs a challenge.");
             case "event_callback":
                 break;
             default:
                 return Results.Ok();
         }
 
-        if (envelope["event"] is not JsonObject inner || (string?)envelope["event_id"] is not { } eventId)
+        if (envelope is not { Event: { } e, EventId: { } eventId })
         {
             return Results.BadRequest("An event_callback needs event and event_id.");
         }
 
-        var kind = (string?)inner["type"] switch
-        {
-            "app_mention" => SlackWorkHandler.MentionKind,
-            "message" when (string?)inner["channel_type"] == "im" => SlackWorkHandler.DirectMessageKind,
-            _ => null,
-        };
-
+        var isMention = e.Type == "app_mention";
         // Only people's new messages: no bots (ours included), no edits, deletions, joins or other subtypes.
-        if (kind is null || inner["subtype"] is not null || inner["bot_id"] is not null || inner["edited"] is not null
-            || (string?)inner["user"] is not { } user || (string?)inner["channel"] is not { } channel)
+        if (!(isMention || e is { Type: "message", ChannelType: "im" })
+            || e.Subtype is not null || e.BotId is not null || e.Edited is not null
+            || e.User is not { } user || e.Channel is not { } channel)
         {
             return Results.Ok();
         }
 
         // Slack retries (X-Slack-Retry-Num) carry the same event_id: answer once.
-        if (!await dedupe.TryFirstAsync($"slack:event:{eventId}", options.Value.EventDedupeWindow, ct))
+        var id = $"slack:event:{eventId}";
+        if (!await dedupe.TryFirstAsync(id, options.Value.EventDedupeWindow, ct))
         {
             return Results.Ok();
         }
 
-        await queue.EnqueueAsync(Work(kind, new JsonObject
-        {
-            ["team"] = (string?)envelope["team_id"],
-            ["channel"] = channel,
-            ["user"] = user,
-            ["text"] = (string?)inner["text"] ?? "",
-            ["ts"] = (string?)inner["ts"],
-            ["threadTs"] = (string?)inner["thread_ts"],
-            ["eventId"] = eventId,
-        }, id: $"slack:event:{eventId}"), ct);
+        await queue.EnqueueAsync(new WorkItem(id, new SlackMessageWork(envelope.TeamId, channel, user, e.Text ?? "", e.Ts, e.ThreadTs, isMention)), ct);
         return Results.Ok();
     }
 
-    private static async Task<IResult> InteractionAsync(HttpContext http, SlackRequestReader reader, IWorkQueue queue, CancellationToken ct)
+    /// <summary>Event types the bot acts on; anything else gets its 200 even when the bot cannot read it.</summary>
+    private static bool Handled(SlackTypes types) =>
+        types.Type is "url_verification" || types is { Type: "event_callback", Event.Type: "app_mention" or "message" };
+
+    private static async Task<IResult> InteractionAsync(HttpContext http, SlackRequestReader reader, IWorkQueue queue, TimeProvider time, CancellationToken ct)
     {
         var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
         if (request.Failure is { } failure)
@@ -133,50 +111,40 @@ public static class SlackEndpoints
             return failure;
         }
 
-        JsonObject payload;
-        try
+        if (new FormBody(request.Body)["payload"] is not { } json)
         {
-            payload = JsonNode.Parse(new FormBody(request.Body)["payload"] ?? "") as JsonObject ?? throw new JsonException("not an object");
-        }
-        catch (JsonException)
-        {
-            return Results.BadRequest("Malformed payload.");
+            return Results.BadRequest("An interaction needs a payload field.");
         }
 
-        if ((string?)payload["type"] != "block_actions" || payload["actions"] is not JsonArray { Count: > 0 } actions
-            || actions[0] is not JsonObject action || (string?)action["action_id"] is not { } actionId)
+        var payload = SlackJson.Read(System.Text.Encoding.UTF8.GetBytes(json), SlackJson.Default.SlackInteraction,
+            types => types.Type == "block_actions", out var reason, out var ignored);
+        if (payload is null)
+        {
+            return ignored ? Results.Ok() : Results.BadRequest($"Not a Slack interaction: {reason}.");
+        }
+
+        // Only clicks on our own buttons (their value is one of ours); anything else is acknowledged and ignored.
+        if (payload is not { Type: "block_actions", Actions: [{ } action, ..], User.Id: { } user }
+            || ButtonValues.Read(action.Value) is not { } value
+            || (payload.Container?.ChannelId ?? payload.Channel?.Id) is not { } channel)
         {
             return Results.Ok();
         }
 
-        var name = actionId.Split(':')[0];
-        if (name is not (AnswerAction or FeedbackAction or EscalateAction))
-        {
-            return Results.Ok();
-        }
-
-        var container = payload["container"] as JsonObject;
-        await queue.EnqueueAsync(Work(SlackWorkHandler.ActionKind, new JsonObject
-        {
-            ["action"] = name,
-            ["actionId"] = actionId,
-            ["value"] = (string?)action["value"],
-            ["team"] = (string?)payload["team"]?["id"],
-            ["user"] = (string?)payload["user"]?["id"],
-            ["channel"] = (string?)container?["channel_id"] ?? (string?)payload["channel"]?["id"],
-            ["messageTs"] = (string?)container?["message_ts"],
-            ["threadTs"] = (string?)payload["message"]?["thread_ts"],
-            ["isEphemeral"] = (bool?)container?["is_ephemeral"] ?? false,
-            ["responseUrl"] = (string?)payload["response_url"],
-        }), ct);
+        await queue.EnqueueAsync(WorkItem.Accepted(new SlackClickWork(
+            payload.Team?.Id,
+            channel,
+            user,
+            value,
+            payload.Container?.MessageTs,
+            payload.Message?.ThreadTs,
+            payload.Container?.IsEphemeral ?? false,
+            payload.ResponseUrl), time), ct);
         return Results.Ok();
     }
-
-    private static WorkItem Work(string kind, JsonObject payload, string? id = null) =>
-        new(id ?? WorkItem.NewId(SlackWorkHandler.ChannelName), SlackWorkHandler.ChannelName, kind, payload);
 }
 
-/// <summary>Reads a Slack request's raw body within the size limit and verifies its signature.</summary>
+/// <summary>Reads a Slack request's raw body (Kestrel enforces the endpoint's size limit) and verifies its signature.</summary>
 internal sealed class SlackRequestReader(IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackRequestReader> logger)
 {
     private readonly SlackSignature _signature = new(options.Value.SigningSecret, time);
@@ -185,52 +153,17 @@ internal sealed class SlackRequestReader(IOptions<SlackOptions> options, TimePro
 
     public async Task<SlackRequest> ReadAsync(HttpContext http, bool allowSslCheck, CancellationToken ct)
     {
-        var max = options.Value.MaxBodyBytes;
-        if (http.Request.ContentLength > max)
-        {
-            return new([], Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
-        }
-
-        // Read into a pooled buffer: no per-request 16 KB allocation on the hot path.
-        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Max(1024, Math.Min(max + 1L, (http.Request.ContentLength ?? 4096) + 1)));
-        var length = 0;
+        byte[] body;
         try
         {
-            while (true)
-            {
-                if (length == rented.Length)
-                {
-                    if (rented.Length > max)
-                    {
-                        return new([], Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
-                    }
-
-                    var bigger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, Math.Max(1024, rented.Length * 2)));
-                    rented.AsSpan(0, length).CopyTo(bigger);
-                    System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-                    rented = bigger;
-                }
-
-                var read = await http.Request.Body.ReadAsync(rented.AsMemory(length), ct);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > max)
-                {
-                    return new([], Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
-                }
-            }
-
-            var body = rented.AsSpan(0, length).ToArray();
-            return Verify(http, allowSslCheck, body);
+            body = await RequestBody.ReadAsync(http.Request, ct);
         }
-        finally
+        catch (BadHttpRequestException e)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            return new([], Results.StatusCode(e.StatusCode));
         }
+
+        return Verify(http, allowSslCheck, body);
     }
 
     private SlackRequest Verify(HttpContext http, bool allowSslCheck, byte[] body)

@@ -1,5 +1,5 @@
 using System.Net;
-using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;

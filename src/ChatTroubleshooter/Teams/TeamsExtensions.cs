@@ -1,5 +1,5 @@
 using System.Net;
-using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Options;
 using Polly;
 

@@ -1,14 +1,14 @@
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Diagnostics.Replies;
-using ChatTroubleshooter.Diagnostics.Texts;
+using ChatTroubleshooter.Outbox;
 
 namespace ChatTroubleshooter.Teams;
 
 /// <summary>
-/// The background half of the Teams adapter: typing indicator, the conversation turn, the Adaptive Card reply
-/// in the same conversation (a channel thread's id holds its root message, so the reply lands in the thread).
+/// The background half of the Teams adapter. It carries: typing indicator, the turn to the conversation core, the
+/// Adaptive Card of what the core decided in the same conversation (a channel thread's id holds its root message,
+/// so the reply lands in the thread).
 /// </summary>
 internal sealed class TeamsWorkHandler(
     ConversationService conversations,
@@ -16,99 +16,66 @@ internal sealed class TeamsWorkHandler(
     ConnectorClient connector,
     ILogger<TeamsWorkHandler> logger) : IWorkHandler
 {
-    public const string ChannelName = "teams";
-    public const string MessageKind = "message";
-    public const string SubmitKind = "submit";
-    public const string SendKind = "send";
-    public const string WelcomeKind = "welcome";
-    public const string RecheckKind = "recheck";
+    public ChatChannel Channel => ChatChannel.Teams;
 
-    public string Channel => ChannelName;
+    public static string ConversationKey(TeamsConversation conversation) => $"teams:{conversation.ConversationId}";
 
-    public async Task<JsonArray> PlanAsync(WorkItem item, CancellationToken ct)
+    public async Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct)
     {
-        var p = item.Payload;
-        var user = (string?)p["user"] ?? "";
-        var locale = (string?)p["locale"];
-        var key = (string?)p["key"] ?? $"teams:{p["conversationId"]}";
-        var replyTo = (string?)p["activityId"] ?? (string?)p["replyToId"];
-
-        switch (item.Kind)
+        switch (item.Work)
         {
-            case MessageKind:
+            case TeamsMessageWork message:
             {
-                var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Text = (string?)p["text"] ?? "", Id = item.Id }, ct);
-                var plan = Deliveries(p, key, result.Reply, replyTo);
-                plan.Insert(0, new JsonObject { ["type"] = "typing" });
-                return plan;
+                var key = ConversationKey(message.Conversation);
+                var turn = Turn(message.Conversation, key, message.UserId, message.Locale) with { Text = message.Text, Id = item.Id };
+                var outcome = await conversations.HandleTurnAsync(turn, ct);
+                return [new TeamsTypingDelivery(message.Conversation), .. Deliveries(message.Conversation, turn, outcome, message.ReplyToId, clickedId: null)];
             }
 
-            case SubmitKind:
+            case TeamsSubmitWork submit:
             {
-                var value = p["value"] as JsonObject;
-                if (TeamsEndpoints.Str(value, "verb") == TeamsEndpoints.FeedbackVerb)
+                var turn = submit.Value switch
                 {
-                    var helpful = value?["helpful"] is JsonValue h && h.TryGetValue<bool>(out var b) && b;
-                    var reply = TeamsEndpoints.Str(value, "diagnosisId") is { } diagnosisId
-                        ? await conversations.FeedbackAsync(diagnosisId, user, helpful, ChannelName, ct)
-                        : null;
-                    if (reply is null || (string?)p["replyToId"] is not { } feedbackCard)
-                    {
-                        return [];
-                    }
-
-                    var updated = Activity(cards.Teams(reply));
-                    updated["id"] = feedbackCard;
-                    return [new JsonObject { ["type"] = "update", ["activityId"] = feedbackCard, ["activity"] = updated }];
-                }
-
-                if (value is null || TeamsEndpoints.Answer(value) is not { } answer)
+                    AnswerButton answer => Turn(submit.Conversation, answer.ConversationKey, submit.UserId, submit.Locale) with { Answer = answer.ToAnswer() },
+                    FeedbackButton feedback => Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale) with { Feedback = feedback.ToClick() },
+                    _ => null,
+                };
+                if (turn is null)
                 {
-                    logger.LogWarning("An Action.Submit carried no answer.");
                     return [];
                 }
 
-                var result = await conversations.HandleTurnAsync(new Turn(answer.Key, user, locale) { Answer = answer.Answer, Id = item.Id }, ct);
-                var plan = Deliveries(p, answer.Key, result.Reply, replyTo);
-                if (result.Answered is { } answered && (string?)p["replyToId"] is { } cardId)
-                {
-                    // A Submit cannot replace the card in its response: update the message that held it.
-                    var readOnly = Activity(cards.Answered(CardChannel.Teams, answered.Question, answered.Value));
-                    readOnly["id"] = cardId;
-                    plan.Insert(0, new JsonObject { ["type"] = "update", ["activityId"] = cardId, ["activity"] = readOnly });
-                }
-
-                return plan;
+                var outcome = await conversations.HandleTurnAsync(turn with { Id = item.Id }, ct);
+                // A Submit cannot replace the card in its response: the message that held it is updated instead.
+                return Deliveries(submit.Conversation, turn, outcome, submit.ReplyToId, submit.CardId);
             }
 
-            case WelcomeKind:
+            case TeamsWelcomeWork welcome:
+                return [new TeamsReplyDelivery(welcome.Conversation, null, Activity(cards.Teams(conversations.Welcome(welcome.Locale))))];
+
+            case TeamsRecheckWork recheck:
             {
-                var language = Languages.FromLocale(locale) ?? Languages.Default;
-                return [new JsonObject { ["type"] = "reply", ["replyToId"] = null, ["activity"] = Activity(cards.Teams(conversations.Help(language))) }];
+                var turn = Turn(recheck.Conversation, recheck.ConversationKey, recheck.UserId, recheck.Locale) with { Recheck = true, Id = item.Id };
+                return Deliveries(recheck.Conversation, turn, await conversations.HandleTurnAsync(turn, ct), recheck.ReplyToId, clickedId: null);
             }
 
-            case RecheckKind:
-            {
-                var result = await conversations.HandleTurnAsync(new Turn(key, user, locale) { Recheck = true, Id = item.Id }, ct);
-                return Deliveries(p, key, result.Reply, replyTo);
-            }
+            case TeamsSendWork:
+                // Planned when it was accepted; nothing left to decide.
+                return [];
 
             default:
-                logger.LogWarning("Unknown Teams work kind {Kind}.", item.Kind);
-                return [];
+                throw new InvalidOperationException($"Not Teams work: {item.Work.GetType().Name}.");
         }
     }
 
-    public async Task DeliverAsync(WorkItem item, JsonObject delivery, CancellationToken ct)
+    public async Task DeliverAsync(Delivery delivery, CancellationToken ct)
     {
-        var serviceUrl = (string)item.Payload["serviceUrl"]!;
-        var conversationId = (string)item.Payload["conversationId"]!;
-        switch ((string?)delivery["type"])
+        switch (delivery)
         {
-            case "typing":
+            case TeamsTypingDelivery typing:
                 try
                 {
-                    await connector.TypingAsync(serviceUrl, conversationId, ct);
+                    await connector.TypingAsync(typing.To.ServiceUrl, typing.To.ConversationId, ct);
                 }
                 catch (HttpRequestException e)
                 {
@@ -116,39 +83,55 @@ internal sealed class TeamsWorkHandler(
                 }
 
                 break;
-            case "reply":
-                await connector.ReplyAsync(serviceUrl, conversationId, (string?)delivery["replyToId"], delivery["activity"]!.AsObject(), ct);
+            case TeamsReplyDelivery reply:
+                await connector.ReplyAsync(reply.To.ServiceUrl, reply.To.ConversationId, reply.ReplyToId, reply.Activity, ct);
                 break;
-            case "update":
-                await connector.UpdateAsync(serviceUrl, conversationId, (string)delivery["activityId"]!, delivery["activity"]!.AsObject(), ct);
+            case TeamsUpdateDelivery update:
+                await connector.UpdateAsync(update.To.ServiceUrl, update.To.ConversationId, update.ActivityId, update.Activity, ct);
                 break;
+            default:
+                throw new InvalidOperationException($"Not a Teams delivery: {delivery.GetType().Name}.");
         }
     }
 
-    public static JsonObject Activity(JsonObject card) => new()
+    public static Turn Turn(TeamsConversation conversation, string key, string user, string? locale) =>
+        new(ChatChannel.Teams, key, user, locale) { Visibility = conversation.Visibility };
+
+    /// <summary>A message activity holding a card; with <paramref name="id"/>, the replacement of that activity.</summary>
+    public static JsonObject Activity(JsonObject card, string? id = null)
     {
-        ["type"] = "message",
-        ["attachments"] = new JsonArray(CardRenderer.TeamsAttachment(card)),
-    };
-
-    private static readonly HashSet<string> Machine = ["data", "url", "verb", "type", "version", "$schema"];
-
-    /// <summary>In a channel or group chat everyone reads the reply: customer phone numbers are masked there.</summary>
-    private static JsonObject Visible(JsonObject card, JsonObject payload) =>
-        (string?)payload["conversationType"] is "channel" or "groupChat"
-            ? JsonStrings.Map(card, PhoneNumbers.Mask, Machine)!.AsObject()
-            : card;
-
-    /// <summary>The reply card in the same conversation, and a re-check when the call was not ready.</summary>
-    public JsonArray Deliveries(JsonObject payload, string key, Reply reply, string? replyToId)
-    {
-        var plan = new JsonArray(new JsonObject { ["type"] = "reply", ["replyToId"] = replyToId, ["activity"] = Activity(Visible(cards.Teams(reply), payload)) });
-        if (reply is NotReadyReply notReady)
+        var activity = new JsonObject
         {
-            var next = (JsonObject)payload.DeepClone();
-            next["key"] = key;
-            next.Remove(WorkProcessor.PlanKey);
-            plan.Add(WorkProcessor.Schedule(RecheckKind, notReady.RecheckAfter, next));
+            ["type"] = "message",
+            ["attachments"] = new JsonArray(CardRenderer.TeamsAttachment(card)),
+        };
+        if (id is not null)
+        {
+            activity["id"] = id;
+        }
+
+        return activity;
+    }
+
+    /// <summary>
+    /// What to send for the core's outcome: the clicked card replaced (by its answered version, or by the reply
+    /// itself after feedback), the reply in the conversation, and a re-check when the call was not ready.
+    /// </summary>
+    public List<Delivery> Deliveries(TeamsConversation to, Turn turn, TurnOutcome outcome, string? replyToId, string? clickedId)
+    {
+        var plan = new List<Delivery>(3);
+        if (outcome.Answered is { } answered && clickedId is not null)
+        {
+            plan.Add(new TeamsUpdateDelivery(to, clickedId, Activity(cards.Answered(CardChannel.Teams, answered.Question, answered.Value, outcome.MaskPhoneNumbers), clickedId)));
+        }
+
+        var card = cards.Teams(outcome.Reply, outcome.MaskPhoneNumbers);
+        plan.Add(outcome.ReplacesClicked && clickedId is not null
+            ? new TeamsUpdateDelivery(to, clickedId, Activity(card, clickedId))
+            : new TeamsReplyDelivery(to, replyToId, Activity(card)));
+        if (outcome.RecheckAfter is { } after)
+        {
+            plan.Add(new FollowUp(after, new TeamsRecheckWork(to, turn.ConversationKey, turn.UserId, turn.Locale, replyToId)));
         }
 
         return plan;

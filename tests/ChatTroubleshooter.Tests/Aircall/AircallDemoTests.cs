@@ -44,7 +44,7 @@ public sealed class AircallDemoTests : IDisposable
     [InlineData("https://dashboard.aircall.io/calls/1000008", "number-deleted")]
     public async Task DemoCallId_WhereTheDataDecides_IsDiagnosedWithZeroQuestions(string text, string cause)
     {
-        var reply = await Service.HandleAsync(new Turn($"t:{text}", "U1", "en-US") { Text = text }, Ct);
+        var reply = await Service.HandleAsync(new Turn(ChatChannel.Terminal, $"t:{text}", "U1", "en-US") { Text = text }, Ct);
 
         var diagnosis = Assert.IsType<DiagnosisReply>(reply);
         Assert.Equal([cause], diagnosis.ConfirmedCauseIds);
@@ -56,7 +56,7 @@ public sealed class AircallDemoTests : IDisposable
     [InlineData("1000005", "voicemail")]
     public async Task DemoCallId_WhereTheDataCannotDecide_AsksOnlyWhatItLacks(string text, string firstQuestion)
     {
-        var reply = await Service.HandleAsync(new Turn($"t:{text}", "U1", "en-US") { Text = text }, Ct);
+        var reply = await Service.HandleAsync(new Turn(ChatChannel.Terminal, $"t:{text}", "U1", "en-US") { Text = text }, Ct);
 
         var question = Assert.IsType<QuestionReply>(reply);
         Assert.NotEqual("answered", question.FactId);
@@ -67,7 +67,7 @@ public sealed class AircallDemoTests : IDisposable
     [Fact]
     public async Task DemoUnknownId_SaysNoSuchCallAndGoesOnWithQuestions()
     {
-        var reply = await Service.HandleAsync(new Turn("t:x", "U1", "en-US") { Text = "9999999" }, Ct);
+        var reply = await Service.HandleAsync(new Turn(ChatChannel.Terminal, "t:x", "U1", "en-US") { Text = "9999999" }, Ct);
 
         var question = Assert.IsType<QuestionReply>(reply);
         Assert.Contains(question.Notices, n => n.Contains("no call with id 9999999", StringComparison.Ordinal));
@@ -76,7 +76,7 @@ public sealed class AircallDemoTests : IDisposable
     [Fact]
     public async Task DemoNotReadyCall_IsRecheckedAfterTheDelayAndAnsweredInTheSameConversation()
     {
-        var first = await Service.HandleAsync(new Turn("t:nr", "U1", "fr-FR") { Text = "1000010" }, Ct);
+        var first = await Service.HandleAsync(new Turn(ChatChannel.Terminal, "t:nr", "U1", "fr-FR") { Text = "1000010" }, Ct);
 
         var notReady = Assert.IsType<NotReadyReply>(first);
         Assert.Equal(TimeSpan.FromSeconds(15), notReady.RecheckAfter);
@@ -84,7 +84,7 @@ public sealed class AircallDemoTests : IDisposable
         Assert.Equal("fr", notReady.Language);
 
         _time.Advance(notReady.RecheckAfter);
-        var after = await Service.HandleAsync(new Turn("t:nr", "U1", "fr-FR") { Recheck = true }, Ct);
+        var after = await Service.HandleAsync(new Turn(ChatChannel.Terminal, "t:nr", "U1", "fr-FR") { Recheck = true }, Ct);
 
         Assert.IsNotType<NotReadyReply>(after);
         Assert.Equal("fr", after.Language);

@@ -1,21 +1,20 @@
-using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
 
 namespace ChatTroubleshooter.Tests.Conversations;
 
 public sealed class BackgroundSchedulerTests
 {
-    /// <summary>Outbox work runs below the acks' priority, stays there across awaits, and is marked as outbox work.</summary>
+    /// <summary>Outbox work runs below the acks' priority and stays there across awaits.</summary>
     [Fact]
-    public async Task Work_RunsAtALowerPriority_AcrossAwaits_AndIsMarkedAsOutboxWork()
+    public async Task Work_RunsAtALowerPriority_AcrossAwaits()
     {
         using var scheduler = new BackgroundScheduler(2);
         var seen = await Task.Factory.StartNew(async () =>
         {
-            BackgroundScheduler.MarkBackgroundWork();
             var before = (BackgroundScheduler.OnWorkThread, BackgroundScheduler.CurrentThreadNice);
             await Task.Delay(10, TestContext.Current.CancellationToken);
             var after = (BackgroundScheduler.OnWorkThread, BackgroundScheduler.CurrentThreadNice);
-            return (Before: before, After: after, Marked: BackgroundScheduler.IsBackgroundWork);
+            return (Before: before, After: after);
         }, TestContext.Current.CancellationToken, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap();
 
         Assert.True(seen.Before.OnWorkThread);
@@ -27,9 +26,7 @@ public sealed class BackgroundSchedulerTests
             Assert.True(seen.After.CurrentThreadNice >= BackgroundScheduler.Nice, $"nice {seen.After.CurrentThreadNice}");
         }
 
-        Assert.True(seen.Marked);
-        // The caller's own flow is not outbox work, and is not on the scheduler's threads.
-        Assert.False(BackgroundScheduler.IsBackgroundWork);
+        // The caller is not on the scheduler's threads.
         Assert.False(BackgroundScheduler.OnWorkThread);
     }
 }

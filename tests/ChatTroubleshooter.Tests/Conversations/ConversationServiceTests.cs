@@ -14,16 +14,16 @@ public sealed class ConversationServiceTests
     private static readonly Knowledge Knowledge = Knowledge.LoadEmbedded();
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-    private readonly ChatTroubleshooter.Conversations.State.MemoryStateStore _state;
+    private readonly ChatTroubleshooter.Storage.MemoryStore _state;
 
-    public ConversationServiceTests() => _state = new(_time);
+    public ConversationServiceTests() => _state = new(_time, ChatTroubleshooter.Storage.MemoryCacheClock.Create(_time));
 
     private ConversationService Service(ICallFactsProvider? calls = null) => Fakes.TestConversations.Create(_time, calls, _state);
 
-    private static Turn Text(string text, string key = "c1", string? locale = null) => new(key, "U1", locale) { Text = text };
+    private static Turn Text(string text, string key = "c1", string? locale = null) => new(ChatChannel.Terminal, key, "U1", locale) { Text = text };
 
     private static Turn Click(QuestionReply question, string value, string key = "c1") =>
-        new(key, "U1", null) { Answer = new Answer(question.ConversationId, question.FactId, value) };
+        new(ChatChannel.Terminal, key, "U1", null) { Answer = new Answer(question.ConversationId, question.FactId, value) };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -197,7 +197,7 @@ public sealed class ConversationServiceTests
     [Fact]
     public async Task HandleAsync_UnknownConversation_GetsAFriendlyRestartMessage()
     {
-        var reply = await Service().HandleAsync(new Turn("c9", "U1", "fr-FR") { Answer = new Answer("nope", "answered", "yes") }, Ct);
+        var reply = await Service().HandleAsync(new Turn(ChatChannel.Terminal, "c9", "U1", "fr-FR") { Answer = new Answer("nope", "answered", "yes") }, Ct);
 
         var message = Assert.IsType<MessageReply>(reply);
         Assert.Equal("fr", message.Language);

@@ -88,6 +88,28 @@ public sealed class BotApp : WebApplicationFactory<Program>
         return request;
     }
 
+    /// <summary>
+    /// Waits (bounded) until the outbox holds nothing: every accepted request was acknowledged after its work was
+    /// stored, and an item completes only after all it planned was sent, so an empty outbox means nothing more will
+    /// be sent (delayed re-checks count as pending until they ran).
+    /// </summary>
+    internal Task DrainAsync(int timeoutSeconds = 15) => DrainAsync([this], timeoutSeconds);
+
+    /// <summary>Like <see cref="DrainAsync(int)"/> for hosts sharing one store (each host's view must be empty).</summary>
+    internal static async Task DrainAsync(BotApp[] apps, int timeoutSeconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        foreach (var app in apps)
+        {
+            var outbox = app.Services.GetRequiredService<ChatTroubleshooter.Outbox.IWorkOutbox>();
+            while (await outbox.CountPendingAsync(CancellationToken.None) > 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The outbox did not drain in time.");
+                await Task.Delay(25);
+            }
+        }
+    }
+
     /// <summary>Waits (bounded) until the fake peer has received what the background work sends.</summary>
     internal Task<HttpRequestMessage[]> WaitForAsync(Func<HttpRequestMessage, bool> match, int count = 1, int timeoutSeconds = 15) =>
         WaitForAsync(Slack, match, count, timeoutSeconds);

@@ -1,5 +1,5 @@
 using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,10 +12,10 @@ internal static class TestConversations
     public static readonly Knowledge Knowledge = Knowledge.LoadEmbedded();
 
     public static ConversationService Create(
-        TimeProvider? time = null, ICallFactsProvider? calls = null, IStateStore? state = null, IEnumerable<string>? admins = null)
+        TimeProvider? time = null, ICallFactsProvider? calls = null, IStateProvider? state = null, IEnumerable<string>? admins = null)
     {
         time ??= TimeProvider.System;
-        state ??= new MemoryStateStore(time);
+        state ??= new MemoryStore(time, MemoryCacheClock.Create(time));
         var stats = new StatsService(state, state, Knowledge, time, Options.Create(new StatsOptions { AdminUserIds = [.. admins ?? []] }));
         return new ConversationService(Knowledge, state, calls ?? new NoCallFactsProvider(), state, state, stats, time,
             Options.Create(new ConversationOptions()), NullLogger<ConversationService>.Instance);

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Web;
-using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,7 +27,7 @@ public sealed class FeedbackTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IStateStore State => _app.Services.GetRequiredService<IStateStore>();
+    private IFeedbackStore State => _app.Services.GetRequiredService<IFeedbackStore>();
 
     private static bool IsResponse(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";
 
@@ -50,7 +50,7 @@ public sealed class FeedbackTests : IDisposable
     {
         var diagnosis = await SlackDiagnosisAsync("1000004");
         var solved = Button(diagnosis, "feedback:solved");
-        var diagnosisId = (string)JsonNode.Parse((string)solved["value"]!)!["d"]!;
+        var diagnosisId = ((ChatTroubleshooter.Cards.FeedbackButton)ChatTroubleshooter.Cards.ButtonValues.Read((string?)solved["value"])!).DiagnosisId;
 
         await ClickAsync(solved);
         var replaced = JsonNode.Parse(_app.Slack.Body((await _app.WaitForAsync(IsResponse, count: 2))[1]))!.AsObject();

@@ -23,7 +23,10 @@ public sealed class ObservabilityTests : IDisposable
     public async Task HealthAndReadiness_AreServed()
     {
         Assert.Equal("ok", await _client.GetStringAsync("/healthz", Ct));
-        Assert.Equal("ready", await _client.GetStringAsync("/readyz", Ct));
+        var ready = System.Text.Json.Nodes.JsonNode.Parse(await _client.GetStringAsync("/readyz", Ct))!;
+        Assert.Equal("Healthy", (string?)ready["status"]);
+        Assert.Equal(["cards", "knowledge", "state"], ready["checks"]!.AsObject().Select(c => c.Key).Order());
+        Assert.All(ready["checks"]!.AsObject(), c => Assert.Equal("Healthy", (string?)c.Value!["status"]));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
@@ -71,13 +71,13 @@ public sealed class StatsTests
     public async Task StatsCommand_FromAnAdmin_AnswersWithTheFigures()
     {
         var time = new FakeTimeProvider(Now);
-        var state = new MemoryStateStore(time);
+        var state = new MemoryStore(time, MemoryCacheClock.Create(time));
         var (diagnoses, feedback) = Seed();
         foreach (var d in diagnoses) await state.AddDiagnosisAsync(d, Ct);
         foreach (var f in feedback) await state.AddFeedbackAsync(f, Ct);
         var service = TestConversations.Create(time, state: state, admins: ["U-ADMIN"]);
 
-        var reply = await service.HandleAsync(new Turn("k", "U-ADMIN", "en-US") { Text = "/norecording stats" }, Ct);
+        var reply = await service.HandleAsync(new Turn(ChatChannel.Terminal, "k", "U-ADMIN", "en-US") { Text = "/norecording stats" }, Ct);
 
         var stats = Assert.IsType<StatsReply>(reply);
         Assert.Contains("Last 7 days: 6 diagnoses", stats.Table, StringComparison.Ordinal);
@@ -94,7 +94,7 @@ public sealed class StatsTests
     {
         var service = TestConversations.Create(admins: ["U-ADMIN"]);
 
-        var reply = await service.HandleAsync(new Turn("k", "U-OTHER", "es-ES") { Text = "stats" }, Ct);
+        var reply = await service.HandleAsync(new Turn(ChatChannel.Terminal, "k", "U-OTHER", "es-ES") { Text = "stats" }, Ct);
 
         var message = Assert.IsType<MessageReply>(reply);
         Assert.Equal("Lo siento, solo los administradores pueden ver las estadísticas.", message.Text);

@@ -157,9 +157,9 @@ public sealed class ManifestTests : IDisposable
 
         var titles = manifest["bots"]![0]!["commandLists"]![0]!["commands"]!.AsArray().Select(c => (string)c!["title"]!).ToList();
         Assert.Equal(["norecording", "help"], titles);
-        Assert.IsType<HelpReply>(await conversations.HandleAsync(new Turn("m:1", "u", "en") { Text = "help" }, Ct));
-        Assert.IsType<HelpReply>(await conversations.HandleAsync(new Turn("m:2", "u", "en") { Text = "norecording" }, Ct));
-        var diagnosis = Assert.IsType<DiagnosisReply>(await conversations.HandleAsync(new Turn("m:3", "u", "en") { Text = "norecording 1000004" }, Ct));
+        Assert.IsType<HelpReply>(await conversations.HandleAsync(new Turn(ChatChannel.Terminal, "m:1", "u", "en") { Text = "help" }, Ct));
+        Assert.IsType<HelpReply>(await conversations.HandleAsync(new Turn(ChatChannel.Terminal, "m:2", "u", "en") { Text = "norecording" }, Ct));
+        var diagnosis = Assert.IsType<DiagnosisReply>(await conversations.HandleAsync(new Turn(ChatChannel.Terminal, "m:3", "u", "en") { Text = "norecording 1000004" }, Ct));
         Assert.Equal(["too-short"], diagnosis.ConfirmedCauseIds);
 
         // Localized command titles are understood too ("ayuda", "aide", "hilfe"...).
@@ -167,7 +167,7 @@ public sealed class ManifestTests : IDisposable
         {
             var localized = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Manifests, "teams", $"{language}.json"), Ct))!;
             var help = (string)localized["bots[0].commandLists[0].commands[1].title"]!;
-            Assert.IsType<HelpReply>(await conversations.HandleAsync(new Turn($"m:{language}", "u", language) { Text = help }, Ct));
+            Assert.IsType<HelpReply>(await conversations.HandleAsync(new Turn(ChatChannel.Terminal, $"m:{language}", "u", language) { Text = help }, Ct));
         }
     }
 

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Cards;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Web;
@@ -48,8 +49,9 @@ public sealed class SlackEndpointTests : IDisposable
         var message = Json(posted);
         Assert.Equal("ephemeral", (string?)message["response_type"]);
         Assert.Equal("https://hooks.slack.com/commands/T111/111/xxxxx", posted.RequestUri!.ToString());
+        Assert.Contains("\"block_id\":\"cause:too-short\"", message.ToJsonString(), StringComparison.Ordinal);
         var feedback = Buttons(message).First(b => (string?)b["action_id"] == "feedback:solved");
-        Assert.Equal(["too-short"], JsonNode.Parse((string)feedback["value"]!)!["causes"]!.AsArray().Select(c => (string?)c));
+        Assert.Equal(new FeedbackButton(((FeedbackButton)ButtonValues.Read((string?)feedback["value"])!).DiagnosisId, true), ButtonValues.Read((string?)feedback["value"]));
     }
 
     [Fact]
@@ -74,8 +76,8 @@ public sealed class SlackEndpointTests : IDisposable
         await PostAsync(SlackRequests.Click(under5));
         var all = await _app.WaitForAsync(IsResponseUrl, count: 5);
         var diagnosis = Json(all[4]);
-        var solved = Buttons(diagnosis).Single(b => (string?)b["action_id"] == "feedback:solved");
-        Assert.Equal(["too-short"], JsonNode.Parse((string)solved["value"]!)!["causes"]!.AsArray().Select(c => (string?)c));
+        Assert.Single(Buttons(diagnosis), b => (string?)b["action_id"] == "feedback:solved");
+        Assert.Contains("\"block_id\":\"cause:too-short\"", diagnosis.ToJsonString(), StringComparison.Ordinal);
 
         // The same button clicked again: a friendly message, and the conversation is not changed.
         await PostAsync(SlackRequests.Click(yes));
@@ -89,7 +91,7 @@ public sealed class SlackEndpointTests : IDisposable
         var button = new JsonObject
         {
             ["action_id"] = "answer:answered:yes",
-            ["value"] = """{"k":"slack:T111:C111:W111","c":"gone","f":"answered","v":"yes"}""",
+            ["value"] = ButtonValues.ToText(new AnswerButton("slack:T111:C111:W111", "gone", "answered", "yes")),
         };
 
         await PostAsync(SlackRequests.Click(button));

@@ -29,24 +29,22 @@ public sealed class SlackTextTests
     public void Mask_CallIdsDatesAndDurations_AreKept(string text) =>
         Assert.Equal(text, PhoneNumbers.Mask(text));
 
-    [Fact]
-    public void Redact_Message_MasksTextsButNotButtonValues()
+    [Theory]
+    [InlineData(ChatTroubleshooter.Cards.CardChannel.Slack)]
+    [InlineData(ChatTroubleshooter.Cards.CardChannel.Teams)]
+    public void Render_Masked_MasksTextsButNotButtonValues(ChatTroubleshooter.Cards.CardChannel channel)
     {
-        var message = new JsonObject
-        {
-            ["text"] = "+33 6 12 34 56 78",
-            ["blocks"] = new JsonArray(new JsonObject
-            {
-                ["type"] = "actions",
-                ["elements"] = new JsonArray(new JsonObject { ["value"] = "+33 6 12 34 56 78", ["text"] = new JsonObject { ["text"] = "+33 6 12 34 56 78" } }),
-            }),
-        };
+        var cards = new ChatTroubleshooter.Cards.CardRenderer(Fakes.TestConversations.Knowledge);
+        var question = new ChatTroubleshooter.Diagnostics.Replies.QuestionReply("en", "conv-1", 1, "answered", "1/3", "Call +33 6 12 34 56 78: was it answered?",
+            [new("yes", "Yes, +33 6 12 34 56 78"), new("no", "No")]) { ConversationKey = "slack:T1:C1:thread:1700000000.000100" };
 
-        var redacted = SlackRedaction.Redact(message).AsObject();
+        string Render(bool mask) => (channel == ChatTroubleshooter.Cards.CardChannel.Slack ? cards.Slack(question, mask) : cards.Teams(question, mask)).ToJsonString();
 
-        Assert.DoesNotContain("12 34", (string)redacted["text"]!, StringComparison.Ordinal);
-        Assert.Equal("+33 6 12 34 56 78", (string?)redacted["blocks"]![0]!["elements"]![0]!["value"]);
-        Assert.DoesNotContain("12 34", (string)redacted["blocks"]![0]!["elements"]![0]!["text"]!["text"]!, StringComparison.Ordinal);
+        var masked = Render(mask: true);
+        Assert.Contains("12 34 56 78", Render(mask: false), StringComparison.Ordinal);
+        Assert.DoesNotContain("12 34 56 78", masked, StringComparison.Ordinal);
+        // The conversation key (a thread ts of 16 digits) travels in the button values untouched.
+        Assert.Contains("1700000000.000100", masked, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Web;
 using ChatTroubleshooter.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatTroubleshooter.Tests.State;
 
@@ -82,7 +83,7 @@ public sealed class DurableStateTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, await ClickAsync(second, yes));
 
         var posts = await WaitForPostsAsync(2, 15, second);
-        Assert.Contains(posts, p => p.ToJsonString().Contains("feedback:solved", StringComparison.Ordinal) && p.ToJsonString().Contains("too-short", StringComparison.Ordinal));
+        Assert.Contains(posts, p => p.ToJsonString().Contains("feedback:solved", StringComparison.Ordinal) && p.ToJsonString().Contains("cause:too-short", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -91,16 +92,17 @@ public sealed class DurableStateTests : IDisposable
         using (var crashed = new BotApp(Sqlite(processor: false)))
         {
             await CommandAsync(crashed, "1000004");
-            await Task.Delay(300, Ct);
+            // Acknowledged, stored, not worked on: the worker is off.
+            Assert.Equal(1, await crashed.Services.GetRequiredService<ChatTroubleshooter.Outbox.IWorkOutbox>().CountPendingAsync(Ct));
             Assert.DoesNotContain(crashed.Slack.Requests, IsResponse);
         }
 
         using var restarted = new BotApp(Sqlite());
         using var start = restarted.CreateClient(); // starts the host, and with it the outbox worker
         var posts = await WaitForPostsAsync(1, 15, restarted);
-        await Task.Delay(1500, Ct); // room for a duplicate to show up
+        await restarted.DrainAsync();
         var reply = Assert.Single(Posts(restarted));
-        Assert.Contains("too-short", reply.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("cause:too-short", reply.ToJsonString(), StringComparison.Ordinal);
         Assert.Single(posts);
     }
 
@@ -122,9 +124,9 @@ public sealed class DurableStateTests : IDisposable
         // The same "yes" clicked on both hosts at once: one answer is taken, the other told it was answered.
         var clicks = await Task.WhenAll(ClickAsync(a, yes), ClickAsync(b, yes));
         Assert.All(clicks, c => Assert.Equal(HttpStatusCode.OK, c));
-        var posts = await WaitForPostsAsync(4, 15, a, b);
-        await Task.Delay(1000, Ct);
-        posts = Posts(a, b);
+        await WaitForPostsAsync(4, 15, a, b);
+        await BotApp.DrainAsync([a, b]);
+        var posts = Posts(a, b);
         Assert.Equal(4, posts.Count); // question, answered version, next question, "already answered"
         Assert.Single(posts, p => p.ToJsonString().Contains("answer:talk-seconds", StringComparison.Ordinal));
         Assert.Single(posts, p => p.ToJsonString().Contains("already been answered", StringComparison.Ordinal));
@@ -166,7 +168,7 @@ public sealed class DurableStateTests : IDisposable
             await Task.Delay(50, Ct);
         }
 
-        await Task.Delay(1500, Ct);
+        await BotApp.DrainAsync([a, b]);
         Assert.Single(a.Slack.Requests.Concat(b.Slack.Requests), IsPost);
     }
 
@@ -179,15 +181,17 @@ public sealed class DurableStateTests : IDisposable
 
         await CommandAsync(app, "1000004");
 
-        var store = (ChatTroubleshooter.Conversations.State.IStateStore)app.Services.GetService(typeof(ChatTroubleshooter.Conversations.State.IStateStore))!;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        IReadOnlyList<ChatTroubleshooter.Conversations.WorkItem> dead = [];
-        while (dead.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100, Ct);
-            dead = await store.DeadLettersAsync(Ct);
-        }
+        await app.DrainAsync();
 
-        Assert.Equal("command", Assert.Single(dead).Kind);
+        // The dead letter stays in the file, with its typed work and the error, for a person to look at.
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory.FullName, "state.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json, error FROM outbox WHERE status = 'dead'";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Contains("\"kind\":\"slack.command\"", reader.GetString(0), StringComparison.Ordinal);
+        Assert.Contains("500", reader.GetString(1), StringComparison.Ordinal);
+        Assert.False(reader.Read());
     }
 }

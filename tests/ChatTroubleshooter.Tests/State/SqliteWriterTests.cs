@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace ChatTroubleshooter.Tests.State;
@@ -45,7 +45,7 @@ public sealed class SqliteWriterTests : IDisposable
     {
         var running = new ManualResetEventSlim();
         var release = new ManualResetEventSlim();
-        _ = writer.WriteAsync(_ =>
+        _ = writer.WriteAsync(WritePriority.Ack, _ =>
         {
             running.Set();
             release.Wait(TimeSpan.FromSeconds(30));
@@ -55,19 +55,9 @@ public sealed class SqliteWriterTests : IDisposable
         return release.Set;
     }
 
-    /// <summary>Queues a write as outbox work does (see <see cref="BackgroundScheduler.MarkBackgroundWork"/>).</summary>
-    private static Task<int> Background(SqliteWriter writer, Func<SqliteWriter.Statements, int> write)
-    {
-        Task<int>? queued = null;
-        // The mark is an AsyncLocal: set inside this flow only, the test's own flow stays foreground.
-        new Thread(() =>
-        {
-            BackgroundScheduler.MarkBackgroundWork();
-            queued = writer.WriteAsync(write);
-        }).UnsafeStart();
-        SpinWait.SpinUntil(() => Volatile.Read(ref queued) is not null);
-        return queued!;
-    }
+    /// <summary>Queues a write as background work does.</summary>
+    private static Task<int> Background(SqliteWriter writer, Func<SqliteWriter.Statements, int> write) =>
+        writer.WriteAsync(WritePriority.Background, write);
 
     private List<string> Rows()
     {
@@ -92,9 +82,9 @@ public sealed class SqliteWriterTests : IDisposable
     {
         using var writer = Start(durable);
         var release = await HoldAsync(writer);
-        var good = Enumerable.Range(0, 10).Select(i => writer.WriteAsync(Insert($"row{i}"))).ToList();
-        var bad = writer.WriteAsync(s => s.Execute("INSERT INTO missing_table (x) VALUES (1)"));
-        var alsoGood = writer.WriteAsync(Insert("row10"));
+        var good = Enumerable.Range(0, 10).Select(i => writer.WriteAsync(WritePriority.Ack, Insert($"row{i}"))).ToList();
+        var bad = writer.WriteAsync(WritePriority.Ack, s => s.Execute("INSERT INTO missing_table (x) VALUES (1)"));
+        var alsoGood = writer.WriteAsync(WritePriority.Ack, Insert("row10"));
         release();
 
         Assert.All(await Task.WhenAll(good.Append(alsoGood)), rows => Assert.Equal(1, rows));
@@ -111,7 +101,7 @@ public sealed class SqliteWriterTests : IDisposable
         using var writer = Start(maxBackgroundWait: TimeSpan.FromMinutes(1));
         var release = await HoldAsync(writer);
         var background = Background(writer, Insert("work"));
-        var ack = writer.WriteAsync(Insert("ack"));
+        var ack = writer.WriteAsync(WritePriority.Ack, Insert("ack"));
         release();
         await Task.WhenAll(background, ack);
 
@@ -124,7 +114,7 @@ public sealed class SqliteWriterTests : IDisposable
         using var writer = Start(maxBackgroundWait: TimeSpan.Zero);
         var release = await HoldAsync(writer);
         var background = Background(writer, Insert("work"));
-        var ack = writer.WriteAsync(Insert("ack"));
+        var ack = writer.WriteAsync(WritePriority.Ack, Insert("ack"));
         release();
         await Task.WhenAll(background, ack);
 
@@ -138,7 +128,7 @@ public sealed class SqliteWriterTests : IDisposable
         var filler = new string('x', 1000);
         for (var i = 0; i < 20_000; i++)
         {
-            await writer.WriteAsync(s => s.Execute("INSERT INTO t (name) VALUES ($n)", ("$n", $"{i:D6}{filler}")));
+            await writer.WriteAsync(WritePriority.Ack, s => s.Execute("INSERT INTO t (name) VALUES ($n)", ("$n", $"{i:D6}{filler}")));
         }
 
         // The WAL header counts the times the file started over (its "checkpoint sequence number", bytes 12-15). A
@@ -155,12 +145,12 @@ public sealed class SqliteWriterTests : IDisposable
     {
         var writer = Start();
         var release = await HoldAsync(writer);
-        var queued = writer.WriteAsync(Insert("queued"));
+        var queued = writer.WriteAsync(WritePriority.Ack, Insert("queued"));
         release();
         writer.Dispose();
 
         Assert.Equal(1, await queued);
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.WriteAsync(Insert("late")));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.WriteAsync(WritePriority.Ack, Insert("late")));
         Assert.Equal(["queued"], Rows());
         // The last checkpoint leaves an empty WAL behind (or none, once the last connection closed).
         var wal = new FileInfo(DatabasePath + "-wal");

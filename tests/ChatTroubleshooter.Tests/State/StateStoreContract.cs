@@ -1,20 +1,59 @@
-using System.Text.Json.Nodes;
 using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Conversations.State;
 using ChatTroubleshooter.Diagnostics.Facts;
+using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Slack;
+using ChatTroubleshooter.Storage;
+using ChatTroubleshooter.Teams;
 using ChatTroubleshooter.Tests.Fakes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ChatTroubleshooter.Tests.State;
 
-/// <summary>What every state store must do; run against Memory, SQLite and a real Redis server.</summary>
-public abstract class StateStoreContract
+/// <summary>
+/// What every state store must do; run against Memory, SQLite and a real Redis server. Leases, due times and expiry
+/// run on a fake clock (Redis expires dedupe keys on its own clock: see <see cref="PassAsync"/>).
+/// </summary>
+public abstract class StateStoreContract : IDisposable
 {
+    private readonly List<IDisposable> _created = [];
+
     /// <summary>A store; two calls with the same <paramref name="shared"/> see the same data (two instances, one backend).</summary>
-    private protected abstract IStateStore Create(string shared);
+    private protected abstract IStateProvider Create(string shared, TimeProvider time);
 
     private readonly string _shared = Guid.NewGuid().ToString("N");
 
-    private IStateStore Store() => Create(_shared);
+    private protected FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    private protected IStateProvider Store()
+    {
+        var store = Create(_shared, Time);
+        if (store is IDisposable disposable)
+        {
+            _created.Add(disposable);
+        }
+
+        return store;
+    }
+
+    public virtual void Dispose()
+    {
+        foreach (var store in _created)
+        {
+            store.Dispose();
+        }
+    }
+
+    /// <summary>Lets <paramref name="span"/> pass for the store.</summary>
+    private protected virtual Task PassAsync(TimeSpan span)
+    {
+        Time.Advance(span);
+        return Task.CompletedTask;
+    }
+
+    private static WorkItem Item(Work work, DateTimeOffset? notBefore = null) =>
+        new($"w:{Guid.NewGuid():N}", work) { NotBefore = notBefore };
+
+    private static SlackCommandWork Command(string text) => new("T1", "C1", "U1", text, "https://hooks.slack.com/commands/1/2/3");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -67,7 +106,7 @@ public abstract class StateStoreContract
     public async Task Conversation_OptimisticConcurrency_LetsOnlyOneWriterWin()
     {
         var a = Store();
-        var b = Create(_shared);
+        var b = Store();
         var key = $"k:{Guid.NewGuid():N}";
 
         Assert.True(await a.TrySaveAsync(Sample(key), 0, Ct));
@@ -79,23 +118,20 @@ public abstract class StateStoreContract
         var current = await b.GetAsync(key, Ct);
         Assert.Equal(2, current!.Version);
         Assert.Equal(3, current.QuestionsAsked);
-
-        await a.DeleteAsync(key, Ct);
-        Assert.Null(await b.GetAsync(key, Ct));
     }
 
     [Fact]
     public async Task Dedupe_FirstDeliveryOnly_UntilTheKeyExpires()
     {
         var a = Store();
-        var b = Create(_shared);
+        var b = Store();
         var key = $"event:{Guid.NewGuid():N}";
 
         Assert.True(await a.TryFirstAsync(key, TimeSpan.FromMilliseconds(400), Ct));
         Assert.False(await a.TryFirstAsync(key, TimeSpan.FromMilliseconds(400), Ct));
         Assert.False(await b.TryFirstAsync(key, TimeSpan.FromMilliseconds(400), Ct));
 
-        await Task.Delay(700, Ct);
+        await PassAsync(TimeSpan.FromMilliseconds(500));
         Assert.True(await b.TryFirstAsync(key, TimeSpan.FromMinutes(1), Ct));
     }
 
@@ -103,7 +139,7 @@ public abstract class StateStoreContract
     public async Task Dedupe_ConcurrentDeliveries_OnlyOneIsFirst()
     {
         var key = $"event:{Guid.NewGuid():N}";
-        var stores = new[] { Store(), Create(_shared) };
+        var stores = new[] { Store(), Store() };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => stores[i % 2].TryFirstAsync(key, TimeSpan.FromMinutes(1), Ct), Ct)));
 
@@ -118,7 +154,7 @@ public abstract class StateStoreContract
 
         Assert.False((await store.GetLocaleAsync(user, Ct)).Found);
         await store.SetLocaleAsync(user, "fr-FR", TimeSpan.FromMinutes(5), Ct);
-        Assert.Equal((true, "fr-FR"), await Create(_shared).GetLocaleAsync(user, Ct));
+        Assert.Equal((true, "fr-FR"), await Store().GetLocaleAsync(user, Ct));
         await store.SetLocaleAsync(user, null, TimeSpan.FromMinutes(5), Ct);
         Assert.Equal((true, (string?)null), await store.GetLocaleAsync(user, Ct));
     }
@@ -128,7 +164,7 @@ public abstract class StateStoreContract
     {
         var store = Store();
         var diagnosis = Guid.NewGuid().ToString("N");
-        var at = DateTimeOffset.UtcNow;
+        var at = Time.GetUtcNow();
         var record = new FeedbackRecord(diagnosis, "U1", ["too-short"], true, "slack", "en", at);
 
         Assert.True(await store.AddFeedbackAsync(record, Ct));
@@ -145,49 +181,56 @@ public abstract class StateStoreContract
     public async Task Outbox_ClaimLeaseCompleteRetryAndDeadLetter()
     {
         var a = Store();
-        var b = Create(_shared);
-        var item = new WorkItem($"w:{Guid.NewGuid():N}", "slack", "command", new JsonObject { ["text"] = "1000004" });
+        var b = Store();
+        var item = Item(Command("1000004"));
 
         await a.EnqueueAsync(item, Ct);
         await a.EnqueueAsync(item, Ct); // the same id twice is one piece of work
-        var claimed = Assert.Single(await b.ClaimAsync(10, TimeSpan.FromMilliseconds(500), Ct), w => w.Id == item.Id);
-        Assert.Equal("1000004", (string?)claimed.Payload["text"]);
+        var claimed = Assert.Single(await b.ClaimAsync(10, TimeSpan.FromSeconds(30), Ct), w => w.Id == item.Id);
+        Assert.Equal(item, claimed with { Plan = null });
+        Assert.Equal("1000004", Assert.IsType<SlackCommandWork>(claimed.Work).Text);
         Assert.DoesNotContain(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
 
         // Progress saved by the worker survives; when its lease ends (the worker died) the item comes back.
-        claimed.Payload["deliveries"] = new JsonArray(new JsonObject { ["type"] = "post", ["sent"] = true });
-        await b.SaveProgressAsync(claimed, Ct);
-        await Task.Delay(800, Ct);
+        var message = new System.Text.Json.Nodes.JsonObject { ["text"] = "hi" };
+        await b.SaveProgressAsync(claimed with { Plan = [new SlackPostDelivery("C1", null, message) { Sent = true }, new SlackPostDelivery("C1", "1.2", message)] }, Ct);
+        Assert.DoesNotContain(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        await PassAsync(TimeSpan.FromSeconds(31));
         var again = Assert.Single(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
-        Assert.True((bool?)again.Payload["deliveries"]![0]!["sent"]);
+        Assert.Equal([true, false], again.Plan!.Select(d => d.Sent));
+        Assert.Equal("1.2", Assert.IsType<SlackPostDelivery>(again.Plan![1]).ThreadTs);
 
-        await a.RetryAsync(again with { Attempt = 1 }, DateTimeOffset.UtcNow.AddMilliseconds(400), "boom", Ct);
+        await a.RetryAsync(again with { Attempt = 1 }, Time.GetUtcNow().AddSeconds(10), "boom", Ct);
         Assert.DoesNotContain(await b.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
-        await Task.Delay(700, Ct);
+        await PassAsync(TimeSpan.FromSeconds(11));
         var retried = Assert.Single(await b.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
         Assert.Equal(1, retried.Attempt);
 
+        // A dead letter is never claimed again, even long after its lease.
+        var pending = await a.CountPendingAsync(Ct);
         await b.DeadLetterAsync(retried, "gave up", Ct);
-        Assert.Contains(await a.DeadLettersAsync(Ct), w => w.Id == item.Id);
-        await Task.Delay(100, Ct);
+        Assert.Equal(pending - 1, await a.CountPendingAsync(Ct));
+        await PassAsync(TimeSpan.FromHours(1));
         Assert.DoesNotContain(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
 
-        var done = new WorkItem($"w:{Guid.NewGuid():N}", "teams", "message", []);
+        var done = Item(new TeamsSendWork());
         await a.EnqueueAsync(done, Ct);
-        var doneClaimed = Assert.Single(await b.ClaimAsync(10, TimeSpan.FromMilliseconds(300), Ct), w => w.Id == done.Id);
+        var doneClaimed = Assert.Single(await b.ClaimAsync(10, TimeSpan.FromSeconds(30), Ct), w => w.Id == done.Id);
         await b.CompleteAsync(doneClaimed, Ct);
-        await Task.Delay(500, Ct);
+        await PassAsync(TimeSpan.FromMinutes(2));
         Assert.DoesNotContain(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == done.Id);
     }
 
     [Fact]
     public async Task Outbox_ConcurrentClaims_GiveEachItemToOneWorker()
     {
-        var stores = new[] { Store(), Create(_shared) };
-        var ids = Enumerable.Range(0, 30).Select(i => $"w:{Guid.NewGuid():N}").ToHashSet();
-        foreach (var id in ids)
+        var stores = new[] { Store(), Store() };
+        var ids = new HashSet<string>();
+        for (var i = 0; i < 30; i++)
         {
-            await stores[0].EnqueueAsync(new WorkItem(id, "slack", "command", []), Ct);
+            var item = Item(Command($"{i}"));
+            ids.Add(item.Id);
+            await stores[0].EnqueueAsync(item, Ct);
         }
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => stores[i % 2].ClaimAsync(5, TimeSpan.FromMinutes(1), Ct), Ct)));
@@ -200,48 +243,49 @@ public abstract class StateStoreContract
     public async Task Outbox_DelayedItem_IsNotClaimedBeforeItsTime()
     {
         var store = Store();
-        var item = new WorkItem($"w:{Guid.NewGuid():N}", "slack", "recheck", []) { NotBefore = DateTimeOffset.UtcNow.AddMilliseconds(500) };
+        var item = Item(new SlackRecheckWork("slack:T1:C1:U1", SlackTarget.Post("C1", "1.2", "U1", Visibility.Shared)), Time.GetUtcNow().AddSeconds(45));
 
         await store.EnqueueAsync(item, Ct);
 
         Assert.DoesNotContain(await store.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
-        await Task.Delay(800, Ct);
-        Assert.Contains(await store.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        await PassAsync(TimeSpan.FromSeconds(46));
+        var claimed = Assert.Single(await store.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        Assert.Equal(Visibility.Shared, Assert.IsType<SlackRecheckWork>(claimed.Work).Target.Visibility);
     }
 }
 
 public sealed class MemoryStateStoreTests : StateStoreContract
 {
-    private readonly Dictionary<string, IStateStore> _stores = [];
+    private readonly Dictionary<string, IStateProvider> _stores = [];
 
     // One process, one memory: "two instances" share the same object.
-    private protected override IStateStore Create(string shared) =>
-        _stores.TryGetValue(shared, out var store) ? store : _stores[shared] = new MemoryStateStore(TimeProvider.System);
+    private protected override IStateProvider Create(string shared, TimeProvider time) =>
+        _stores.TryGetValue(shared, out var store) ? store : _stores[shared] = new MemoryStore(time, MemoryCacheClock.Create(time));
 }
 
-public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
+public sealed class SqliteStateStoreTests : StateStoreContract
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("state-");
 
-    public void Dispose()
+    public override void Dispose()
     {
+        base.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _directory.Delete(recursive: true);
     }
 
-    private protected override IStateStore Create(string shared) =>
-        new SqliteStateStore(Path.Combine(_directory.FullName, shared + ".db"), TimeProvider.System);
+    private protected override IStateProvider Create(string shared, TimeProvider time) =>
+        new SqliteStore(Path.Combine(_directory.FullName, shared + ".db"), time);
 
     [Fact]
     public async Task ExpiredRows_ArePurged()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var store = new SqliteStateStore(Path.Combine(_directory.FullName, "purge.db"), time, TimeSpan.FromHours(25));
-        var conversation = new Conversation("old", "id", "en", Diagnostics.Facts.FactSet.Empty, new HashSet<string>(), time.GetUtcNow());
+        using var store = new SqliteStore(Path.Combine(_directory.FullName, "purge.db"), Time, TimeSpan.FromHours(25));
+        var conversation = new Conversation("old", "id", "en", Diagnostics.Facts.FactSet.Empty, new HashSet<string>(), Time.GetUtcNow());
         Assert.True(await store.TrySaveAsync(conversation, 0, TestContext.Current.CancellationToken));
         Assert.True(await store.TryFirstAsync("event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
 
-        time.Advance(TimeSpan.FromHours(26));
+        Time.Advance(TimeSpan.FromHours(26));
         await store.ClaimAsync(1, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
         Assert.Null(await store.GetAsync("old", TestContext.Current.CancellationToken));
@@ -249,10 +293,37 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task UnreadableItem_StoredByAnOlderVersion_BecomesADeadLetter_AndTheRestIsClaimed()
+    {
+        var path = Path.Combine(_directory.FullName, "old.db");
+        using var store = new SqliteStore(path, Time);
+        var good = new WorkItem("w:good", new SlackCommandWork("T1", "C1", "U1", "1000004", null));
+        await store.EnqueueAsync(good, TestContext.Current.CancellationToken);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // The JSON bag of the version before typed work.
+            command.CommandText = """INSERT INTO outbox (id, due, status, json) VALUES ('w:old', 0, 'pending', '{"id":"w:old","channel":"slack","kind":"command","payload":{"text":"1"}}')""";
+            command.ExecuteNonQuery();
+        }
+
+        var claimed = await store.ClaimAsync(10, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+
+        Assert.Equal("w:good", Assert.Single(claimed).Id);
+        Assert.Equal(1, await store.CountPendingAsync(TestContext.Current.CancellationToken));
+        using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        check.Open();
+        using var status = check.CreateCommand();
+        status.CommandText = "SELECT status FROM outbox WHERE id = 'w:old'";
+        Assert.Equal("dead", (string?)status.ExecuteScalar());
+    }
+
+    [Fact]
     public void NewStore_UsesWalMode()
     {
         var path = Path.Combine(_directory.FullName, "wal.db");
-        _ = new SqliteStateStore(path, TimeProvider.System);
+        using var store = new SqliteStore(path, TimeProvider.System);
 
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
         connection.Open();
@@ -266,9 +337,19 @@ public sealed class RedisStateStoreTests : StateStoreContract
 {
     private readonly Dictionary<string, string> _prefixes = [];
 
-    private protected override IStateStore Create(string shared)
+    private protected override IStateProvider Create(string shared, TimeProvider time)
     {
         var prefix = _prefixes.TryGetValue(shared, out var p) ? p : _prefixes[shared] = TestRedis.NewPrefix();
-        return new RedisStateStore(TestRedis.Connect(), TimeProvider.System, TimeSpan.FromHours(1), prefix);
+        return new RedisStore(TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix);
+    }
+
+    /// <summary>Due times and leases follow the fake clock; dedupe keys expire on Redis's own clock (PX), so real time passes too.</summary>
+    private protected override async Task PassAsync(TimeSpan span)
+    {
+        await base.PassAsync(span);
+        if (span < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(span + TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+        }
     }
 }

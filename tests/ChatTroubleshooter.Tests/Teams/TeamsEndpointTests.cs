@@ -93,7 +93,7 @@ public sealed class TeamsEndpointTests : IDisposable
         var under5 = Actions(second).Single(a => (string?)a!["data"]!["value"] == "..4")!;
         await PostAsync(Invoke(under5));
         var diagnosis = Card((await ConnectorPostsAsync(3))[2]);
-        Assert.Contains("\"causeIds\":[\"too-short\"]", diagnosis.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("\"id\":\"cause:too-short\"", diagnosis.ToJsonString(), StringComparison.Ordinal);
 
         // A second click on an answered question: a short message, no state change.
         var again = await (await PostAsync(Invoke(yes))).Content.ReadFromJsonAsync<JsonObject>(Ct);

@@ -1,4 +1,6 @@
-namespace ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Conversations;
+
+namespace ChatTroubleshooter.Storage;
 
 /// <summary>Where conversations live between turns.</summary>
 public interface IConversationStore
@@ -10,6 +12,4 @@ public interface IConversationStore
     /// (0 for a new one); returns false when another writer got there first.
     /// </summary>
     Task<bool> TrySaveAsync(Conversation conversation, long expectedVersion, CancellationToken ct);
-
-    Task DeleteAsync(string key, CancellationToken ct);
 }

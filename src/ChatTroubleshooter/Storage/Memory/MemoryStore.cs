@@ -1,35 +1,57 @@
 using System.Collections.Concurrent;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
+using Microsoft.Extensions.Caching.Memory;
 
-namespace ChatTroubleshooter.Conversations.State;
+namespace ChatTroubleshooter.Storage;
 
 /// <summary>State in this process only (State__Provider=Memory): for tests and the terminal chat.</summary>
-internal sealed class MemoryStateStore(TimeProvider time) : IStateStore
+internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStateProvider
 {
-    private readonly InMemoryConversationStore _conversations = new();
-    private readonly InMemoryEventDeduplicator _dedupe = new(time);
-    private readonly ConcurrentDictionary<string, (string? Locale, DateTimeOffset Expires)> _locales = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FeedbackRecord> _feedback = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DiagnosisRecord> _diagnoses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (WorkItem Item, DateTimeOffset Due)> _work = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<WorkItem> _dead = new();
     private readonly WorkSignal _signal = new();
     private readonly Lock _claim = new();
+    private readonly Lock _dedupe = new();
 
-    public Task<Conversation?> GetAsync(string key, CancellationToken ct) => _conversations.GetAsync(key, ct);
+    public Task<Conversation?> GetAsync(string key, CancellationToken ct) => Task.FromResult(_conversations.GetValueOrDefault(key));
 
-    public Task<bool> TrySaveAsync(Conversation conversation, long expectedVersion, CancellationToken ct) =>
-        _conversations.TrySaveAsync(conversation, expectedVersion, ct);
+    public Task<bool> TrySaveAsync(Conversation conversation, long expectedVersion, CancellationToken ct)
+    {
+        var saved = conversation with { Version = expectedVersion + 1 };
+        if (expectedVersion == 0)
+        {
+            return Task.FromResult(_conversations.TryAdd(conversation.Key, saved));
+        }
 
-    public Task DeleteAsync(string key, CancellationToken ct) => _conversations.DeleteAsync(key, ct);
+        return Task.FromResult(_conversations.TryGetValue(conversation.Key, out var current)
+            && current.Version == expectedVersion
+            && _conversations.TryUpdate(conversation.Key, saved, current));
+    }
 
-    public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct) => _dedupe.TryFirstAsync(key, ttl, ct);
+    /// <summary>Seen keys live in the app's memory cache, which expires them; the lock makes check-and-add one step.</summary>
+    public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct)
+    {
+        lock (_dedupe)
+        {
+            if (cache.TryGetValue("seen:" + key, out _))
+            {
+                return Task.FromResult(false);
+            }
+
+            cache.Set("seen:" + key, true, ttl);
+            return Task.FromResult(true);
+        }
+    }
 
     public Task<(bool Found, string? Locale)> GetLocaleAsync(string user, CancellationToken ct) =>
-        Task.FromResult(_locales.TryGetValue(user, out var e) && e.Expires > time.GetUtcNow() ? (true, e.Locale) : (false, (string?)null));
+        Task.FromResult(cache.TryGetValue("locale:" + user, out string? locale) ? (true, locale == "" ? null : locale) : (false, (string?)null));
 
     public Task SetLocaleAsync(string user, string? locale, TimeSpan ttl, CancellationToken ct)
     {
-        _locales[user] = (locale, time.GetUtcNow() + ttl);
+        cache.Set("locale:" + user, locale ?? "", ttl);
         return Task.CompletedTask;
     }
 
@@ -53,7 +75,7 @@ internal sealed class MemoryStateStore(TimeProvider time) : IStateStore
 
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
-        _work[item.Id] = (item, item.NotBefore ?? time.GetUtcNow());
+        _work.TryAdd(item.Id, (item, item.NotBefore ?? time.GetUtcNow()));
         _signal.Notify();
         return ValueTask.CompletedTask;
     }
@@ -102,14 +124,14 @@ internal sealed class MemoryStateStore(TimeProvider time) : IStateStore
         return Task.CompletedTask;
     }
 
+    /// <summary>A dead letter in memory goes nowhere: the error log and the dead-letter counter are its record.</summary>
     public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct)
     {
         _work.TryRemove(item.Id, out _);
-        _dead.Enqueue(item);
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<WorkItem>> DeadLettersAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<WorkItem>>(_dead.ToList());
+    public Task<int> CountPendingAsync(CancellationToken ct) => Task.FromResult(_work.Count);
 
     public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }

@@ -1,43 +1,38 @@
-using System.Text.Json.Nodes;
-using ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Observability;
 using Microsoft.Extensions.Options;
 
-namespace ChatTroubleshooter.Conversations;
+namespace ChatTroubleshooter.Outbox;
 
-/// <summary>
-/// Work a channel accepted and acknowledged, to be done in the background: look the call up, run the rules,
-/// send the reply. <see cref="Channel"/> picks the <see cref="IWorkHandler"/>; <see cref="Payload"/> is what it
-/// needs, as JSON so that the durable outbox can keep it.
-/// </summary>
-public sealed record WorkItem(string Id, string Channel, string Kind, JsonObject Payload)
-{
-    /// <summary>Not before this time (a delayed re-check); null for now.</summary>
-    public DateTimeOffset? NotBefore { get; init; }
-
-    public int Attempt { get; init; }
-
-    /// <summary>
-    /// A new id for work a channel accepted: time-ordered (UUID v7), so the outbox's index grows at its end instead
-    /// of touching a random page for every accepted request. Its 74 random bits come from <see cref="Random.Shared"/>:
-    /// the id must be unique, not unguessable, and <see cref="Guid.CreateVersion7()"/>'s cryptographic randomness costs
-    /// a getrandom system call per accepted request.
-    /// </summary>
-    public static string NewId(string channel)
-    {
-        Span<byte> uuid = stackalloc byte[16];
-        Random.Shared.NextBytes(uuid[6..]);
-        // RFC 9562: 48 bits of Unix milliseconds (big-endian), version 7, variant 10.
-        var ms = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(uuid[..8], ms << 16 | (long)(uuid[6] & 0x0F | 0x70) << 8 | uuid[7]);
-        uuid[8] = (byte)(uuid[8] & 0x3F | 0x80);
-        return $"{channel}:{new Guid(uuid, bigEndian: true):N}";
-    }
-}
-
+/// <summary>Where a channel's endpoint puts the work it accepted; it returns once the work is durable.</summary>
 public interface IWorkQueue
 {
     ValueTask EnqueueAsync(WorkItem item, CancellationToken ct);
+}
+
+/// <summary>
+/// The durable outbox: accepted work survives a restart. Workers claim due items for a lease; an item whose
+/// worker died becomes due again when the lease ends. Progress (the planned deliveries, which were sent) is
+/// saved so a retried item never sends the same reply twice.
+/// </summary>
+public interface IWorkOutbox : IWorkQueue
+{
+    /// <summary>Due items, each reserved for <paramref name="lease"/>. Items that cannot be read become dead letters.</summary>
+    Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct);
+
+    Task SaveProgressAsync(WorkItem item, CancellationToken ct);
+
+    Task CompleteAsync(WorkItem item, CancellationToken ct);
+
+    Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct);
+
+    Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct);
+
+    /// <summary>Items not completed yet (pending, claimed or waiting for a retry), dead letters excluded.</summary>
+    Task<int> CountPendingAsync(CancellationToken ct);
+
+    /// <summary>Signalled when work is enqueued in this process, so workers need not wait for the next poll.</summary>
+    Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct);
 }
 
 /// <summary>
@@ -47,11 +42,11 @@ public interface IWorkQueue
 /// </summary>
 public interface IWorkHandler
 {
-    string Channel { get; }
+    ChatChannel Channel { get; }
 
-    Task<JsonArray> PlanAsync(WorkItem item, CancellationToken ct);
+    Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct);
 
-    Task DeliverAsync(WorkItem item, JsonObject delivery, CancellationToken ct);
+    Task DeliverAsync(Delivery delivery, CancellationToken ct);
 }
 
 public sealed class OutboxOptions
@@ -86,10 +81,7 @@ internal sealed class WorkProcessor(
     BackgroundScheduler scheduler,
     ILogger<WorkProcessor> logger) : BackgroundService
 {
-    public const string PlanKey = "deliveries";
-    public const string ScheduleType = "schedule";
-
-    private readonly Dictionary<string, IWorkHandler> _handlers = handlers.ToDictionary(h => h.Channel, StringComparer.Ordinal);
+    private readonly Dictionary<ChatChannel, IWorkHandler> _handlers = handlers.ToDictionary(h => h.Channel);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -117,7 +109,6 @@ internal sealed class WorkProcessor(
                     {
                         try
                         {
-                            BackgroundScheduler.MarkBackgroundWork();
                             await ProcessAsync(item, stoppingToken);
                         }
                         finally
@@ -150,48 +141,44 @@ internal sealed class WorkProcessor(
 
     private async Task ProcessAsync(WorkItem item, CancellationToken ct)
     {
-        if (!_handlers.TryGetValue(item.Channel, out var handler))
-        {
-            await outbox.DeadLetterAsync(item, $"no handler for channel {item.Channel}", ct);
-            return;
-        }
-
+        var handler = _handlers[item.Channel];
+        var kind = item.Work.GetType().Name;
         try
         {
-            if (item.Payload[PlanKey] is not JsonArray plan)
+            if (item.Plan is null)
             {
-                plan = await handler.PlanAsync(item, ct);
-                item.Payload[PlanKey] = plan;
+                item = item with { Plan = await handler.PlanAsync(item, ct) };
                 // Several deliveries: the plan is saved, so that after a crash the ones already sent are skipped. One
                 // delivery needs no save (a write fewer per item): running the item again plans the same reply, since
                 // a turn carries the work id and the conversation answers a repeated turn with its stored result.
-                if (plan.Count > 1)
+                if (item.Plan.Count > 1)
                 {
                     await outbox.SaveProgressAsync(item, ct);
                 }
             }
 
-            var deliveries = plan.OfType<JsonObject>().ToList();
-            foreach (var delivery in deliveries)
+            var plan = item.Plan.ToArray();
+            for (var i = 0; i < plan.Length; i++)
             {
-                if ((bool?)delivery["sent"] == true)
+                if (plan[i].Sent)
                 {
                     continue;
                 }
 
-                if ((string?)delivery["type"] == ScheduleType)
+                if (plan[i] is FollowUp followUp)
                 {
-                    await ScheduleAsync(item, delivery, ct);
+                    await outbox.EnqueueAsync(new WorkItem($"{item.Id}:{i}", followUp.Work) { NotBefore = time.GetUtcNow() + followUp.After }, ct);
                 }
                 else
                 {
-                    await handler.DeliverAsync(item, delivery, ct);
+                    await handler.DeliverAsync(plan[i], ct);
                 }
 
-                delivery["sent"] = true;
+                plan[i] = plan[i] with { Sent = true };
                 // The last one needs no mark: completing the item follows at once.
-                if (!ReferenceEquals(delivery, deliveries[^1]))
+                if (i < plan.Length - 1)
                 {
+                    item = item with { Plan = plan.ToArray() };
                     await outbox.SaveProgressAsync(item, ct);
                 }
             }
@@ -200,39 +187,21 @@ internal sealed class WorkProcessor(
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            BotMetrics.WorkFailures.Add(1, new KeyValuePair<string, object?>("channel", item.Channel));
+            var channel = new KeyValuePair<string, object?>("channel", item.Channel.ToString());
+            BotMetrics.WorkFailures.Add(1, channel);
             var attempt = item.Attempt + 1;
             if (attempt >= options.Value.MaxAttempts)
             {
-                BotMetrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("channel", item.Channel));
-                logger.LogError(e, "Work {Id} ({Channel}/{Kind}) failed {Attempts} times and is now a dead letter.", item.Id, item.Channel, item.Kind, attempt);
+                BotMetrics.DeadLetters.Add(1, channel);
+                logger.LogError(e, "Work {Id} ({Kind}) failed {Attempts} times and is now a dead letter.", item.Id, kind, attempt);
                 await outbox.DeadLetterAsync(item with { Attempt = attempt }, e.Message, CancellationToken.None);
             }
             else
             {
                 var delay = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, attempt)));
-                logger.LogWarning("Work {Id} ({Channel}/{Kind}) failed ({Error}); attempt {Attempt} in {Delay}.", item.Id, item.Channel, item.Kind, e.Message, attempt + 1, delay);
+                logger.LogWarning("Work {Id} ({Kind}) failed ({Error}); attempt {Attempt} in {Delay}.", item.Id, kind, e.Message, attempt + 1, delay);
                 await outbox.RetryAsync(item with { Attempt = attempt }, time.GetUtcNow() + delay, e.Message, CancellationToken.None);
             }
         }
     }
-
-    /// <summary>A planned follow-up (a re-check after a delay), enqueued once with an id derived from this item.</summary>
-    private async Task ScheduleAsync(WorkItem item, JsonObject delivery, CancellationToken ct)
-    {
-        var after = TimeSpan.FromSeconds((double)delivery["afterSeconds"]!);
-        await outbox.EnqueueAsync(new WorkItem($"{item.Id}:{(string)delivery["kind"]!}", item.Channel, (string)delivery["kind"]!, delivery["payload"]!.AsObject().DeepClone().AsObject())
-        {
-            NotBefore = time.GetUtcNow() + after,
-        }, ct);
-    }
-
-    /// <summary>A delivery that enqueues follow-up work after a delay (see <see cref="ScheduleAsync"/>).</summary>
-    public static JsonObject Schedule(string kind, TimeSpan after, JsonObject payload) => new()
-    {
-        ["type"] = ScheduleType,
-        ["kind"] = kind,
-        ["afterSeconds"] = after.TotalSeconds,
-        ["payload"] = payload,
-    };
 }

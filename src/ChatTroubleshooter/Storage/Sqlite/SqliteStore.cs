@@ -1,7 +1,9 @@
 using System.Text.Json;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
 using Microsoft.Data.Sqlite;
 
-namespace ChatTroubleshooter.Conversations.State;
+namespace ChatTroubleshooter.Storage;
 
 /// <summary>
 /// State in one SQLite file (the default; WAL mode): conversations with a version for optimistic concurrency,
@@ -12,7 +14,7 @@ namespace ChatTroubleshooter.Conversations.State;
 /// connections of their own (WAL readers do not wait for the writer).
 /// </para>
 /// </summary>
-internal sealed class SqliteStateStore : IStateStore, IDisposable
+internal sealed class SqliteStore : IStateProvider, IDisposable
 {
     private readonly SqliteWriter _writer;
     private readonly string _connectionString;
@@ -25,7 +27,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     /// <c>FULL</c> (the default): a write returns once it is on disk, so accepted work survives a power loss;
     /// <c>NORMAL</c>: once it is committed, which survives a crash of the process, not of the machine.
     /// </param>
-    public SqliteStateStore(string path, TimeProvider time, TimeSpan? conversationRetention = null, string synchronous = "FULL")
+    public SqliteStore(string path, TimeProvider time, TimeSpan? conversationRetention = null, string synchronous = "FULL")
     {
         var durable = synchronous.ToUpperInvariant() switch
         {
@@ -65,7 +67,11 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     /// <summary>Stops accepting writes and lets the writer commit what it already has.</summary>
     public void Dispose() => _writer.Dispose();
 
-    private Task<T> WriteAsync<T>(Func<SqliteWriter.Statements, T> write) => _writer.WriteAsync(write);
+    /// <summary>A write of background work: it waits while acks' writes are queued (see <see cref="SqliteWriter"/>).</summary>
+    private Task<T> WriteAsync<T>(Func<SqliteWriter.Statements, T> write) => _writer.WriteAsync(WritePriority.Background, write);
+
+    /// <summary>A write an ack waits for: accepting work, dedupe.</summary>
+    private Task<T> AckWriteAsync<T>(Func<SqliteWriter.Statements, T> write) => _writer.WriteAsync(WritePriority.Ack, write);
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -121,11 +127,8 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
                 ("$k", conversation.Key), ("$u", updated), ("$j", json), ("$v", expectedVersion))) == 1);
     }
 
-    public Task DeleteAsync(string key, CancellationToken ct) =>
-        WriteAsync(writer => writer.Execute("DELETE FROM conversations WHERE key = $k", ("$k", key)));
-
     public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct) =>
-        WriteAsync(writer => writer.Execute("""
+        AckWriteAsync(writer => writer.Execute("""
             INSERT INTO dedupe (key, expires_at) VALUES ($k, $e)
             ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= $now
             """, ("$k", key), ("$e", Now + (long)ttl.TotalMilliseconds), ("$now", Now)) == 1);
@@ -182,9 +185,9 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
     {
         // Returns once the item is committed, and on disk unless synchronous=NORMAL (group commit with whatever else
         // is being written right now). Not cancellable: once queued, the write happens anyway, within milliseconds.
-        var json = WorkItemJson.Serialize(item);
+        var json = OutboxJson.SerializeToString(item);
         var due = item.NotBefore?.ToUnixTimeMilliseconds() ?? Now;
-        await WriteAsync(writer => writer.Execute("INSERT INTO outbox (id, due, status, json) VALUES ($i, $d, 'pending', $j) ON CONFLICT (id) DO NOTHING",
+        await AckWriteAsync(writer => writer.Execute("INSERT INTO outbox (id, due, status, json) VALUES ($i, $d, 'pending', $j) ON CONFLICT (id) DO NOTHING",
             ("$i", item.Id), ("$d", due), ("$j", json)));
         _signal.Notify();
     }
@@ -196,14 +199,37 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
         var command = writer.Command("""
             UPDATE outbox SET due = $lease
             WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due <= $now ORDER BY due LIMIT $n)
-            RETURNING json
+            RETURNING id, json
             """, ("$lease", Now + (long)lease.TotalMilliseconds), ("$now", Now), ("$n", max));
-        return ReadJson(command, WorkItemJson.Deserialize);
+        var items = new List<WorkItem>();
+        var unreadable = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (OutboxJson.TryDeserialize(reader.GetString(1)) is { } item)
+                {
+                    items.Add(item);
+                }
+                else
+                {
+                    unreadable.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        // Stored by an older version (or damaged): kept as a dead letter for a person to look at, never retried.
+        foreach (var id in unreadable)
+        {
+            writer.Execute("UPDATE outbox SET status = 'dead', error = 'unreadable work item' WHERE id = $i", ("$i", id));
+        }
+
+        return items;
     });
 
     public Task SaveProgressAsync(WorkItem item, CancellationToken ct)
     {
-        var json = WorkItemJson.Serialize(item);
+        var json = OutboxJson.SerializeToString(item);
         return WriteAsync(writer => writer.Execute("UPDATE outbox SET json = $j WHERE id = $i AND status = 'pending'", ("$i", item.Id), ("$j", json)));
     }
 
@@ -212,23 +238,23 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
 
     public Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct)
     {
-        var json = WorkItemJson.Serialize(item);
+        var json = OutboxJson.SerializeToString(item);
         return WriteAsync(writer => writer.Execute("UPDATE outbox SET due = $d, json = $j, error = $e WHERE id = $i",
             ("$i", item.Id), ("$d", notBefore.ToUnixTimeMilliseconds()), ("$j", json), ("$e", error)));
     }
 
     public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct)
     {
-        var json = WorkItemJson.Serialize(item);
+        var json = OutboxJson.SerializeToString(item);
         return WriteAsync(writer => writer.Execute("UPDATE outbox SET status = 'dead', json = $j, error = $e WHERE id = $i",
             ("$i", item.Id), ("$j", json), ("$e", error)));
     }
 
-    public Task<IReadOnlyList<WorkItem>> DeadLettersAsync(CancellationToken ct)
+    public Task<int> CountPendingAsync(CancellationToken ct)
     {
         using var connection = Open();
-        using var command = Command(connection, "SELECT json FROM outbox WHERE status = 'dead' ORDER BY due");
-        return Task.FromResult<IReadOnlyList<WorkItem>>(ReadJson(command, WorkItemJson.Deserialize));
+        using var command = Command(connection, "SELECT count(*) FROM outbox WHERE status = 'pending'");
+        return Task.FromResult(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);

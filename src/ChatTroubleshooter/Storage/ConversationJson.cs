@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Diagnostics.Facts;
 
-namespace ChatTroubleshooter.Conversations.State;
+using ChatTroubleshooter.Conversations;
+
+namespace ChatTroubleshooter.Storage;
 
 /// <summary>A conversation as JSON, for durable stores: facts keep their value (wire form), source and evidence.</summary>
 internal static class ConversationJson

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
-namespace ChatTroubleshooter.Conversations;
+namespace ChatTroubleshooter.Outbox;
 
 /// <summary>
 /// Runs the outbox work (look-ups, rules, cards, sends) on threads of its own at a lower OS priority, so that under
@@ -21,8 +21,6 @@ internal sealed class BackgroundScheduler : TaskScheduler, IDisposable
     private readonly BlockingCollection<Task> _queue = [];
     private readonly Thread[] _threads;
 
-    private static readonly AsyncLocal<bool> _backgroundWork = new();
-
     [ThreadStatic]
     private static BackgroundScheduler? _current;
 
@@ -37,15 +35,6 @@ internal sealed class BackgroundScheduler : TaskScheduler, IDisposable
     }
 
     public override int MaximumConcurrencyLevel => _threads.Length;
-
-    /// <summary>
-    /// True inside outbox work and everything it calls, on whatever thread it continues: the state store commits
-    /// these writes after the acks' (see <c>SqliteWriter</c>).
-    /// </summary>
-    public static bool IsBackgroundWork => _backgroundWork.Value;
-
-    /// <summary>Marks the calling async flow (and what it calls) as outbox work.</summary>
-    public static void MarkBackgroundWork() => _backgroundWork.Value = true;
 
     /// <summary>Whether the calling thread is one of a scheduler's work threads.</summary>
     public static bool OnWorkThread => _current is not null;

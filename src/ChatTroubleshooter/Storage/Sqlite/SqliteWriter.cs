@@ -5,7 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Win32.SafeHandles;
 
-namespace ChatTroubleshooter.Conversations.State;
+namespace ChatTroubleshooter.Storage;
 
 /// <summary>
 /// The one writer of a SQLite file in WAL mode (SQLite allows one writer at a time, so this process has exactly
@@ -89,14 +89,14 @@ internal sealed class SqliteWriter : IDisposable
     }
 
     /// <summary>
-    /// Queues a write; completes once it is committed (and, when durable, on disk), or failed. Writes of outbox work
-    /// (<see cref="BackgroundScheduler.IsBackgroundWork"/>) are committed in transactions of their own when no ack is
-    /// waiting, or once they have waited long enough (100 ms), so that a burst of acks never waits behind them.
+    /// Queues a write; completes once it is committed (and, when durable, on disk), or failed. <see cref="WritePriority.Background"/>
+    /// writes are committed in transactions of their own when no ack is waiting, or once they have waited long enough
+    /// (100 ms), so that a burst of acks never waits behind them.
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<Statements, T> write)
+    public Task<T> WriteAsync<T>(WritePriority priority, Func<Statements, T> write)
     {
         var pending = new PendingWrite<T>(write);
-        var queue = BackgroundScheduler.IsBackgroundWork ? _background : _foreground;
+        var queue = priority == WritePriority.Background ? _background : _foreground;
         if (!queue.Writer.TryWrite(pending))
         {
             return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriter)));
@@ -484,4 +484,14 @@ internal sealed class SqliteWriter : IDisposable
             connection.Dispose();
         }
     }
+}
+
+/// <summary>Which writes go first when the writer is busy.</summary>
+internal enum WritePriority
+{
+    /// <summary>A write an ack waits for (accepting work, dedupe): Slack and Teams retry after 3 s.</summary>
+    Ack,
+
+    /// <summary>A write of background work (conversation state, outbox progress): waits while acks are queued, at most 100 ms.</summary>
+    Background,
 }

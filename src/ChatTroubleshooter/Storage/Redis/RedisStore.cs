@@ -1,14 +1,16 @@
 using System.Text.Json;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
 using StackExchange.Redis;
 
-namespace ChatTroubleshooter.Conversations.State;
+namespace ChatTroubleshooter.Storage;
 
 /// <summary>
 /// State in Redis, shared by several bot instances: conversations compare-and-set on a version (Lua), dedupe
 /// keys with SET NX PX, locales with expiry, feedback once per user and diagnosis, and the outbox as a sorted
 /// set of due times (claiming moves an item to the end of its lease, so a dead worker's item comes back).
 /// </summary>
-internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:") : IStateStore
+internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:") : IStateProvider
 {
     #pragma warning disable IDE1006 // Reads like the constant it replaced.
     private readonly string Prefix = prefix;
@@ -70,8 +72,6 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
         return (int)saved == 1;
     }
 
-    public Task DeleteAsync(string key, CancellationToken ct) => Db.KeyDeleteAsync(Prefix + "conv:" + key);
-
     public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct) =>
         Db.StringSetAsync(Prefix + "seen:" + key, "1", ttl, When.NotExists);
 
@@ -126,7 +126,7 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
         var transaction = Db.CreateTransaction();
-        _ = transaction.StringSetAsync(Work + item.Id, WorkItemJson.Serialize(item), when: When.NotExists);
+        _ = transaction.StringSetAsync(Work + item.Id, OutboxJson.SerializeToString(item), when: When.NotExists);
         _ = transaction.SortedSetAddAsync(Due, item.Id, item.NotBefore?.ToUnixTimeMilliseconds() ?? Now, SortedSetWhen.NotExists);
         await transaction.ExecuteAsync();
         await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), "1");
@@ -135,11 +135,25 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
     {
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript, [Due], [Now, max, Now + (long)lease.TotalMilliseconds, Work]))!;
-        return result.Select(r => WorkItemJson.Deserialize(r.ToString())).ToList();
+        var items = new List<WorkItem>(result.Length);
+        foreach (var json in result.Select(r => r.ToString()))
+        {
+            if (OutboxJson.TryDeserialize(json) is { } item)
+            {
+                items.Add(item);
+            }
+            else if (IdOf(json) is { } id)
+            {
+                // Stored by an older version (or damaged): kept as a dead letter for a person to look at, never retried.
+                await DeadLetterAsync(id, json);
+            }
+        }
+
+        return items;
     }
 
     public Task SaveProgressAsync(WorkItem item, CancellationToken ct) =>
-        Db.StringSetAsync(Work + item.Id, WorkItemJson.Serialize(item), when: When.Exists);
+        Db.StringSetAsync(Work + item.Id, OutboxJson.SerializeToString(item), when: When.Exists);
 
     public async Task CompleteAsync(WorkItem item, CancellationToken ct)
     {
@@ -152,22 +166,37 @@ internal sealed class RedisStateStore(IConnectionMultiplexer redis, TimeProvider
     public async Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct)
     {
         var transaction = Db.CreateTransaction();
-        _ = transaction.StringSetAsync(Work + item.Id, WorkItemJson.Serialize(item));
+        _ = transaction.StringSetAsync(Work + item.Id, OutboxJson.SerializeToString(item));
         _ = transaction.SortedSetAddAsync(Due, item.Id, notBefore.ToUnixTimeMilliseconds());
         await transaction.ExecuteAsync();
     }
 
-    public async Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct)
+    private static string? IdOf(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("id", out var id)
+                && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct) => DeadLetterAsync(item.Id, OutboxJson.SerializeToString(item));
+
+    private async Task DeadLetterAsync(string id, string json)
     {
         var transaction = Db.CreateTransaction();
-        _ = transaction.SortedSetRemoveAsync(Due, item.Id);
-        _ = transaction.KeyDeleteAsync(Work + item.Id);
-        _ = transaction.ListLeftPushAsync(Dead, WorkItemJson.Serialize(item));
+        _ = transaction.SortedSetRemoveAsync(Due, id);
+        _ = transaction.KeyDeleteAsync(Work + id);
+        _ = transaction.ListLeftPushAsync(Dead, json);
         await transaction.ExecuteAsync();
     }
 
-    public async Task<IReadOnlyList<WorkItem>> DeadLettersAsync(CancellationToken ct) =>
-        (await Db.ListRangeAsync(Dead)).Select(v => WorkItemJson.Deserialize(v.ToString())).ToList();
+    public async Task<int> CountPendingAsync(CancellationToken ct) => (int)await Db.SortedSetLengthAsync(Due);
 
     public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }

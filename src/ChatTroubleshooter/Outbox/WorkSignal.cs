@@ -1,4 +1,4 @@
-namespace ChatTroubleshooter.Conversations.State;
+namespace ChatTroubleshooter.Outbox;
 
 /// <summary>Wakes the outbox workers when work is enqueued, so they need not wait for the next poll.</summary>
 internal sealed class WorkSignal

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ChatTroubleshooter.Conversations;
+
+namespace ChatTroubleshooter.Cards;
+
+/// <summary>
+/// What a button carries back when clicked: the Slack button's <c>value</c> (as JSON text, ≤ 2,000 characters) and
+/// the Teams action's <c>data</c> (as a JSON object) are this one record, written by <see cref="ButtonValues"/> and
+/// read back by it, nowhere else. <c>verb</c> says which kind it is.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "verb")]
+[JsonDerivedType(typeof(AnswerButton), AnswerButton.Verb)]
+[JsonDerivedType(typeof(FeedbackButton), FeedbackButton.Verb)]
+public abstract record ButtonValue;
+
+/// <summary>An option of a question: which conversation (where it lives and which one), which fact, which value.</summary>
+public sealed record AnswerButton(string ConversationKey, string ConversationId, string FactId, string Value) : ButtonValue
+{
+    public const string Verb = "answer";
+
+    public Answer ToAnswer() => new(ConversationId, FactId, Value);
+}
+
+/// <summary>"Solved" / "Not solved" (and Slack's "Still stuck?", which is "not solved") on a diagnosis.</summary>
+public sealed record FeedbackButton(string DiagnosisId, bool Helpful) : ButtonValue
+{
+    public const string Verb = "feedback";
+
+    public FeedbackClick ToClick() => new(DiagnosisId, Helpful);
+}
+
+// Strict: every field of the record present and non-null, the verb anywhere in the object (Teams may reorder data).
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,
+    AllowOutOfOrderMetadataProperties = true)]
+[JsonSerializable(typeof(ButtonValue))]
+internal sealed partial class ButtonValueJson : JsonSerializerContext;
+
+/// <summary>The one place button values are written and read.</summary>
+public static class ButtonValues
+{
+    /// <summary>For a Slack button's <c>value</c>.</summary>
+    public static string ToText(ButtonValue value) => JsonSerializer.Serialize(value, ButtonValueJson.Default.ButtonValue);
+
+    /// <summary>For a Teams action's <c>data</c>.</summary>
+    public static System.Text.Json.Nodes.JsonObject ToJson(ButtonValue value) =>
+        JsonSerializer.SerializeToNode(value, ButtonValueJson.Default.ButtonValue)!.AsObject();
+
+    /// <summary>A Slack button's value read back; null when it is not one of ours (or was tampered with).</summary>
+    public static ButtonValue? Read(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(text, ButtonValueJson.Default.ButtonValue);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A Teams action's data read back; null when it is not one of ours.</summary>
+    public static ButtonValue? Read(JsonElement? data)
+    {
+        if (data is not { ValueKind: JsonValueKind.Object } element)
+        {
+            return null;
+        }
+
+        try
+        {
+            return element.Deserialize(ButtonValueJson.Default.ButtonValue);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Slack;
+using ChatTroubleshooter.Teams;
+
+namespace ChatTroubleshooter.Outbox;
+
+/// <summary>
+/// A kind of work a channel accepted and acknowledged, to be done in the background. One record per kind, so the
+/// durable outbox keeps typed data: a renamed field fails to compile, not at runtime. The discriminator is part of
+/// the stored JSON: renaming one leaves items already stored unreadable (they become dead letters, never a crash).
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(SlackCommandWork), "slack.command")]
+[JsonDerivedType(typeof(SlackMessageWork), "slack.message")]
+[JsonDerivedType(typeof(SlackClickWork), "slack.click")]
+[JsonDerivedType(typeof(SlackRecheckWork), "slack.recheck")]
+[JsonDerivedType(typeof(TeamsMessageWork), "teams.message")]
+[JsonDerivedType(typeof(TeamsSubmitWork), "teams.submit")]
+[JsonDerivedType(typeof(TeamsWelcomeWork), "teams.welcome")]
+[JsonDerivedType(typeof(TeamsRecheckWork), "teams.recheck")]
+[JsonDerivedType(typeof(TeamsSendWork), "teams.send")]
+public abstract record Work
+{
+    /// <summary>The channel whose <see cref="IWorkHandler"/> does this work.</summary>
+    [JsonIgnore]
+    public abstract ChatChannel Channel { get; }
+}
+
+/// <summary>
+/// One thing to send, planned by a handler and saved with its item, so that a retried item never sends twice.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(FollowUp), "follow-up")]
+[JsonDerivedType(typeof(SlackResponseDelivery), "slack.response")]
+[JsonDerivedType(typeof(SlackPostDelivery), "slack.post")]
+[JsonDerivedType(typeof(SlackUpdateDelivery), "slack.update")]
+[JsonDerivedType(typeof(TeamsTypingDelivery), "teams.typing")]
+[JsonDerivedType(typeof(TeamsReplyDelivery), "teams.reply")]
+[JsonDerivedType(typeof(TeamsUpdateDelivery), "teams.update")]
+public abstract record Delivery
+{
+    /// <summary>Set once it went out; a retried item skips it.</summary>
+    public bool Sent { get; init; }
+}
+
+/// <summary>Work to enqueue after a delay (a re-check when the call was not ready), with an id derived from its item.</summary>
+public sealed record FollowUp(TimeSpan After, Work Work) : Delivery;
+
+/// <summary>
+/// An item of the durable outbox: the work, when it is due, how often it was tried, and (once planned) what to send.
+/// </summary>
+public sealed record WorkItem(string Id, Work Work)
+{
+    /// <summary>Not before this time (a delayed re-check); null for now.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    public int Attempt { get; init; }
+
+    /// <summary>What the handler planned to send; null until planned.</summary>
+    public IReadOnlyList<Delivery>? Plan { get; init; }
+
+    [JsonIgnore]
+    public ChatChannel Channel => Work.Channel;
+
+    /// <summary>
+    /// A new id: time-ordered (UUID v7 from the injected clock), so the outbox's index grows at its end instead of
+    /// touching a random page for every accepted request.
+    /// </summary>
+    public static string NewId(TimeProvider time) => Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+
+    /// <summary>Work accepted now, with a new id.</summary>
+    public static WorkItem Accepted(Work work, TimeProvider time) => new(NewId(time), work);
+}
+
+/// <summary>The outbox's JSON: source-generated, so reading and writing an item needs no reflection.</summary>
+// Strict reading: a missing constructor field or a null where the record says non-null is an unreadable item (so
+// nulls are written, not left out).
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(WorkItem))]
+internal sealed partial class OutboxJson : JsonSerializerContext
+{
+    public static byte[] Serialize(WorkItem item) => JsonSerializer.SerializeToUtf8Bytes(item, Default.WorkItem);
+
+    public static string SerializeToString(WorkItem item) => JsonSerializer.Serialize(item, Default.WorkItem);
+
+    /// <summary>An item read back, or null when it cannot be read (stored by an older version, or damaged).</summary>
+    public static WorkItem? TryDeserialize(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, Default.WorkItem);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ChatTroubleshooter.Slack;
+
+// What Slack sends, read once at the edge. Only the fields the bot uses; unknown fields are ignored and missing
+// ones are null. A field of the wrong type makes the whole payload unreadable (a 400), never a crash later.
+
+/// <summary>A slash command (form fields, https://api.slack.com/interactivity/slash-commands#app_command_handling).</summary>
+internal sealed record SlashCommand(string? TeamId, string ChannelId, string UserId, string Command, string Text, string? ResponseUrl)
+{
+    /// <summary>The command in a form body; null when a required field is missing.</summary>
+    public static SlashCommand? From(FormBody form) =>
+        form["command"] is { } command && form["user_id"] is { } user && form["channel_id"] is { } channel
+            ? new SlashCommand(form["team_id"], channel, user, command, form["text"] ?? "", form["response_url"])
+            : null;
+}
+
+/// <summary>An Events API request: <c>url_verification</c> or an <c>event_callback</c> envelope.</summary>
+internal sealed record SlackEnvelope(string? Type, string? Challenge, string? TeamId, string? EventId, SlackEvent? Event);
+
+/// <summary>The inner event of an <c>event_callback</c> (app_mention, message.im).</summary>
+internal sealed record SlackEvent(
+    string? Type,
+    string? ChannelType,
+    string? Subtype,
+    string? BotId,
+    JsonElement? Edited,
+    string? User,
+    string? Channel,
+    string? Text,
+    string? Ts,
+    string? ThreadTs);
+
+/// <summary>Just the types of a payload, read when the full payload is not readable: an ignored type still gets its 200.</summary>
+internal sealed record SlackTypes(string? Type, SlackTypes? Event);
+
+/// <summary>An interaction payload (the <c>payload</c> form field), e.g. <c>block_actions</c>.</summary>
+internal sealed record SlackInteraction(
+    string? Type,
+    SlackId? Team,
+    SlackId? User,
+    SlackId? Channel,
+    SlackContainer? Container,
+    SlackMessage? Message,
+    string? ResponseUrl,
+    IReadOnlyList<SlackAction>? Actions);
+
+internal sealed record SlackId(string? Id);
+
+internal sealed record SlackContainer(string? ChannelId, string? MessageTs, bool? IsEphemeral);
+
+internal sealed record SlackMessage(string? Ts, string? ThreadTs);
+
+internal sealed record SlackAction(string? ActionId, string? Value);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(SlackEnvelope))]
+[JsonSerializable(typeof(SlackTypes))]
+[JsonSerializable(typeof(SlackInteraction))]
+internal sealed partial class SlackJson : JsonSerializerContext
+{
+    /// <summary>
+    /// Reads a payload, or says why not in a short reason for the 400 (the JSON path of the bad field).
+    /// <paramref name="ignoredType"/> is true when the payload is unreadable but its type is one the bot ignores anyway.
+    /// </summary>
+    public static T? Read<T>(ReadOnlySpan<byte> json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<SlackTypes, bool> handled, out string? reason, out bool ignoredType)
+        where T : class
+    {
+        reason = null;
+        ignoredType = false;
+        try
+        {
+            if (JsonSerializer.Deserialize(json, type) is { } payload)
+            {
+                return payload;
+            }
+
+            reason = "the body is null";
+            return null;
+        }
+        catch (JsonException e)
+        {
+            reason = e.Path is { Length: > 1 } path ? $"unreadable at {path}" : "not JSON";
+        }
+
+        try
+        {
+            ignoredType = JsonSerializer.Deserialize(json, Default.SlackTypes) is { } types && !handled(types);
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using ChatTroubleshooter.Cards;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
+
+namespace ChatTroubleshooter.Slack;
+
+/// <summary>Work accepted from Slack, done by <see cref="SlackWorkHandler"/>.</summary>
+public abstract record SlackWork : Work
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public sealed override ChatChannel Channel => ChatChannel.Slack;
+}
+
+/// <summary><c>/norecording …</c>: answered privately through the command's response_url.</summary>
+public sealed record SlackCommandWork(string? TeamId, string ChannelId, string UserId, string Text, string? ResponseUrl) : SlackWork;
+
+/// <summary>An @mention in a channel (answered in its thread, for everyone) or a direct message.</summary>
+public sealed record SlackMessageWork(string? TeamId, string ChannelId, string UserId, string Text, string? Ts, string? ThreadTs, bool IsMention) : SlackWork;
+
+/// <summary>A click on one of the bot's buttons, with where the clicked message is.</summary>
+public sealed record SlackClickWork(
+    string? TeamId, string ChannelId, string UserId, ButtonValue Value, string? MessageTs, string? ThreadTs, bool IsEphemeral, string? ResponseUrl) : SlackWork;
+
+/// <summary>Look the conversation's call up again and answer where the first answer went.</summary>
+public sealed record SlackRecheckWork(string ConversationKey, SlackTarget Target) : SlackWork;
+
+/// <summary>
+/// Where replies go: the response_url of a command or an ephemeral message (<see cref="ResponseUrl"/> set), else a
+/// post in the channel (in <see cref="ThreadTs"/> when set).
+/// </summary>
+public sealed record SlackTarget(string? ResponseUrl, string ChannelId, string? ThreadTs, string UserId, Visibility Visibility)
+{
+    public static SlackTarget Response(string? url, string channel, string user) => new(url ?? "", channel, null, user, Visibility.Private);
+
+    public static SlackTarget Post(string channel, string? threadTs, string user, Visibility visibility) => new(null, channel, threadTs, user, visibility);
+
+    public bool ViaResponseUrl => ResponseUrl is not null;
+}
+
+/// <summary>A message posted to a response_url (always ephemeral: only the user who asked sees it).</summary>
+public sealed record SlackResponseDelivery(string Url, JsonObject Message, bool ReplaceOriginal) : Delivery;
+
+/// <summary>chat.postMessage.</summary>
+public sealed record SlackPostDelivery(string ChannelId, string? ThreadTs, JsonObject Message) : Delivery;
+
+/// <summary>chat.update of a message the bot posted (a clicked question or diagnosis).</summary>
+public sealed record SlackUpdateDelivery(string ChannelId, string Ts, JsonObject Message) : Delivery;

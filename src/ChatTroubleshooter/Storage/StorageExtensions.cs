@@ -1,0 +1,111 @@
+using System.ComponentModel.DataAnnotations;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatTroubleshooter.Storage;
+
+public enum StateProvider
+{
+    Sqlite,
+    Redis,
+    Memory,
+}
+
+public sealed class StateOptions : IValidatableObject
+{
+    public const string Section = "State";
+
+    public StateProvider Provider { get; set; } = StateProvider.Sqlite;
+
+    public string SqlitePath { get; set; } = "./data/chattroubleshooter.db";
+
+    /// <summary>
+    /// <c>Full</c>: a write returns once it is on disk (accepted work survives a power loss; one sync is shared by a
+    /// batch of writes). <c>Normal</c>: once it is committed; faster, survives a crash of the bot but not of the machine.
+    /// </summary>
+    [RegularExpression("(?i)^(full|normal)$")]
+    public string SqliteSynchronous { get; set; } = "Full";
+
+    /// <summary>A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Prefix of every Redis key, so several bots (or test runs) can share one Redis.</summary>
+    public string RedisPrefix { get; set; } = "ct:";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == StateProvider.Redis && string.IsNullOrWhiteSpace(Redis))
+        {
+            yield return new ValidationResult("State:Redis (e.g. localhost:6379) is required when State:Provider is Redis.", [nameof(Redis)]);
+        }
+
+        if (Provider == StateProvider.Sqlite && string.IsNullOrWhiteSpace(SqlitePath))
+        {
+            yield return new ValidationResult("State:SqlitePath is required when State:Provider is Sqlite.", [nameof(SqlitePath)]);
+        }
+    }
+}
+
+public static class StorageExtensions
+{
+    /// <summary>
+    /// Registers the store chosen by <c>State:Provider</c> behind each concern's interface (conversations, dedupe,
+    /// preferences, feedback and diagnoses, the outbox), its readiness check, and the outbox worker.
+    /// </summary>
+    public static IHostApplicationBuilder AddState(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StateOptions>().BindConfiguration(StateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddMemoryCacheOnTimeProvider();
+        // Chosen when first needed (options are bound by then, including a test host's settings).
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StateOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            var retention = sp.GetRequiredService<IOptions<ConversationOptions>>().Value.IdleTimeout + TimeSpan.FromHours(1);
+            return new Store(options.Provider switch
+            {
+                StateProvider.Sqlite => new SqliteStore(options.SqlitePath, time, retention, options.SqliteSynchronous),
+                StateProvider.Redis => new RedisStore(ConnectionMultiplexer.Connect(options.Redis!), time, retention, options.RedisPrefix),
+                _ => new MemoryStore(time, sp.GetRequiredService<IMemoryCache>()),
+            });
+        });
+        Expose<IConversationStore>(builder.Services);
+        Expose<IEventDeduplicator>(builder.Services);
+        Expose<IUserPreferenceStore>(builder.Services);
+        Expose<IFeedbackStore>(builder.Services);
+        Expose<IDiagnosisLog>(builder.Services);
+        Expose<IWorkOutbox>(builder.Services);
+        Expose<IWorkQueue>(builder.Services);
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("state");
+        builder.Services.AddSingleton(_ => new BackgroundScheduler(Environment.ProcessorCount));
+        builder.Services.AddHostedService<WorkProcessor>();
+        return builder;
+    }
+
+    /// <summary>The one store instance (disposed with the container when it holds a file or a connection).</summary>
+    private sealed record Store(IStateProvider Instance) : IDisposable
+    {
+        public void Dispose() => (Instance as IDisposable)?.Dispose();
+    }
+
+    /// <summary>The store seen through one concern's interface; every provider implements them all.</summary>
+    private static void Expose<TConcern>(IServiceCollection services)
+        where TConcern : class =>
+        services.AddSingleton(sp => (TConcern)(object)sp.GetRequiredService<Store>().Instance);
+}
+
+/// <summary>Ready when the store answers a read (the outbox count: every provider has one, and it touches the real table or key).</summary>
+internal sealed class StorageHealthCheck(IWorkOutbox outbox) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var pending = await outbox.CountPendingAsync(cancellationToken);
+        return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"{pending} item(s) in the outbox",
+            new Dictionary<string, object> { ["outboxPending"] = pending });
+    }
+}

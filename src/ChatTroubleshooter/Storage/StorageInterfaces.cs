@@ -1,0 +1,50 @@
+namespace ChatTroubleshooter.Storage;
+
+/// <summary>Per-user preferences learned from a platform (e.g. a Slack user's locale), cached.</summary>
+public interface IUserPreferenceStore
+{
+    Task<(bool Found, string? Locale)> GetLocaleAsync(string user, CancellationToken ct);
+
+    Task SetLocaleAsync(string user, string? locale, TimeSpan ttl, CancellationToken ct);
+}
+
+/// <summary>A feedback click on a diagnosis (stored once per user and diagnosis).</summary>
+public sealed record FeedbackRecord(string DiagnosisId, string User, IReadOnlyList<string> CauseIds, bool Helpful, string Channel, string Language, DateTimeOffset At);
+
+public interface IFeedbackStore
+{
+    /// <summary>Stores the feedback; false when this user already gave feedback on this diagnosis.</summary>
+    Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct);
+
+    Task<IReadOnlyList<FeedbackRecord>> FeedbackSinceAsync(DateTimeOffset since, CancellationToken ct);
+}
+
+/// <summary>
+/// A diagnosis the bot gave: for feedback (re-showing it with a thank-you or the escalation summary) and stats.
+/// <see cref="ReplyJson"/> is the <c>DiagnosisReply</c> as JSON.
+/// </summary>
+public sealed record DiagnosisRecord(
+    string DiagnosisId,
+    string Channel,
+    string Language,
+    string Kind,
+    IReadOnlyList<string> CauseIds,
+    int Questions,
+    string? Input,
+    DateTimeOffset At,
+    string ReplyJson);
+
+public interface IDiagnosisLog
+{
+    Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct);
+
+    Task<DiagnosisRecord?> GetDiagnosisAsync(string diagnosisId, CancellationToken ct);
+
+    Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct);
+}
+
+/// <summary>
+/// What a storage provider (Sqlite, Redis, Memory) implements: every concern, so one instance can back them all. Only
+/// the registration sees this; callers ask for the one concern they need.
+/// </summary>
+internal interface IStateProvider : IConversationStore, IEventDeduplicator, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, Outbox.IWorkOutbox;

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ChatTroubleshooter.Teams;
+
+// The Bot Framework Activity, read once at the edge: only the fields the bot uses. Unknown fields are ignored and
+// missing ones are null; a field of the wrong type makes the activity unreadable (a 400), never a crash later.
+
+/// <summary>An Activity (Bot Framework Activity schema): message, invoke, conversationUpdate, installationUpdate.</summary>
+internal sealed record Activity(
+    string? Type,
+    string? Id,
+    string? Name,
+    string? ServiceUrl,
+    string? ChannelId,
+    string? Text,
+    string? Locale,
+    string? ReplyToId,
+    string? Action,
+    ConversationAccount? Conversation,
+    ChannelAccount? From,
+    ChannelAccount? Recipient,
+    IReadOnlyList<ChannelAccount?>? MembersAdded,
+    IReadOnlyList<ActivityEntity?>? Entities,
+    JsonElement? Value)
+{
+    /// <summary><c>locale</c>, else the clientInfo entity's locale.</summary>
+    public string? UserLocale => Locale ?? Entities?.FirstOrDefault(e => e?.Type == "clientInfo")?.Locale;
+}
+
+internal sealed record ChannelAccount(string? Id, string? Name);
+
+internal sealed record ConversationAccount(string? Id, string? ConversationType);
+
+/// <summary>An entity: a mention (<c>mentioned</c>, <c>text</c>) or clientInfo (<c>locale</c>).</summary>
+internal sealed record ActivityEntity(string? Type, string? Text, ChannelAccount? Mentioned, string? Locale);
+
+/// <summary>The value of an <c>adaptiveCard/action</c> invoke.</summary>
+internal sealed record CardActionInvokeValue(CardAction? Action);
+
+internal sealed record CardAction(string? Type, string? Verb, JsonElement? Data);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Activity))]
+[JsonSerializable(typeof(CardActionInvokeValue))]
+internal sealed partial class TeamsJson : JsonSerializerContext;

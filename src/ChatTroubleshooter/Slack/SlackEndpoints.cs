@@ -37,7 +37,7 @@ public static class SlackEndpoints
 
         if (SlashCommand.From(new FormBody(request.Body)) is not { } command)
         {
-            return Results.BadRequest("Not a slash command: command, user_id and channel_id are required.");
+            return Results.BadRequest("Not a slash command: command, user_id and channel_id (Slack ids) are required.");
         }
 
         await queue.EnqueueAsync(WorkItem.Accepted(
@@ -88,6 +88,12 @@ public static class SlackEndpoints
             return Results.Ok();
         }
 
+        if (!SlackIds.AreIds(user, channel) || !SlackIds.IsOptionalId(envelope.TeamId) || !SlackIds.IsOptionalTs(e.Ts) || !SlackIds.IsOptionalTs(e.ThreadTs)
+            || eventId.Length > 64)
+        {
+            return Results.BadRequest("An event's ids and timestamps must be Slack ids and timestamps.");
+        }
+
         // Slack retries (X-Slack-Retry-Num) carry the same event_id: answer once.
         var id = $"slack:event:{eventId}";
         if (!await dedupe.TryFirstAsync(id, options.Value.EventDedupeWindow, ct))
@@ -129,6 +135,12 @@ public static class SlackEndpoints
             || (payload.Container?.ChannelId ?? payload.Channel?.Id) is not { } channel)
         {
             return Results.Ok();
+        }
+
+        if (!SlackIds.AreIds(user, channel) || !SlackIds.IsOptionalId(payload.Team?.Id)
+            || !SlackIds.IsOptionalTs(payload.Container?.MessageTs) || !SlackIds.IsOptionalTs(payload.Message?.ThreadTs))
+        {
+            return Results.BadRequest("An interaction's ids and timestamps must be Slack ids and timestamps.");
         }
 
         await queue.EnqueueAsync(WorkItem.Accepted(new SlackClickWork(

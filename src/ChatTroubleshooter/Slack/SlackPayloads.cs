@@ -9,11 +9,48 @@ namespace ChatTroubleshooter.Slack;
 /// <summary>A slash command (form fields, https://api.slack.com/interactivity/slash-commands#app_command_handling).</summary>
 internal sealed record SlashCommand(string? TeamId, string ChannelId, string UserId, string Command, string Text, string? ResponseUrl)
 {
-    /// <summary>The command in a form body; null when a required field is missing.</summary>
+    /// <summary>The command in a form body; null when a required field is missing or an id is not a Slack id.</summary>
     public static SlashCommand? From(FormBody form) =>
-        form["command"] is { } command && form["user_id"] is { } user && form["channel_id"] is { } channel
-            ? new SlashCommand(form["team_id"], channel, user, command, form["text"] ?? "", form["response_url"])
+        form["command"] is { } command && form["user_id"] is { } user && form["channel_id"] is { } channel && form["team_id"] is var team
+        && SlackIds.AreIds(user, channel) && SlackIds.IsOptionalId(team)
+            ? new SlashCommand(team, channel, user, command, form["text"] ?? "", form["response_url"])
             : null;
+}
+
+/// <summary>
+/// The shapes of Slack's ids and timestamps. They end up in conversation keys and button values (at most 2,000
+/// characters), so anything else is refused at the edge.
+/// </summary>
+internal static class SlackIds
+{
+    /// <summary>
+    /// A user, channel, team or enterprise id: T0123ABCD, C0123ABCD, U0123ABCD, W…, D…, G…, E… (Slack's own SDK
+    /// fixtures also use T_INSTALLED: '_' and '-' are let through).
+    /// </summary>
+    public static bool IsId(string? value) => value is { Length: > 0 and <= 32 } && value.AsSpan().IndexOfAnyExcept(IdChars) < 0;
+
+    public static bool AreIds(params ReadOnlySpan<string?> values)
+    {
+        foreach (var value in values)
+        {
+            if (!IsId(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static bool IsOptionalId(string? value) => value is null || IsId(value);
+
+    /// <summary>A message timestamp (1606455407.603639), or none.</summary>
+    public static bool IsOptionalTs(string? value) => value is null || (value.Length is > 0 and <= 32 && value.AsSpan().IndexOfAnyExcept(TsChars) < 0);
+
+    private static readonly System.Buffers.SearchValues<char> IdChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+
+    private static readonly System.Buffers.SearchValues<char> TsChars = System.Buffers.SearchValues.Create("0123456789.");
 }
 
 /// <summary>An Events API request: <c>url_verification</c> or an <c>event_callback</c> envelope.</summary>

@@ -112,7 +112,9 @@ public static class TeamsEndpoints
                 return await CardActionAsync(activity, to, user!, conversations, cards, queue, handler, time, ct);
 
             case "invoke":
-                return Results.StatusCode(StatusCodes.Status501NotImplemented);
+                // Bot Framework's ActivityHandler answers 501 here; a 4xx says the same ("not this bot's") without
+                // counting as a server failure in anyone's monitoring.
+                return InvokeError(StatusCodes.Status400BadRequest, "NotSupported", $"This bot does not handle {activity.Name ?? "this"} invokes.", http: true);
 
             case "conversationUpdate" when activity.MembersAdded?.Any(m => m?.Id is { } member && member == activity.Recipient?.Id) == true:
             case "installationUpdate" when activity.Action is "add" or "add-upgrade":
@@ -182,13 +184,14 @@ public static class TeamsEndpoints
     private static IResult InvokeMessage(string text) =>
         Results.Json(new JsonObject { ["statusCode"] = 200, ["type"] = ActivityMessageType, ["value"] = text });
 
-    private static IResult InvokeError(int status, string code, string message) =>
+    /// <summary>An invoke's error response; with <paramref name="http"/> the HTTP status says it too.</summary>
+    private static IResult InvokeError(int status, string code, string message, bool http = false) =>
         Results.Json(new JsonObject
         {
             ["statusCode"] = status,
             ["type"] = ErrorType,
             ["value"] = new JsonObject { ["code"] = code, ["message"] = message },
-        });
+        }, statusCode: http ? status : StatusCodes.Status200OK);
 
     /// <summary>Removes the bot's own mention: entities of type mention whose id is the recipient (Bot Framework's RemoveMentionText).</summary>
     internal static string StripMention(Activity activity)

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ChatTroubleshooter.Tests.Fakes;
 
@@ -22,6 +23,9 @@ public sealed class BotApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
 
     internal RecordingHandler Slack { get; } = new();
+
+    /// <summary>What the bot logged.</summary>
+    internal LogCapture Logs { get; } = new();
 
     /// <summary>Makes Slack's response_url answer 500, to exercise retries and dead letters.</summary>
     internal bool FailResponseUrls { get; set; }
@@ -66,6 +70,7 @@ public sealed class BotApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.AddHttpClient<SlackApiClient>().ConfigurePrimaryHttpMessageHandler(() => Slack);

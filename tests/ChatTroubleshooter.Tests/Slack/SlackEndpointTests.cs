@@ -229,6 +229,31 @@ public sealed class SlackEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("type", "5")]
+    [InlineData("user", "\"U123\"")]
+    [InlineData("actions", "{}")]
+    [InlineData("container", "[]")]
+    public async Task Interaction_WithAFieldOfTheWrongType_Is400NotA500(string field, string json)
+    {
+        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
+        payload[field] = JsonNode.Parse(json);
+
+        var response = await PostAsync(BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), SlackRequests.Form));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Event_OfATypeTheBotIgnores_Gets200_EvenWhenItsFieldsDoNotFitOurs()
+    {
+        // user_change carries "user" as an object, where app_mention has a string.
+        var body = """{"type":"event_callback","event_id":"Ev1","team_id":"T1","event":{"type":"user_change","user":{"id":"U1"}}}""";
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(BotApp.Signed("/slack/events", body, "application/json"))).StatusCode);
+    }
+
     [Fact]
     public async Task MalformedJson_Is400NotA500()
     {

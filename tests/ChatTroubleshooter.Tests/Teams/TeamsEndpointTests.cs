@@ -139,11 +139,13 @@ public sealed class TeamsEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task UnknownInvoke_Is501()
+    public async Task UnknownInvoke_IsA400WithAnInvokeError()
     {
         var activity = BotFrameworkFake.Activity("playground_invoke-adaptiveCard-action-personal.json", a => a["name"] = "composeExtension/query");
 
-        Assert.Equal(HttpStatusCode.NotImplemented, (await PostAsync(activity)).StatusCode);
+        var response = await PostAsync(activity);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("NotSupported", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["value"]!["code"]);
     }
 
     [Fact]

@@ -46,6 +46,13 @@ stop_redis() { [ -n "$started_redis" ] && redis-cli -p "$redis_port" shutdown no
 log="$(mktemp)"
 trap 'rm -f "$log"; stop_redis' EXIT
 
+# The code as dotnet format (and .editorconfig) would write it: a change it would make is a failure.
+format_status=0
+if ! dotnet format ChatTroubleshooter.sln --verify-no-changes; then
+  echo "test.sh: dotnet format would change the files above: run 'dotnet format ChatTroubleshooter.sln'" >&2
+  format_status=1
+fi
+
 # Normal verbosity shows what tests report (e.g. question counts); the long list of passed tests is left out.
 dotnet test ChatTroubleshooter.sln --configuration Release --logger "console;verbosity=normal" 2>&1 \
   | tee "$log" | grep -v '^  Passed '
@@ -56,4 +63,6 @@ awk '/^[[:space:]]+Passed: [0-9]+$/  { p += $2 }
      /^[[:space:]]+Failed: [0-9]+$/  { f += $2 }
      /^[[:space:]]+Skipped: [0-9]+$/ { s += $2 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+[ "$format_status" = 0 ] || echo "test.sh: formatting check failed (dotnet format --verify-no-changes)"
+[ "$status" = 0 ] && exit "$format_status"
 exit "$status"

@@ -56,8 +56,13 @@ internal static class SampleReplies
 
         var healthy = FactSet.From(new Dictionary<string, string>
         {
-            ["answered"] = "yes", ["talk-seconds"] = "120", ["recording-enabled"] = "yes", ["pause-allowed"] = "no",
-            ["parallel-second"] = "no", ["link-visible"] = "no", ["voicemail"] = "no",
+            ["answered"] = "yes",
+            ["talk-seconds"] = "120",
+            ["recording-enabled"] = "yes",
+            ["pause-allowed"] = "no",
+            ["parallel-second"] = "no",
+            ["link-visible"] = "no",
+            ["voicemail"] = "no",
         }.Select(kv => new Fact(kv.Key, FactValue.TryParse(kv.Value, out var v) ? v : FactValue.No, FactSource.Answer,
             Evidence.Of(TextKeys.EvidenceText, ("quote", kv.Value)))));
         var none = (Diagnosis)Diagnoser.Decide(rules, healthy, all);

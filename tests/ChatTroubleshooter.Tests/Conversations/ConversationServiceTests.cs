@@ -251,8 +251,12 @@ public sealed class ConversationServiceTests
         var reply = await service.HandleAsync(Text("The call was answered, we talked 2 minutes, no recording"), Ct);
         var answers = new Dictionary<string, string>
         {
-            ["recording-enabled"] = "yes", ["pause-allowed"] = "no", ["paused"] = "no", ["parallel-second"] = "no",
-            ["link-visible"] = "no", ["number-exists"] = "yes",
+            ["recording-enabled"] = "yes",
+            ["pause-allowed"] = "no",
+            ["paused"] = "no",
+            ["parallel-second"] = "no",
+            ["link-visible"] = "no",
+            ["number-exists"] = "yes",
         };
         while (reply is QuestionReply question)
         {

@@ -86,7 +86,11 @@ internal sealed class BotFrameworkFake
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         return Part(new JsonObject { ["alg"] = "none", ["typ"] = "JWT", ["kid"] = KeyId }) + "." + Part(new JsonObject
         {
-            ["iss"] = "https://api.botframework.com", ["aud"] = AppId, ["exp"] = now + 600, ["nbf"] = now - 60, ["serviceurl"] = ServiceUrl,
+            ["iss"] = "https://api.botframework.com",
+            ["aud"] = AppId,
+            ["exp"] = now + 600,
+            ["nbf"] = now - 60,
+            ["serviceurl"] = ServiceUrl,
         }) + ".";
     }
 

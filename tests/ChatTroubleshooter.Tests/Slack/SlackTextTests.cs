@@ -36,7 +36,8 @@ public sealed class SlackTextTests
     {
         var cards = new ChatTroubleshooter.Cards.CardRenderer(Fakes.TestConversations.Knowledge);
         var question = new ChatTroubleshooter.Diagnostics.Replies.QuestionReply("en", "conv-1", 1, "answered", "1/3", "Call +33 6 12 34 56 78: was it answered?",
-            [new("yes", "Yes, +33 6 12 34 56 78"), new("no", "No")]) { ConversationKey = "slack:T1:C1:thread:1700000000.000100" };
+            [new("yes", "Yes, +33 6 12 34 56 78"), new("no", "No")])
+        { ConversationKey = "slack:T1:C1:thread:1700000000.000100" };
 
         string Render(bool mask) => (channel == ChatTroubleshooter.Cards.CardChannel.Slack ? cards.Slack(question, mask) : cards.Teams(question, mask)).ToJsonString();
 

@@ -58,8 +58,11 @@ internal static class Serve
         {
             ["keys"] = new JsonArray(new JsonObject
             {
-                ["kty"] = "RSA", ["use"] = "sig", ["kid"] = "load-key",
-                ["n"] = Base64UrlEncoder.Encode(publicKey.Modulus), ["e"] = Base64UrlEncoder.Encode(publicKey.Exponent),
+                ["kty"] = "RSA",
+                ["use"] = "sig",
+                ["kid"] = "load-key",
+                ["n"] = Base64UrlEncoder.Encode(publicKey.Modulus),
+                ["e"] = Base64UrlEncoder.Encode(publicKey.Exponent),
                 ["endorsements"] = new JsonArray("msteams"),
             }),
         }));

@@ -12,7 +12,7 @@ namespace ChatTroubleshooter.Storage;
 /// </summary>
 internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:") : IStateProvider
 {
-    #pragma warning disable IDE1006 // Reads like the constant it replaced.
+#pragma warning disable IDE1006 // Reads like the constant it replaced.
     private readonly string Prefix = prefix;
 #pragma warning restore IDE1006
 

@@ -81,8 +81,6 @@ public sealed record WorkItem(string Id, Work Work)
 [JsonSerializable(typeof(WorkItem))]
 internal sealed partial class OutboxJson : JsonSerializerContext
 {
-    public static byte[] Serialize(WorkItem item) => JsonSerializer.SerializeToUtf8Bytes(item, Default.WorkItem);
-
     public static string SerializeToString(WorkItem item) => JsonSerializer.Serialize(item, Default.WorkItem);
 
     /// <summary>An item read back, or null when it cannot be read (stored by an older version, or damaged).</summary>

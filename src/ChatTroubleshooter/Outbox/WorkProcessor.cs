@@ -141,8 +141,15 @@ internal sealed class WorkProcessor(
 
     private async Task ProcessAsync(WorkItem item, CancellationToken ct)
     {
-        var handler = _handlers[item.Channel];
         var kind = item.Work.GetType().Name;
+        if (!_handlers.TryGetValue(item.Channel, out var handler))
+        {
+            // Work of a channel that is not registered in this host: nothing here can ever do it.
+            logger.LogError("Work {Id} ({Kind}) has no handler for channel {Channel}; it is now a dead letter.", item.Id, kind, item.Channel);
+            await outbox.DeadLetterAsync(item, $"no handler for channel {item.Channel}", ct);
+            return;
+        }
+
         try
         {
             if (item.Plan is null)

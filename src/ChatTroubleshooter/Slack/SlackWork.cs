@@ -31,6 +31,7 @@ public sealed record SlackRecheckWork(string ConversationKey, SlackTarget Target
 /// </summary>
 public sealed record SlackTarget(string? ResponseUrl, string ChannelId, string? ThreadTs, string UserId, Visibility Visibility)
 {
+    /// <summary>Replies through <paramref name="url"/>; a payload without one keeps "" so the reply is refused (and logged) when sent.</summary>
     public static SlackTarget Response(string? url, string channel, string user) => new(url ?? "", channel, null, user, Visibility.Private);
 
     public static SlackTarget Post(string channel, string? threadTs, string user, Visibility visibility) => new(null, channel, threadTs, user, visibility);

@@ -47,6 +47,48 @@ public sealed class ConversationServiceTests
         Assert.Equal("https://support.aircall.io/en-gb/articles/10375353969053", diagnosis.Causes[0].Links[0].Url);
     }
 
+    [Theory]
+    [InlineData(Visibility.Shared, true)]
+    [InlineData(Visibility.Private, false)]
+    public async Task HandleTurnAsync_DecidesMasking_FromWhoReadsTheReply(Visibility visibility, bool masked)
+    {
+        var outcome = await Service().HandleTurnAsync(Text("the customer +33 6 12 34 56 78 got no recording") with { Visibility = visibility }, Ct);
+
+        Assert.Equal(masked, outcome.MaskPhoneNumbers);
+        Assert.False(outcome.ReplacesClicked);
+        Assert.Null(outcome.RecheckAfter);
+    }
+
+    [Fact]
+    public async Task HandleTurnAsync_Feedback_IsStoredWithTheTurnsChannel_AndReplacesTheClickedDiagnosis()
+    {
+        var service = Service();
+        var diagnosis = Assert.IsType<DiagnosisReply>(await service.HandleAsync(Text("We talked for 3 seconds and there is no recording"), Ct));
+
+        var click = new Turn(ChatChannel.Teams, "teams:a:1", "29:U1", "en-US") { Feedback = new FeedbackClick(diagnosis.DiagnosisId, Helpful: false) };
+        var outcome = await service.HandleTurnAsync(click, Ct);
+
+        Assert.True(outcome.ReplacesClicked);
+        var shown = Assert.IsType<DiagnosisReply>(outcome.Reply);
+        Assert.True(shown.Escalated);
+        Assert.NotNull(shown.FeedbackThanks);
+        var stored = Assert.Single(await _state.FeedbackSinceAsync(_time.GetUtcNow().AddMinutes(-1), Ct));
+        Assert.Equal(("teams", "29:U1", false), (stored.Channel, stored.User, stored.Helpful));
+        Assert.Equal(["too-short"], stored.CauseIds);
+    }
+
+    [Fact]
+    public async Task HandleTurnAsync_FeedbackOnAnUnknownDiagnosis_IsAShortMessageInTheUsersLanguage_ThatReplacesNothing()
+    {
+        var click = new Turn(ChatChannel.Slack, "slack:T:C", "U1", "fr-FR") { Feedback = new FeedbackClick("no-such-diagnosis", Helpful: true) };
+
+        var outcome = await Service().HandleTurnAsync(click, Ct);
+
+        Assert.False(outcome.ReplacesClicked);
+        Assert.Equal("fr", Assert.IsType<MessageReply>(outcome.Reply).Language);
+        Assert.Empty(await _state.FeedbackSinceAsync(_time.GetUtcNow().AddDays(-1), Ct));
+    }
+
     [Fact]
     public async Task HandleAsync_DescriptionThatDecides_AnswersWithoutQuestions()
     {

@@ -115,6 +115,21 @@ public sealed class BotApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Proof that the worker is alive before asserting that something was not sent: a slash command whose reply
+    /// must arrive, then <see cref="DrainAsync(int)"/>.
+    /// </summary>
+    internal async Task SentinelAsync()
+    {
+        static bool IsResponse(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";
+        var before = Slack.Requests.Count(IsResponse);
+        using var client = CreateClient();
+        var response = await client.SendAsync(SlackRequests.SlashCommand("help"), CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(before + 1, (await WaitForAsync(IsResponse, count: before + 1)).Length);
+        await DrainAsync();
+    }
+
     /// <summary>Waits (bounded) until the fake peer has received what the background work sends.</summary>
     internal Task<HttpRequestMessage[]> WaitForAsync(Func<HttpRequestMessage, bool> match, int count = 1, int timeoutSeconds = 15) =>
         WaitForAsync(Slack, match, count, timeoutSeconds);

@@ -142,7 +142,7 @@ public sealed class SlackEndpointTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, (await PostAsync(request)).StatusCode);
         }
 
-        await _app.WaitForAsync(r => Is(r, "chat.postMessage"), count: 2, timeoutSeconds: 3);
+        await _app.SentinelAsync();
         Assert.Single(_app.Slack.Requests, r => Is(r, "chat.postMessage"));
     }
 
@@ -155,7 +155,7 @@ public sealed class SlackEndpointTests : IDisposable
         var response = await PostAsync(BotApp.Signed("/slack/events", TestData.Read(fixture), "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await _app.WaitForAsync(r => Is(r, "chat.postMessage"), timeoutSeconds: 2);
+        await _app.SentinelAsync();
         Assert.DoesNotContain(_app.Slack.Requests, r => Is(r, "chat.postMessage"));
     }
 
@@ -167,7 +167,7 @@ public sealed class SlackEndpointTests : IDisposable
 
         await PostAsync(BotApp.Signed("/slack/events", envelope.ToJsonString(), "application/json"));
 
-        await _app.WaitForAsync(r => Is(r, "chat.postMessage"), timeoutSeconds: 2);
+        await _app.SentinelAsync();
         Assert.DoesNotContain(_app.Slack.Requests, r => Is(r, "chat.postMessage"));
     }
 
@@ -217,7 +217,7 @@ public sealed class SlackEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(unsigned)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(wrongSecret)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(stale)).StatusCode);
-        await _app.WaitForAsync(IsResponseUrl, timeoutSeconds: 1);
+        await _app.DrainAsync();
         Assert.Empty(_app.Slack.Requests);
     }
 
@@ -270,7 +270,7 @@ public sealed class SlackEndpointTests : IDisposable
 
         await PostAsync(BotApp.Signed("/slack/commands", form.ToString()!, "application/x-www-form-urlencoded"));
 
-        await _app.WaitForAsync(r => r.RequestUri!.Host == "evil.example", timeoutSeconds: 2);
+        await _app.SentinelAsync();
         Assert.DoesNotContain(_app.Slack.Requests, r => r.RequestUri!.Host == "evil.example");
     }
 

@@ -82,12 +82,17 @@ public sealed class BotApp : WebApplicationFactory<Program>
     }
 
     /// <summary>Signs a body as Slack does: v0=HMAC-SHA256(secret, "v0:{ts}:{body}").</summary>
-    public static HttpRequestMessage Signed(string path, string body, string contentType, DateTimeOffset? at = null, string secret = SigningSecret)
+    public static HttpRequestMessage Signed(string path, string body, string contentType, DateTimeOffset? at = null, string secret = SigningSecret) =>
+        Signed(path, Encoding.UTF8.GetBytes(body), contentType, at, secret);
+
+    /// <summary>Signs raw bytes (which need not be valid UTF-8) as Slack does.</summary>
+    public static HttpRequestMessage Signed(string path, byte[] body, string contentType, DateTimeOffset? at = null, string secret = SigningSecret)
     {
         var ts = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"v0:{ts}:{body}"));
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        byte[] signed = [.. Encoding.UTF8.GetBytes($"v0:{ts}:"), .. body];
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
         request.Headers.Add("X-Slack-Request-Timestamp", ts);
         request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(mac));
         return request;

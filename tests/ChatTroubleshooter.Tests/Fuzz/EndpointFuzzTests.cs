@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
@@ -117,17 +116,7 @@ public sealed class EndpointFuzzTests : IDisposable
 
     private static JsonObject Teams(string fixture) => BotFrameworkFake.Activity(fixture);
 
-    private static Func<HttpRequestMessage> Signer(string path, byte[] body, string contentType) => () =>
-    {
-        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        byte[] signed = [.. Encoding.UTF8.GetBytes($"v0:{ts}:"), .. body];
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(BotApp.SigningSecret), signed);
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        request.Headers.Add("X-Slack-Request-Timestamp", ts);
-        request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(mac));
-        return request;
-    };
+    private static Func<HttpRequestMessage> Signer(string path, byte[] body, string contentType) => () => BotApp.Signed(path, body, contentType);
 
     private static Func<HttpRequestMessage> Teams(byte[] body, string token) => () =>
     {

@@ -17,6 +17,8 @@ public sealed class LanguageDetectorTests
     [InlineData("Het gesprek van gisteren heeft geen opname, waarom?", "nl")]
     [InlineData("El cliente llamó, hablamos 3 segundos y no hay grabación", "es")]
     [InlineData("O cliente ligou, falámos 3 segundos e não há gravação", "pt")]
+    [InlineData("O utilizador desligou o telemóvel e a chamada ficou sem gravação", "pt")]
+    [InlineData("O usuário desligou o celular e a ligação ficou sem gravação", "pt")]
     [InlineData("Il cliente ha chiamato, abbiamo parlato 3 secondi e non c'è registrazione", "it")]
     [InlineData("De klant belde, we hebben 3 seconden gesproken en er is geen opname", "nl")]
     public void DetectLanguage_ClearText_IsRecognised(string text, string expected) =>

@@ -24,3 +24,37 @@ public sealed record Evidence(string Key, IReadOnlyDictionary<string, string> Ar
 }
 
 public sealed record Fact(string Id, FactValue Value, FactSource Source, Evidence Evidence);
+
+/// <summary>
+/// Evidence arguments that are values, not text: stored language-neutral and written for people in the reply's
+/// language (a date and time with its time zone, a time of day, an option's label). Any other argument is literal.
+/// </summary>
+public static class EvidenceValue
+{
+    private const string DateTimePrefix = "datetime:";
+    private const string TimePrefix = "time:";
+    private const string OptionPrefix = "option:";
+
+    /// <summary>A moment shown with its date, e.g. "on 23 May 2026 at 09:00:10 UTC".</summary>
+    public static string DateTime(long unixSeconds) => DateTimePrefix + unixSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A moment shown as a time of day, e.g. "09:00:13 UTC" (beside a full date).</summary>
+    public static string Time(long unixSeconds) => TimePrefix + unixSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A fact's option, shown with its label in the reply's language (e.g. "inbound", "entrante").</summary>
+    public static string Option(string factId, string value) => $"{OptionPrefix}{factId}:{value}";
+
+    internal enum Kind
+    {
+        Literal,
+        DateTime,
+        Time,
+        Option,
+    }
+
+    internal static (Kind Kind, string Value) Parse(string arg) =>
+        arg.StartsWith(DateTimePrefix, StringComparison.Ordinal) ? (Kind.DateTime, arg[DateTimePrefix.Length..])
+        : arg.StartsWith(TimePrefix, StringComparison.Ordinal) ? (Kind.Time, arg[TimePrefix.Length..])
+        : arg.StartsWith(OptionPrefix, StringComparison.Ordinal) ? (Kind.Option, arg[OptionPrefix.Length..])
+        : (Kind.Literal, arg);
+}

@@ -86,12 +86,51 @@ public sealed class ReplyComposer(Knowledge knowledge)
             ({ } min, { } max) => Texts.Get(language, TextKeys.RangeBetween,
                 ("min", TextCatalog.FormatSeconds(min)), ("max", TextCatalog.FormatSeconds(max))),
             (null, { } max) => Texts.Get(language, TextKeys.RangeBelow, ("value", TextCatalog.FormatSeconds(max + 1))),
-            ({ } min, null) => Texts.Get(language, TextKeys.RangeAbove, ("value", TextCatalog.FormatSeconds(Math.Max(0, min - 1)))),
+            // "5 s or more", filled with the range's own bound: "more than 4 s" would read like a 4 s threshold.
+            ({ } min, null) => Texts.Get(language, TextKeys.RangeAtLeast, ("value", TextCatalog.FormatSeconds(min))),
             _ => Texts.Get(language, TextKeys.ValueUnknown),
         };
     }
 
-    public string FormatEvidence(Evidence evidence, string language) => Texts.Get(language, evidence.Key, evidence.Args);
+    /// <summary>An evidence sentence in a language, its values (dates, times, option labels) written for that language.</summary>
+    public string FormatEvidence(Evidence evidence, string language)
+    {
+        if (!evidence.Args.Values.Any(v => EvidenceValue.Parse(v).Kind != EvidenceValue.Kind.Literal))
+        {
+            return Texts.Get(language, evidence.Key, evidence.Args);
+        }
+
+        var args = evidence.Args.ToDictionary(a => a.Key, a => FormatArg(a.Value, language), StringComparer.Ordinal);
+        return Texts.Get(language, evidence.Key, args);
+    }
+
+    private string FormatArg(string arg, string language)
+    {
+        var (kind, value) = EvidenceValue.Parse(arg);
+        switch (kind)
+        {
+            case EvidenceValue.Kind.DateTime or EvidenceValue.Kind.Time
+                when long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var unix):
+            {
+                var at = DateTimeOffset.FromUnixTimeSeconds(unix).UtcDateTime;
+                var culture = System.Globalization.CultureInfo.GetCultureInfo(language);
+                var time = at.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+                return kind == EvidenceValue.Kind.Time
+                    ? Texts.Get(language, TextKeys.FormatTime, ("time", time))
+                    : Texts.Get(language, TextKeys.FormatDateTime, ("date", at.ToString(Texts.Get(language, TextKeys.FormatDate), culture)), ("time", time));
+            }
+
+            case EvidenceValue.Kind.Option when value.Split(':', 2) is [var factId, var symbol]:
+            {
+                // Inside a sentence ("call 7 is inbound"): the label without its capital.
+                var label = FormatValue(factId, FactValue.Of(symbol), language);
+                return label.Length == 0 ? label : char.ToLower(label[0], System.Globalization.CultureInfo.GetCultureInfo(language)) + label[1..];
+            }
+
+            default:
+                return arg;
+        }
+    }
 
     private ReplyCause Cause(CauseAssessment assessment, FactSet facts, string language)
     {

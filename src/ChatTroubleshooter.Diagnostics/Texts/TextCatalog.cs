@@ -24,6 +24,12 @@ public sealed partial class TextCatalog
 
     public IReadOnlyList<string> GetList(string language, string key) => Entry(language, key).Items;
 
+    /// <summary>Every text of a language as written in its file (placeholders unfilled; a list gives each item), by key.</summary>
+    public IEnumerable<(string Key, string Text)> All(string language) =>
+        _languages.TryGetValue(language, out var texts)
+            ? texts.OrderBy(t => t.Key, StringComparer.Ordinal).SelectMany(t => t.Value.Items.Select(item => (t.Key, item)))
+            : [];
+
     private TextEntry Entry(string language, string key)
     {
         if (_languages.TryGetValue(language, out var texts) && texts.TryGetValue(key, out var entry))

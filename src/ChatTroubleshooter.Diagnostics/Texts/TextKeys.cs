@@ -7,9 +7,12 @@ public static class TextKeys
     public const string LinkLocale = "link.locale";
     public const string OptionUnknown = "option.unknown";
     public const string RangeBelow = "range.below";
-    public const string RangeAbove = "range.above";
+    public const string RangeAtLeast = "range.at-least";
     public const string RangeBetween = "range.between";
     public const string ValueUnknown = "value.unknown";
+    public const string FormatDate = "format.date";
+    public const string FormatDateTime = "format.datetime";
+    public const string FormatTime = "format.time";
     public const string EvidenceText = "evidence.text";
     public const string EvidenceAnswer = "evidence.answer";
     public const string DiagnosisConfirmed = "reply.diagnosis.confirmed";

@@ -23,7 +23,7 @@ internal sealed class AircallFactMapper
         var facts = new List<Fact>();
         if (call.Direction is "inbound" or "outbound")
         {
-            facts.Add(Api("direction", FactValue.Of(call.Direction), TextKeys.ApiDirection, ("callId", id), ("direction", call.Direction)));
+            facts.Add(Api("direction", FactValue.Of(call.Direction), TextKeys.ApiDirection, ("callId", id), ("direction", EvidenceValue.Option("direction", call.Direction))));
         }
 
         if (call.AnsweredAt is null)
@@ -37,12 +37,13 @@ internal sealed class AircallFactMapper
         }
         else
         {
-            facts.Add(Api("answered", FactValue.Yes, TextKeys.ApiAnswered, ("callId", id), ("answeredAt", Time(call.AnsweredAt.Value))));
+            facts.Add(Api("answered", FactValue.Yes, TextKeys.ApiAnswered, ("callId", id), ("answeredAt", EvidenceValue.DateTime(call.AnsweredAt.Value))));
             if (call.EndedAt is { } ended && ended >= call.AnsweredAt)
             {
                 var seconds = ended - call.AnsweredAt.Value;
                 facts.Add(Api("talk-seconds", FactValue.Seconds(seconds), TextKeys.ApiTalkSeconds,
-                    ("answeredAt", Time(call.AnsweredAt.Value)), ("endedAt", Time(ended)), ("duration", TextCatalog.FormatSeconds(seconds))));
+                    ("answeredAt", EvidenceValue.DateTime(call.AnsweredAt.Value)), ("endedAt", EvidenceValue.Time(ended)),
+                    ("duration", TextCatalog.FormatSeconds(seconds))));
             }
         }
 
@@ -102,15 +103,12 @@ internal sealed class AircallFactMapper
         return earlier is null
             ? Api("parallel-second", FactValue.No, TextKeys.ApiNoParallel, ("callId", Id(call.Id)))
             : Api("parallel-second", FactValue.Yes, TextKeys.ApiParallel,
-                ("callId", Id(call.Id)), ("otherId", Id(earlier.Id)), ("otherStart", Time(earlier.StartedAt!.Value)),
-                ("otherEnd", earlier.EndedAt is { } e ? Time(e) : "—"), ("start", Time(start)));
+                ("callId", Id(call.Id)), ("otherId", Id(earlier.Id)), ("otherStart", EvidenceValue.Time(earlier.StartedAt!.Value)),
+                ("otherEnd", earlier.EndedAt is { } e ? EvidenceValue.Time(e) : "—"), ("start", EvidenceValue.DateTime(start)));
     }
 
     private static Fact Api(string id, FactValue value, string key, params (string, string)[] args) =>
         new(id, value, FactSource.Api, Evidence.Of(key, args));
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
-
-    private static string Time(long unixSeconds) =>
-        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }

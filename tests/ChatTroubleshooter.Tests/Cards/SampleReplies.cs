@@ -41,7 +41,7 @@ internal static class SampleReplies
 
         var facts = FactSet.From(
         [
-            new Fact("answered", FactValue.Yes, FactSource.Api, Evidence.Of(TextKeys.ApiAnswered, ("callId", "1234567"), ("answeredAt", "2026-05-23 09:00:10 UTC"))),
+            new Fact("answered", FactValue.Yes, FactSource.Api, Evidence.Of(TextKeys.ApiAnswered, ("callId", "1234567"), ("answeredAt", EvidenceValue.DateTime(1_779_526_810)))),
             new Fact("talk-seconds", FactValue.Seconds(3), FactSource.Text, Evidence.Of(TextKeys.EvidenceText, ("quote", userText))),
             new Fact("recording-enabled", FactValue.No, FactSource.Answer, Evidence.Of(TextKeys.EvidenceAnswer, ("question", "Q?"), ("answer", "No"))),
             new Fact("link-visible", FactValue.Yes, FactSource.Api, Evidence.Of(TextKeys.ApiRecordingLink, ("callId", "1234567"))),

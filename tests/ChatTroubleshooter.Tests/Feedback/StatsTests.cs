@@ -84,7 +84,7 @@ public sealed class StatsTests
         Assert.Contains("Last 30 days: 10 diagnoses", stats.Table, StringComparison.Ordinal);
         Assert.Contains("Answered without a question: 33 %", stats.Table, StringComparison.Ordinal);
         Assert.Contains("Median number of questions: 1.5", stats.Table, StringComparison.Ordinal);
-        Assert.Contains("Helpful: 67 % of 3 feedbacks", stats.Table, StringComparison.Ordinal);
+        Assert.Contains("Helpful: 67 % of 3 ratings", stats.Table, StringComparison.Ordinal);
         Assert.Contains("The call from the lobby has no recording", stats.Table, StringComparison.Ordinal);
         Assert.Matches(@"too-short\s+3\s+█+", stats.Table);
     }

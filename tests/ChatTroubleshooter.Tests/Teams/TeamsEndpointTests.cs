@@ -127,7 +127,7 @@ public sealed class TeamsEndpointTests : IDisposable
         await ConnectorPostsAsync();
         await _app.DrainAsync();
         var welcome = Card(Assert.Single(_app.Teams.Requests, IsMessage));
-        Assert.Contains("Warum hat mein Aircall-Anruf keine Aufnahme?", welcome.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Warum hat mein Aircall-Anruf keine Aufzeichnung?", welcome.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class KnowledgeLoaderTests
         Assert.Equal(
             ["recording-disabled", "recording-paused", "call-not-answered", "too-short", "voicemail-too-short", "too-long", "parallel-call", "number-deleted"],
             knowledge.Rules.Causes.Select(c => c.Id));
-        Assert.Equal(11, knowledge.Rules.Facts.Count);
+        Assert.Equal(12, knowledge.Rules.Facts.Count);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ async function main() {
   const option = (card, value) => card.actions.find((a) => a.data.value === value);
 
   await call('POST', `/_debug/conversation/${chat}/installation`, {});
-  await nextCard((card) => JSON.stringify(card).includes('dashboard.aircall.io/calls/1234567'), 'welcome card');
+  await nextCard((card) => JSON.stringify(card).includes('dashboard.aircall.io/calls/1000004'), 'welcome card');
   console.log('welcome card: ok');
 
   await call('POST', `/_conversation/v1/conversations/${chat}/messages`, { from: { id: me }, text: 'the call has no recording', textFormat: 'plain' });

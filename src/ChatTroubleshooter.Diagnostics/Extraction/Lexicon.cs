@@ -37,6 +37,15 @@ internal sealed class Lexicon
 
     public required IReadOnlyList<Phrase> Help { get; init; }
 
+    /// <summary>"start over", "cancel", "reset": ends the open conversation.</summary>
+    public required IReadOnlyList<Phrase> Restart { get; init; }
+
+    /// <summary>"hi", "hello": answered with a one-line intro, never a diagnosis.</summary>
+    public required IReadOnlyList<Phrase> Greetings { get; init; }
+
+    /// <summary>"thanks", "ok": answered briefly, never a diagnosis.</summary>
+    public required IReadOnlyList<Phrase> Thanks { get; init; }
+
     public required IReadOnlyList<Phrase> Seconds { get; init; }
 
     public required IReadOnlyList<Phrase> Minutes { get; init; }

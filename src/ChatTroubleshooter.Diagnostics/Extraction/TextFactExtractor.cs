@@ -24,6 +24,14 @@ public sealed record TextReading(
 /// unanswered call is the voicemail's length), never over a fact the text states.
 /// </para>
 /// </summary>
+/// <summary>Messages that are not about a call.</summary>
+public enum SmallTalk
+{
+    Restart,
+    Greeting,
+    Thanks,
+}
+
 public sealed class TextFactExtractor(Knowledge knowledge)
 {
     private const int NegationWindow = 3;
@@ -98,6 +106,34 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         bool Whole(IReadOnlyList<Phrase> phrases) => phrases.Any(p => tokens.Count > 0 && p.Match(tokens, 0) == tokens.Count);
         return Whole(lexicon.Unknown) ? "unknown" : Whole(lexicon.Yes) ? "yes" : Whole(lexicon.No) ? "no" : null;
     }
+
+    /// <summary>
+    /// A whole message that is a restart word, a greeting or thanks (in any language), with the languages whose
+    /// lexicon has it (several for "ok" or "hi"); null for anything else.
+    /// </summary>
+    public (SmallTalk Kind, IReadOnlyList<string> Languages)? ReadSmallTalk(string text)
+    {
+        var tokens = Tokenizer.Tokenize(text.Trim().TrimEnd('.', '!'));
+        if (tokens.Count == 0 || tokens.Count > 6)
+        {
+            return null;
+        }
+
+        foreach (var (kind, phrases) in new (SmallTalk, Func<Lexicon, IReadOnlyList<Phrase>>)[]
+            { (SmallTalk.Restart, l => l.Restart), (SmallTalk.Greeting, l => l.Greetings), (SmallTalk.Thanks, l => l.Thanks) })
+        {
+            var languages = knowledge.Lexicons.Values.Where(l => phrases(l).Any(p => p.Match(tokens, 0) == tokens.Count)).Select(l => l.Language).ToArray();
+            if (languages.Length > 0)
+            {
+                return (kind, languages);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The number of words in a message (links, ids and numbers count as words).</summary>
+    public static int WordCount(string text) => Tokenizer.Tokenize(text).Count;
 
     /// <summary>True when the text asks for help (or is empty) rather than describing a call.</summary>
     public bool IsHelpRequest(string text)

@@ -150,7 +150,9 @@ public sealed class ReplyComposer(Knowledge knowledge)
             Texts.Get(language, cause.TitleKey),
             Texts.Get(language, cause.EvidenceKey, args),
             evidence,
-            Texts.GetList(language, cause.StepsKey),
+            Texts.GetList(language, facts["direction"]?.Value.Symbol is { } direction && Texts.Has(language, $"{cause.StepsKey}.{direction}")
+                ? $"{cause.StepsKey}.{direction}"
+                : cause.StepsKey),
             cause.Links
                 .Select(l => new ReplyLink(Texts.Get(language, l.TextKey), l.UrlTemplate.Replace("{locale}", linkLocale, StringComparison.Ordinal)))
                 .ToArray());

@@ -96,6 +96,12 @@ internal sealed class LexiconFile
 
     public List<string>? Help { get; set; }
 
+    public List<string>? Restart { get; set; }
+
+    public List<string>? Greetings { get; set; }
+
+    public List<string>? Thanks { get; set; }
+
     public UnitsEntry? Units { get; set; }
 
     public List<string>? Half { get; set; }

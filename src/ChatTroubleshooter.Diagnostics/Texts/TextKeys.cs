@@ -36,6 +36,19 @@ public static class TextKeys
     public const string ErrorUnknownAnswer = "reply.error.unknown-answer";
     public const string ErrorAlreadyAnswered = "reply.error.already-answered";
     public const string ErrorGeneric = "reply.error.generic";
+    public const string Restarted = "reply.restarted";
+    public const string Greeting = "reply.greeting";
+    public const string Thanks = "reply.thanks";
+    public const string PickOption = "reply.pick-option";
+    public const string Healthy = "reply.healthy";
+    public const string NoticeNewConversation = "reply.notice.new-conversation";
+    public const string CardStartOver = "card.start-over";
+
+    /// <summary>
+    /// A cause's steps for one call direction, used instead of its steps when the direction is known
+    /// (<c>cause.&lt;id&gt;.steps.&lt;direction&gt;</c>): nobody answering an outbound call is not about opening hours.
+    /// </summary>
+    public const string CallNotAnsweredOutboundSteps = "cause.call-not-answered.steps.outbound";
     public const string EscalationTitle = "escalation.title";
     public const string EscalationCall = "escalation.call";
     public const string EscalationNoCall = "escalation.no-call";
@@ -85,7 +98,7 @@ public static class TextKeys
     public static string Source(Facts.FactSource source) => $"source.{source.ToString().ToLowerInvariant()}";
 
     /// <summary>Keys that hold a list of strings rather than one string.</summary>
-    public static IReadOnlySet<string> Lists { get; } = new HashSet<string>(StringComparer.Ordinal) { HelpExamples };
+    public static IReadOnlySet<string> Lists { get; } = new HashSet<string>(StringComparer.Ordinal) { HelpExamples, CallNotAnsweredOutboundSteps };
 
     /// <summary>Every key above (and the three source labels), for the loader's completeness check.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(TextKeys)

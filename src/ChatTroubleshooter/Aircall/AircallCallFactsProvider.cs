@@ -13,6 +13,9 @@ internal sealed class AircallCallFactsProvider(
     TimeProvider time,
     IOptions<AircallOptions> options) : ICallFactsProvider
 {
+    /// <summary>In demo mode, two demo calls: one the data decides (3 s of talk), one that needs a question (a pause).</summary>
+    public IReadOnlyList<string> ExampleCallIds { get; } = options.Value.UsesDemo ? ["1000004", "1000002"] : [];
+
     public async Task<CallLookup> LookupAsync(string callId, CancellationToken ct)
     {
         if (!long.TryParse(callId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
@@ -36,7 +39,7 @@ internal sealed class AircallCallFactsProvider(
         var notices = new List<Evidence>();
         if (!string.IsNullOrEmpty(data.Recording))
         {
-            notices.Add(Notice(TextKeys.NoticeHasRecording, callId));
+            notices.Add(Evidence.Of(TextKeys.NoticeHasRecording, ("callId", callId), ("link", CallLinks.Dashboard(callId))));
         }
 
         if (data.Number is { } number)

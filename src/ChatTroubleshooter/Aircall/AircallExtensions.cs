@@ -33,7 +33,7 @@ public static class AircallExtensions
             {
                 var options = sp.GetRequiredService<IOptions<AircallOptions>>().Value;
                 client.BaseAddress = options.BaseUrl;
-                var credentials = options.Demo && !options.HasCredentials
+                var credentials = options.UsesDemo
                     ? $"{DemoCredentials}:{DemoCredentials}"
                     : $"{options.ApiId}:{options.ApiToken}";
                 client.DefaultRequestHeaders.Authorization =
@@ -41,7 +41,7 @@ public static class AircallExtensions
                 client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                 client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("ChatTroubleshooter", "1.0"));
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<AircallOptions>>().Value.Demo
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<AircallOptions>>().Value.UsesDemo
                 ? sp.GetRequiredService<DemoAircallHandler>()
                 : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
 
@@ -78,17 +78,18 @@ public static class AircallExtensions
         builder.Services.AddSingleton<ICallFactsProvider>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AircallOptions>>().Value;
-            if (options.Demo || options.HasCredentials)
-            {
-                return ActivatorUtilities.CreateInstance<AircallCallFactsProvider>(sp);
-            }
-
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AircallExtensions))
-                .LogWarning("Aircall call lookup is off: set Aircall__ApiId and Aircall__ApiToken (or Aircall__Demo=true).");
-            return new NoCallFactsProvider();
+            return options.HasCredentials || options.UsesDemo
+                ? ActivatorUtilities.CreateInstance<AircallCallFactsProvider>(sp)
+                : new NoCallFactsProvider();
         });
         return builder;
     }
+
+    /// <summary>Where call data comes from, for the start-up banner.</summary>
+    public static string Source(AircallOptions options) =>
+        options.HasCredentials ? $"Aircall API at {options.BaseUrl}" + (options.Demo ? " (Aircall__Demo is ignored: real credentials are set)" : "")
+        : options.UsesDemo ? "demo calls 1000001–1000010 (no Aircall credentials set)"
+        : "off: set Aircall__ApiId and Aircall__ApiToken (the bot asks questions instead)";
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException

@@ -50,6 +50,9 @@ public sealed class AircallOptions : IValidatableObject
 
     public bool HasCredentials => !string.IsNullOrWhiteSpace(ApiId) && !string.IsNullOrWhiteSpace(ApiToken);
 
+    /// <summary>The demo calls serve lookups: asked for, and no real credentials (real keys always win).</summary>
+    public bool UsesDemo => Demo && !HasCredentials;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!UrlRules.IsHttpsOrLoopbackHttp(BaseUrl))

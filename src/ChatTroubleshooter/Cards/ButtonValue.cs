@@ -12,6 +12,7 @@ namespace ChatTroubleshooter.Cards;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "verb")]
 [JsonDerivedType(typeof(AnswerButton), AnswerButton.Verb)]
 [JsonDerivedType(typeof(FeedbackButton), FeedbackButton.Verb)]
+[JsonDerivedType(typeof(RestartButton), RestartButton.Verb)]
 public abstract record ButtonValue;
 
 /// <summary>An option of a question: which conversation (where it lives and which one), which fact, which value.</summary>
@@ -31,6 +32,12 @@ public sealed record FeedbackButton(string DiagnosisId, bool Helpful) : ButtonVa
 }
 
 // Strict: every field of the record present and non-null, the verb anywhere in the object (Teams may reorder data).
+/// <summary>"Start over" on a question: ends that conversation.</summary>
+public sealed record RestartButton(string ConversationKey) : ButtonValue
+{
+    public const string Verb = "restart";
+}
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,
     AllowOutOfOrderMetadataProperties = true)]
 [JsonSerializable(typeof(ButtonValue))]

@@ -38,6 +38,13 @@ internal static class CardData
                     ["data"] = ButtonValues.ToJson(Answer(q, o.Value)),
                     ["slackValue"] = ButtonValues.ToText(Answer(q, o.Value)),
                 }).ToArray());
+                RestartButton restart = new(q.ConversationKey);
+                data["startOver"] = new JsonObject
+                {
+                    ["label"] = texts.Get(lang, TextKeys.CardStartOver),
+                    ["data"] = ButtonValues.ToJson(restart),
+                    ["slackValue"] = ButtonValues.ToText(restart),
+                };
                 break;
 
             case DiagnosisReply d:

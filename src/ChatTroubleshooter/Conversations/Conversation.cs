@@ -32,5 +32,15 @@ public sealed record Conversation(
     /// <summary>Incremented on every save, for optimistic concurrency in shared stores.</summary>
     public long Version { get; init; }
 
-    public bool IsOpen => DiagnosisId is null;
+    /// <summary>Ended without a diagnosis: the user started over, or the call turned out to have its recording.</summary>
+    public bool Closed { get; init; }
+
+    public bool IsOpen => DiagnosisId is null && !Closed;
+}
+
+/// <summary>Links people can open for a call.</summary>
+public static class CallLinks
+{
+    /// <summary>The call in the Aircall Dashboard (recording, details).</summary>
+    public static string Dashboard(string callId) => $"https://dashboard.aircall.io/calls/{Uri.EscapeDataString(callId)}";
 }

@@ -28,6 +28,12 @@ public sealed partial class ConversationService(
     ILogger<ConversationService> logger)
 {
     public const string StatsCommand = "stats";
+
+    /// <summary>The call id in the help texts' examples, replaced by a demo call's in demo mode.</summary>
+    private const string HelpExampleId = "1234567";
+
+    /// <summary>The fact asked when Aircall shows a recording (see <see cref="Continue"/>).</summary>
+    private const string RecordingOpens = "recording-opens";
     private const int MaxStoredInput = 200;
 
 
@@ -67,6 +73,8 @@ public sealed partial class ConversationService(
             var result = new TurnOutcome(reply)
             {
                 Answered = updated is not null && turn.Answer is { } answer && live is not null ? Answered(live, answer) : null,
+                // "Start over" clicked on a question: the question gives way to the restart message.
+                ReplacesClicked = turn.Restart,
             };
             if (updated is not null && turn.Id is not null)
             {
@@ -106,13 +114,22 @@ public sealed partial class ConversationService(
         // "/norecording 1234567" or "norecording help" (Teams command menu): the command word is not part of the question.
         var text = CommandWord().Replace(turn.Text ?? "", "");
         var open = existing is { IsOpen: true } ? existing : null;
+        var smallTalk = _extractor.ReadSmallTalk(text);
         var language = turn.ForcedLanguage is { } forced && Languages.Supported.Contains(forced)
             ? forced
             : open?.Language ?? Language(turn, text);
 
+        if (turn.Restart || smallTalk?.Kind == SmallTalk.Restart)
+        {
+            // Says so even when nothing was open: the user may not know it had ended.
+            var restartLanguage = open?.Language ?? SmallTalkLanguage(turn, smallTalk?.Languages);
+            return (_composer.Message(restartLanguage, MessageKind.Info, TextKeys.Restarted),
+                open is null ? null : open with { Closed = true, PendingFactId = null, UpdatedAt = time.GetUtcNow() });
+        }
+
         if (_extractor.IsHelpRequest(text))
         {
-            return (_composer.Help(language), null);
+            return (Help(language), null);
         }
 
         if (string.Equals(text.Trim(), StatsCommand, StringComparison.OrdinalIgnoreCase))
@@ -125,15 +142,38 @@ public sealed partial class ConversationService(
             return DecideAnswer(turn, new Answer(open.Id, pending, typed), open);
         }
 
+        if (smallTalk is { Kind: SmallTalk.Greeting or SmallTalk.Thanks } talk)
+        {
+            // Neither opens a conversation nor touches the open one.
+            var talkLanguage = open?.Language ?? SmallTalkLanguage(turn, talk.Languages);
+            return talk.Kind == SmallTalk.Greeting
+                ? (_composer.Message(talkLanguage, MessageKind.Info, TextKeys.Greeting, ("example", calls.ExampleCallIds.FirstOrDefault() ?? HelpExampleId)), null)
+                : (_composer.Message(talkLanguage, MessageKind.Info, TextKeys.Thanks), null);
+        }
+
+        if (open?.PendingFactId is { } asked && _extractor.Read(text, open.Language) is { CallId: null } onTopic
+            && !onTopic.Facts.Any(f => f.Id == asked))
+        {
+            var words = TextFactExtractor.WordCount(text);
+            if (words < 3 && onTopic.Facts.Count == 0)
+            {
+                // "asdfgh", "7", "banana": the same question again, with how to answer it.
+                return (Reask(open), null);
+            }
+
+            if (words >= 3 && (onTopic.Facts.Count == 0 || (_extractor.DetectLanguage(text) is { } other && other != open.Language)))
+            {
+                // A new problem, not more about this call: a conversation of its own, in its own language.
+                var fresh = New(turn, text, Language(turn, text), _extractor.Read(text, Language(turn, text)));
+                return Continue(fresh, [_composer.Text(fresh.Language, TextKeys.NoticeNewConversation)]);
+            }
+        }
+
         var reading = _extractor.Read(text, language);
         var notices = new List<string>();
         var conversation = open is not null && reading.CallId is null
             ? open with { Facts = open.Facts.MergeAll(reading.Facts) }
-            : new Conversation(turn.ConversationKey, NewId(), language, FactSet.From(reading.Facts),
-                new HashSet<string>(StringComparer.Ordinal), time.GetUtcNow())
-            {
-                Input = Shorten(PhoneNumbers.Mask(text.Trim())),
-            };
+            : New(turn, text, open is null ? language : Language(turn, text), reading);
 
         if (reading.HasSid && reading.CallId is null)
         {
@@ -163,6 +203,37 @@ public sealed partial class ConversationService(
 
         return Continue(conversation, notices);
     }
+
+    /// <summary>A new conversation for a message, in <paramref name="language"/>, with the facts its text gives.</summary>
+    private Conversation New(Turn turn, string text, string language, TextReading reading) =>
+        new(turn.ConversationKey, NewId(), language, FactSet.From(reading.Facts), new HashSet<string>(StringComparer.Ordinal), time.GetUtcNow())
+        {
+            Input = Shorten(PhoneNumbers.Mask(text.Trim())),
+        };
+
+    /// <summary>The open question again, same number, with a line saying how to answer it.</summary>
+    private QuestionReply Reask(Conversation open)
+    {
+        var fact = knowledge.Rules.FactsById[open.PendingFactId!];
+        var question = _composer.Question(fact, open.Language, open.Id, open.QuestionsAsked) with { ConversationKey = open.Key };
+        var options = string.Join(", ", question.Options.Select((o, i) => $"{i + 1} {o.Label}"));
+        return question with { Notices = [_composer.Text(open.Language, TextKeys.PickOption, ("options", options))] };
+    }
+
+    /// <summary>Usage in a language; in demo mode the examples are the demo call ids.</summary>
+    private HelpReply Help(string language)
+    {
+        var help = _composer.Help(language);
+        return calls.ExampleCallIds is [var example, ..]
+            ? help with { Examples = [.. help.Examples.Select(e => e.Replace(HelpExampleId, example, StringComparison.Ordinal))] }
+            : help;
+    }
+
+    /// <summary>A small-talk reply's language: the platform's locale when it is one of those the words belong to, else the first.</summary>
+    private string SmallTalkLanguage(Turn turn, IReadOnlyList<string>? candidates) =>
+        Languages.FromLocale(turn.Locale) is { } locale && (candidates is null || candidates.Contains(locale)) ? locale
+        : candidates is [var only] ? only
+        : Languages.FromLocale(turn.Locale) ?? candidates?.FirstOrDefault() ?? Languages.Default;
 
     private async Task<(Reply Reply, Conversation? Updated)> DecideRecheckAsync(Conversation? conversation, CancellationToken ct)
     {
@@ -229,6 +300,29 @@ public sealed partial class ConversationService(
     private (Reply Reply, Conversation Updated) Continue(Conversation conversation, IReadOnlyList<string> notices)
     {
         conversation = conversation with { UpdatedAt = time.GetUtcNow() };
+
+        // Aircall shows a recording: nothing is missing unless it does not open (then a deleted number is the lead).
+        if (HasRecording(conversation.Facts))
+        {
+            if (conversation.Facts[RecordingOpens]?.Value == FactValue.Yes)
+            {
+                var healthy = _composer.Message(conversation.Language, MessageKind.Info, TextKeys.Healthy,
+                    ("callId", conversation.CallId!), ("link", CallLinks.Dashboard(conversation.CallId!))) with { Notices = notices };
+                return (healthy, conversation with { Closed = true, PendingFactId = null });
+            }
+
+            if (!conversation.Settled.Contains(RecordingOpens))
+            {
+                var number = conversation.QuestionsAsked + 1;
+                var ask = _composer.Question(knowledge.Rules.FactsById[RecordingOpens], conversation.Language, conversation.Id, number) with
+                {
+                    Notices = notices,
+                    ConversationKey = conversation.Key,
+                };
+                return (ask, conversation with { PendingFactId = RecordingOpens, QuestionsAsked = number });
+            }
+        }
+
         switch (Diagnoser.Decide(knowledge.Rules, conversation.Facts, conversation.Settled))
         {
             case Ask ask:
@@ -316,7 +410,7 @@ public sealed partial class ConversationService(
     private static string? Shorten(string text) => text.Length == 0 ? null : text.Length <= MaxStoredInput ? text : text[..MaxStoredInput];
 
     /// <summary>The welcome when the bot is added to a conversation: the usage, in the language the platform gives.</summary>
-    public HelpReply Welcome(string? locale) => _composer.Help(Languages.FromLocale(locale) ?? Languages.Default);
+    public HelpReply Welcome(string? locale) => Help(Languages.FromLocale(locale) ?? Languages.Default);
 
     /// <summary>The question an answer closed, as it was asked.</summary>
     private AnsweredQuestion? Answered(Conversation before, Answer answer) =>
@@ -348,6 +442,10 @@ public sealed partial class ConversationService(
         var detected = string.IsNullOrWhiteSpace(text) ? null : _extractor.DetectLanguage(text);
         return detected ?? Languages.FromLocale(turn.Locale) ?? Languages.Default;
     }
+
+    /// <summary>A recording Aircall has for the call (its evidence says so: the API's recording field, not the user's words).</summary>
+    private static bool HasRecording(FactSet facts) =>
+        facts["recording-enabled"] is { Source: FactSource.Api, Evidence.Key: TextKeys.ApiRecordingExists, Value: var v } && v == FactValue.Yes;
 
     /// <summary>Time-ordered (UUID v7): diagnoses are stored and indexed by this id.</summary>
     private string NewId() => Guid.CreateVersion7(time.GetUtcNow()).ToString("N");

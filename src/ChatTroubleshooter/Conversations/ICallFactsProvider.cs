@@ -38,6 +38,9 @@ public sealed record CallLookup(CallLookupStatus Status, IReadOnlyList<Fact> Fac
 public interface ICallFactsProvider
 {
     Task<CallLookup> LookupAsync(string callId, CancellationToken ct);
+
+    /// <summary>Call ids worth trying (the demo calls in demo mode); empty for a real phone system.</summary>
+    IReadOnlyList<string> ExampleCallIds => [];
 }
 
 /// <summary>Used when no phone system is configured: every lookup says so, and the bot asks instead.</summary>

@@ -44,6 +44,9 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
 
     public FeedbackClick? Feedback { get; init; }
 
+    /// <summary>The "Start over" button: ends the open conversation.</summary>
+    public bool Restart { get; init; }
+
     /// <summary>
     /// Look the conversation's call up again (sent by the channel after a <c>NotReadyReply</c>'s delay) and answer
     /// with whatever the data says then.

@@ -55,6 +55,7 @@ internal sealed partial class SlackWorkHandler(
                 {
                     AnswerButton answer => new Turn(ChatChannel.Slack, answer.ConversationKey, click.UserId, null) { Answer = answer.ToAnswer() },
                     FeedbackButton feedback => new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { Feedback = feedback.ToClick() },
+                    RestartButton restart => new Turn(ChatChannel.Slack, restart.ConversationKey, click.UserId, null) { Restart = true },
                     _ => null,
                 };
                 return turn is null ? [] : await TurnAsync(turn with { Id = item.Id }, target, click.MessageTs, ct);

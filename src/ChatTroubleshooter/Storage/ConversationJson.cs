@@ -30,6 +30,7 @@ internal static class ConversationJson
         ["input"] = c.Input,
         ["lastTurnId"] = c.LastTurnId,
         ["lastTurnResult"] = c.LastTurnResult,
+        ["closed"] = c.Closed,
     }.ToJsonString();
 
     public static Conversation Deserialize(string json, long version)
@@ -55,6 +56,7 @@ internal static class ConversationJson
             Input = (string?)o["input"],
             LastTurnId = (string?)o["lastTurnId"],
             LastTurnResult = (string?)o["lastTurnResult"],
+            Closed = (bool?)o["closed"] ?? false,
             Version = version,
         };
     }

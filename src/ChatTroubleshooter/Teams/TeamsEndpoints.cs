@@ -154,6 +154,7 @@ public static class TeamsEndpoints
         {
             AnswerButton answer => TeamsWorkHandler.Turn(to, answer.ConversationKey, user, activity.UserLocale) with { Answer = answer.ToAnswer() },
             FeedbackButton feedback => TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale) with { Feedback = feedback.ToClick() },
+            RestartButton restart => TeamsWorkHandler.Turn(to, restart.ConversationKey, user, activity.UserLocale) with { Restart = true },
             _ => null,
         };
         if (turn is null)

@@ -38,6 +38,7 @@ internal sealed class TeamsWorkHandler(
                 {
                     AnswerButton answer => Turn(submit.Conversation, answer.ConversationKey, submit.UserId, submit.Locale) with { Answer = answer.ToAnswer() },
                     FeedbackButton feedback => Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale) with { Feedback = feedback.ToClick() },
+                    RestartButton restart => Turn(submit.Conversation, restart.ConversationKey, submit.UserId, submit.Locale) with { Restart = true },
                     _ => null,
                 };
                 if (turn is null)

@@ -85,7 +85,7 @@ public sealed class CardOutputTests
         var teams = Renderer.Teams(question);
         var slack = Renderer.Slack(question);
 
-        var execute = teams["actions"]!.AsArray().Select(a => a!.AsObject()).ToList();
+        var execute = teams["actions"]!.AsArray().Select(a => a!.AsObject()).Where(a => (string?)a["verb"] == "answer").ToList();
         Assert.Equal(["..4", "5..14400", "14401..", "unknown"], execute.Select(a => (string?)a["data"]!["value"]));
         Assert.All(execute, a =>
         {
@@ -97,7 +97,7 @@ public sealed class CardOutputTests
             Assert.Equal("answer", (string?)a["fallback"]!["data"]!["verb"]);
         });
 
-        var buttons = slack["blocks"]!.AsArray().Single(b => (string?)b!["type"] == "actions")!["elements"]!.AsArray();
+        var buttons = slack["blocks"]!.AsArray().Single(b => (string?)b!["block_id"] == "answer")!["elements"]!.AsArray();
         Assert.Equal("answer:talk-seconds:..4", (string?)buttons[0]!["action_id"]);
         // One record in both channels: the Slack value is the Teams data, as text.
         var answer = Assert.IsType<AnswerButton>(ButtonValues.Read((string)buttons[0]!["value"]!));

@@ -422,7 +422,10 @@ public sealed partial class ConversationService(
     private string? TypedAnswer(string text, string factId, string language)
     {
         var fact = knowledge.Rules.FactsById[factId];
-        if (_extractor.ReadYesNoUnknown(text, language) is { } yesNo && (yesNo == AnswerOption.Unknown || fact.Type == FactType.YesNo))
+        // The conversation's language first; else any language's, when they agree ("no lo sé" to an English question).
+        var yesNo = _extractor.ReadYesNoUnknown(text, language)
+            ?? (Languages.Supported.Select(l => _extractor.ReadYesNoUnknown(text, l)).OfType<string>().Distinct().ToArray() is [var only] ? only : null);
+        if (yesNo is not null && (yesNo == AnswerOption.Unknown || fact.Type == FactType.YesNo))
         {
             return yesNo;
         }

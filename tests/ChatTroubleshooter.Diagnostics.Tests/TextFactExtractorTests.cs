@@ -116,7 +116,15 @@ public sealed class TextFactExtractorTests
         var fact = Extractor.Read("Hi! Nobody answered the call yesterday.", "en").Facts.Single(f => f.Id == "answered");
 
         Assert.Equal(Facts.FactSource.Text, fact.Source);
-        Assert.Equal("Nobody answered", fact.Evidence.Args["quote"]);
+        Assert.Equal("Nobody answered the call yesterday", fact.Evidence.Args["quote"]);
+    }
+
+    [Fact]
+    public void Read_FactFromALoneWordCue_QuotesItsPhrase_NotTheWordAlone()
+    {
+        var fact = Extractor.Read("Keine Aufnahme, obwohl wir 3 Sekunden gesprochen haben.", "de").Facts.Single(f => f.Id == "answered");
+
+        Assert.Equal("obwohl wir 3 Sekunden gesprochen haben", fact.Evidence.Args["quote"]);
     }
 
     [Fact]

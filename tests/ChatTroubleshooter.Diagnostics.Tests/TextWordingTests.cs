@@ -100,6 +100,11 @@ public sealed partial class TextWordingTests
             ("answeredAt", EvidenceValue.DateTime(at)), ("endedAt", EvidenceValue.Time(at + 3)), ("duration", "3 s")), language), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(All))]
+    public void HelpLinkText_FitsOnAButton(string language) =>
+        Assert.InRange(Texts.Get(language, "link.article").Length, 1, 45);
+
     [Fact]
     public void EvidenceStoredBeforeTypedValues_IsShownAsItWas() =>
         Assert.Equal("Aircall: call 7 was answered 2026-05-23 09:00:10 UTC.",

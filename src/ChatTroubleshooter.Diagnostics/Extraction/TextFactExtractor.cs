@@ -554,6 +554,27 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         return false;
     }
 
-    private static Evidence Quote(string text, List<Token> tokens, int from, int to) =>
-        Evidence.Of(TextKeys.EvidenceText, ("quote", text[tokens[from].Start..tokens[to].End]));
+    /// <summary>
+    /// What the user wrote that says it: the cue with the rest of its clause, up to <see cref="QuoteReach"/> words on
+    /// each side, so the quote reads as a phrase ("wir haben 3 Sekunden gesprochen", not "gesprochen").
+    /// </summary>
+    private static Evidence Quote(string text, List<Token> tokens, int from, int to)
+    {
+        var clause = tokens[from].Clause;
+        var first = from;
+        while (first > 0 && from - first < QuoteReach && tokens[first - 1].Clause == clause)
+        {
+            first--;
+        }
+
+        var last = to;
+        while (last < tokens.Count - 1 && last - to < QuoteReach && tokens[last + 1].Clause == clause)
+        {
+            last++;
+        }
+
+        return Evidence.Of(TextKeys.EvidenceText, ("quote", text[tokens[first].Start..tokens[last].End]));
+    }
+
+    private const int QuoteReach = 6;
 }

@@ -64,6 +64,25 @@ public sealed class CardRenderer
 
     public static JsonObject TeamsAttachment(JsonObject card) => new() { ["contentType"] = ContentType, ["content"] = card };
 
+    /// <summary>
+    /// One line that says what a card is about, for where a card cannot show (Teams' chat list and notifications show
+    /// an activity's <c>summary</c>, else "Send a card").
+    /// </summary>
+    public static string Summary(Reply reply, bool maskPhoneNumbers = false)
+    {
+        var line = reply switch
+        {
+            QuestionReply q => q.Text,
+            DiagnosisReply d => d.Causes.Count == 0 ? d.Title : $"{d.Title}: {d.Causes[0].Title}",
+            HelpReply h => h.Title,
+            NotReadyReply n => n.Text,
+            StatsReply s => s.Title,
+            MessageReply m => m.Text,
+            _ => "",
+        };
+        return maskPhoneNumbers ? Conversations.PhoneNumbers.Mask(line) : line;
+    }
+
     /// <summary>Properties that hold ids, values and URLs, not text anyone reads: never masked.</summary>
     private static readonly Dictionary<CardChannel, HashSet<string>> Machine = new()
     {

@@ -31,7 +31,7 @@ internal static class ReplyTextRenderer
                 if (diagnosis.Intro is not null) text.AppendLine(diagnosis.Intro);
                 foreach (var cause in diagnosis.Causes)
                 {
-                    text.AppendLine().Append("* ").Append(cause.Title).Append("  [").Append(cause.Id).AppendLine("]");
+                    text.AppendLine().Append("* ").AppendLine(cause.Title);
                     text.Append("  ").AppendLine(cause.Explanation);
                     if (cause.Evidence.Count > 0)
                     {

@@ -307,7 +307,8 @@ public sealed partial class ConversationService(
             if (conversation.Facts[RecordingOpens]?.Value == FactValue.Yes)
             {
                 var healthy = _composer.Message(conversation.Language, MessageKind.Info, TextKeys.Healthy,
-                    ("callId", conversation.CallId!), ("link", CallLinks.Dashboard(conversation.CallId!))) with { Notices = notices };
+                    ("callId", conversation.CallId!), ("link", CallLinks.Dashboard(conversation.CallId!))) with
+                { Notices = notices };
                 return (healthy, conversation with { Closed = true, PendingFactId = null });
             }
 

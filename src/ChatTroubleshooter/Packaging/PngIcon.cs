@@ -28,7 +28,7 @@ internal static class PngIcon
     public static byte[] Outline() => Encode(OutlineSize, (coverage, _, _) => (255, 255, 255, (byte)Math.Round(255 * coverage)));
 
     /// <summary>How much of the pixel the symbol covers (0..1), for a symbol scaled to <paramref name="size"/>.</summary>
-    private static double Coverage(int size, int x, int y)
+    internal static double Coverage(int size, int x, int y)
     {
         const int samples = 4;
         var hits = 0;
@@ -54,13 +54,15 @@ internal static class PngIcon
         var dx = u - 0.5;
         var dy = v - 0.5;
         var d = Math.Sqrt(dx * dx + dy * dy);
-        var stroke = size <= 32 ? 0.075 : 0.06;
-        var ring = Math.Abs(d - 0.34) <= stroke / 2;
-        var dot = d <= 0.13;
+        // Strokes of a ninth of the icon: at 32 px (Teams' app bar shows the colour icon that small) the thinner
+        // strokes and the wide gap around the slash broke the dot into specks and the glyph faded out.
+        var stroke = size <= 32 ? 0.11 : 0.09;
+        var ring = Math.Abs(d - 0.33) <= stroke / 2;
+        var dot = d <= 0.15;
         // The slash, from bottom-left to top-right, stopping at the ring.
-        var onSlash = Math.Abs(dx + dy) / Math.Sqrt(2) <= stroke / 2 && d <= 0.34;
-        // A gap around the slash keeps the dot and the slash apart.
-        var nearSlash = Math.Abs(dx + dy) / Math.Sqrt(2) <= stroke * 1.4;
+        var onSlash = Math.Abs(dx + dy) / Math.Sqrt(2) <= stroke / 2 && d <= 0.33;
+        // A gap around the slash keeps the dot and the slash apart; at 32 px a gap would cut the dot into slivers.
+        var nearSlash = size > 32 && Math.Abs(dx + dy) / Math.Sqrt(2) <= stroke;
         return ring || onSlash || (dot && !nearSlash);
     }
 

@@ -52,7 +52,10 @@ internal sealed class TeamsWorkHandler(
             }
 
             case TeamsWelcomeWork welcome:
-                return [new TeamsReplyDelivery(welcome.Conversation, null, Activity(cards.Teams(conversations.Welcome(welcome.Locale))))];
+            {
+                var help = conversations.Welcome(welcome.Locale);
+                return [new TeamsReplyDelivery(welcome.Conversation, null, Activity(cards.Teams(help), CardRenderer.Summary(help)))];
+            }
 
             case TeamsRecheckWork recheck:
             {
@@ -98,12 +101,13 @@ internal sealed class TeamsWorkHandler(
     public static Turn Turn(TeamsConversation conversation, string key, string user, string? locale) =>
         new(ChatChannel.Teams, key, user, locale) { Visibility = conversation.Visibility };
 
-    /// <summary>A message activity holding a card; with <paramref name="id"/>, the replacement of that activity.</summary>
-    public static JsonObject Activity(JsonObject card, string? id = null)
+    /// <summary>A message activity holding a card, with its one-line summary; with <paramref name="id"/>, the replacement of that activity.</summary>
+    public static JsonObject Activity(JsonObject card, string summary, string? id = null)
     {
         var activity = new JsonObject
         {
             ["type"] = "message",
+            ["summary"] = summary,
             ["attachments"] = new JsonArray(CardRenderer.TeamsAttachment(card)),
         };
         if (id is not null)
@@ -123,13 +127,15 @@ internal sealed class TeamsWorkHandler(
         var plan = new List<Delivery>(3);
         if (outcome.Answered is { } answered && clickedId is not null)
         {
-            plan.Add(new TeamsUpdateDelivery(to, clickedId, Activity(cards.Answered(CardChannel.Teams, answered.Question, answered.Value, outcome.MaskPhoneNumbers), clickedId)));
+            plan.Add(new TeamsUpdateDelivery(to, clickedId, Activity(cards.Answered(CardChannel.Teams, answered.Question, answered.Value, outcome.MaskPhoneNumbers),
+                CardRenderer.Summary(answered.Question, outcome.MaskPhoneNumbers), clickedId)));
         }
 
         var card = cards.Teams(outcome.Reply, outcome.MaskPhoneNumbers);
+        var summary = CardRenderer.Summary(outcome.Reply, outcome.MaskPhoneNumbers);
         plan.Add(outcome.ReplacesClicked && clickedId is not null
-            ? new TeamsUpdateDelivery(to, clickedId, Activity(card, clickedId))
-            : new TeamsReplyDelivery(to, replyToId, Activity(card)));
+            ? new TeamsUpdateDelivery(to, clickedId, Activity(card, summary, clickedId))
+            : new TeamsReplyDelivery(to, replyToId, Activity(card, summary)));
         if (outcome.RecheckAfter is { } after)
         {
             plan.Add(new FollowUp(after, new TeamsRecheckWork(to, turn.ConversationKey, turn.UserId, turn.Locale, replyToId)));

@@ -24,7 +24,7 @@ public sealed class TerminalChatTests
         Assert.Equal(0, exit);
         Assert.Contains("[Question 1] Was the call answered", output, StringComparison.Ordinal);
         Assert.Contains("  1. Yes", output, StringComparison.Ordinal);
-        Assert.Contains("[too-short]", output, StringComparison.Ordinal);
+        Assert.Contains("* The conversation was shorter than 5 seconds", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -102,6 +102,22 @@ public sealed class ManifestTests : IDisposable
     }
 
     [Fact]
+    public void Icons_At32Pixels_KeepABoldGlyph()
+    {
+        // The outline icon is drawn at 32 px; the colour icon (192 px) is shown at 32 px in Teams' app bar: average it down.
+        static double Covered(Func<int, int, double> pixel, int size) =>
+            Enumerable.Range(0, size * size).Count(i => pixel(i % size, i / size) >= 0.5) / (double)(size * size);
+        double Downscaled(int x, int y) =>
+            Enumerable.Range(0, 36).Average(i => PngIcon.Coverage(PngIcon.ColorSize, x * 6 + i % 6, y * 6 + i / 6));
+
+        Assert.True(Covered((x, y) => PngIcon.Coverage(PngIcon.OutlineSize, x, y), 32) >= 0.25);
+        Assert.True(Covered(Downscaled, 32) >= 0.22);
+        // The record dot survives: the pixels around the centre that the slash does not cross are solid.
+        Assert.True(PngIcon.Coverage(PngIcon.OutlineSize, 13, 13) >= 0.9);
+        Assert.True(Downscaled(13, 13) >= 0.9);
+    }
+
+    [Fact]
     public async Task SlackManifest_RenderedForAUrl_IsValidAgainstSlacksSchema()
     {
         var yaml = PackageCommand.RenderSlackManifest(Manifests, "https://bot.example.com");

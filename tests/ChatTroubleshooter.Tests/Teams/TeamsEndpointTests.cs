@@ -70,6 +70,8 @@ public sealed class TeamsEndpointTests : IDisposable
         var card = Card(post);
         Assert.Equal("1.5", (string?)card["version"]);
         Assert.Contains("too-long", card.ToJsonString(), StringComparison.Ordinal);
+        // What the chat list and notifications show instead of "Send a card".
+        Assert.Equal("Why this call has no recording: The call was longer than 4 hours", (string?)Body(post)["summary"]);
         Assert.Contains(_app.Teams.Requests, r => r.RequestUri!.AbsolutePath == "/token");
     }
 

@@ -7,6 +7,13 @@ using ChatTroubleshooter.Packaging;
 using ChatTroubleshooter.Slack;
 using ChatTroubleshooter.Teams;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter;
+
+if (args.Length > 0 && args[0] is "--help" or "-h" or "help" or "-?")
+{
+    Console.WriteLine(StartupBanner.Usage);
+    return 0;
+}
 
 if (args.Length > 0 && args[0] is PackageCommand.Package or PackageCommand.Icons)
 {
@@ -52,9 +59,9 @@ var app = builder.Build();
 // Fail at start-up, with every problem listed, when the rules, texts or card templates are invalid.
 app.Services.GetRequiredService<Knowledge>();
 app.Services.GetRequiredService<CardRenderer>();
-app.LogSlackStatus();
-app.LogTeamsStatus();
+app.LogBanner();
 app.MapObservability();
+app.MapHome();
 // The Teams manifest links to these two pages.
 app.MapGet("/privacy", () => Results.Text(
     "ChatTroubleshooter privacy: messages sent to the bot and the Aircall call data it looks up are used only to answer. " +
@@ -63,7 +70,27 @@ app.MapGet("/terms", () => Results.Text(
     "ChatTroubleshooter terms: the bot gives troubleshooting guidance based on Aircall's public help article, without warranty."));
 app.MapSlack();
 app.MapTeams();
-await app.RunAsync();
+if (StartupBanner.BusyAddress((app.Configuration["urls"] ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) is { } busy)
+{
+    // One line, not a stack trace: which address, and how to choose another.
+    Console.Error.WriteLine($"ChatTroubleshooter: cannot listen on {busy}: the address is already in use. " +
+        "Stop the other process, or pick another port: --urls http://localhost:3979 (or ASPNETCORE_URLS).");
+    return 2;
+}
+
+try
+{
+    await app.RunAsync();
+}
+catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+    || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    // One line, not a stack trace: which address, and how to choose another.
+    Console.Error.WriteLine($"ChatTroubleshooter: cannot listen, the address is already in use ({e.Message.Split('\n')[0].Trim()}). " +
+        "Stop the other process, or pick another port: --urls http://localhost:3979 (or ASPNETCORE_URLS).");
+    return 2;
+}
+
 return 0;
 
 /// <summary>Visible to WebApplicationFactory in tests.</summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace ChatTroubleshooter.Observability;
 
@@ -57,8 +58,13 @@ public static class ObservabilityExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<LoadedCheck<Knowledge>>("knowledge")
             .AddCheck<LoadedCheck<CardRenderer>>("cards");
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("chattroubleshooter", serviceVersion: StartupBanner.Version))
+            .WithMetrics(metrics => metrics
             .AddMeter(BotMetrics.MeterName)
+            // The platform's own meters: request durations and active requests (ASP.NET Core, Kestrel), outgoing
+            // HTTP (Slack, Teams, Aircall), and the runtime (GC, thread pool, CPU).
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime")
             // Acks are expected in milliseconds (Slack allows 3 s): buckets that can tell 1 ms from 10 ms.
             .AddView("chattroubleshooter.ack.duration", new ExplicitBucketHistogramConfiguration
             {

@@ -32,21 +32,4 @@ public static class SlackExtensions
             .AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods());
         return builder;
     }
-
-    /// <summary>Logs once at start-up whether Slack is on, so a missing secret is obvious (Slack traffic is refused).</summary>
-    public static WebApplication LogSlackStatus(this WebApplication app)
-    {
-        var options = app.Services.GetRequiredService<IOptions<SlackOptions>>().Value;
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SlackExtensions));
-        if (!options.IsEnabled)
-        {
-            logger.LogWarning("Slack is off: Slack__SigningSecret is not set, so every Slack request is refused (401).");
-        }
-        else if (string.IsNullOrWhiteSpace(options.BotToken))
-        {
-            logger.LogWarning("Slack__BotToken is not set: replies to mentions and DMs cannot be posted.");
-        }
-
-        return app;
-    }
 }

@@ -30,16 +30,4 @@ public static class TeamsExtensions
                 TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20))));
         return builder;
     }
-
-    public static WebApplication LogTeamsStatus(this WebApplication app)
-    {
-        var options = app.Services.GetRequiredService<IOptions<TeamsOptions>>().Value;
-        if (options.IsAnonymous)
-        {
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsExtensions)).LogWarning(
-                "Teams__AppId is not set: /api/messages accepts unauthenticated requests (local development, e.g. Agents Playground) and replies only to loopback service URLs.");
-        }
-
-        return app;
-    }
 }

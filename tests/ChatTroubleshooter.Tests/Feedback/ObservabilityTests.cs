@@ -48,6 +48,7 @@ public sealed class ObservabilityTests : IDisposable
         }
 
         var lines = metrics.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("target_info{", StringComparison.Ordinal) && l.Contains("service_name=\"chattroubleshooter\"", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("chattroubleshooter_diagnoses_total{", StringComparison.Ordinal) && l.Contains("cause=\"too-short\"", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("chattroubleshooter_aircall_calls_total{", StringComparison.Ordinal) && l.Contains("resource=\"calls\"", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("chattroubleshooter_ack_duration_milliseconds_bucket{", StringComparison.Ordinal) && l.Contains("channel=\"slack\"", StringComparison.Ordinal));

@@ -1,0 +1,126 @@
+using System.Reflection;
+using System.Text;
+using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Slack;
+using ChatTroubleshooter.Storage;
+using ChatTroubleshooter.Teams;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace ChatTroubleshooter;
+
+/// <summary>
+/// What the bot says about itself: the start-up banner (one block: where it listens, where its state is, where call
+/// data comes from, which channels are on and why), <c>--help</c>, and the page at <c>GET /</c>.
+/// </summary>
+internal static class StartupBanner
+{
+    public static string Version { get; } =
+        typeof(StartupBanner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
+
+    public const string Usage = """
+        ChatTroubleshooter: finds out why an Aircall call has no recording, in Slack and Microsoft Teams.
+
+        Usage:
+          ChatTroubleshooter [--urls http://host:port]   run the bot (default http://localhost:3978 with dotnet run)
+          ChatTroubleshooter chat [--lang xx]             talk to the bot in this terminal (demo calls without Aircall keys)
+          ChatTroubleshooter cards --out DIR [--lang xx]  write sample cards (Adaptive Cards and Block Kit) to DIR
+          ChatTroubleshooter package slack|teams ...      write the Slack manifest or the Teams app package
+          ChatTroubleshooter icons --out DIR              draw the Teams icons
+          ChatTroubleshooter --help                       this text
+
+        Settings are environment variables (Slack__SigningSecret, Slack__BotToken, Teams__AppId, Teams__AppPassword,
+        Aircall__ApiId, Aircall__ApiToken, State__Provider, ...); see README.md.
+        """;
+
+    /// <summary>The banner, from the options the bot runs with (no secret is ever printed, only whether it is set).</summary>
+    public static string Render(IServiceProvider services, IEnumerable<string> addresses, IHostEnvironment environment)
+    {
+        var state = services.GetRequiredService<IOptions<StateOptions>>().Value;
+        var aircall = services.GetRequiredService<IOptions<AircallOptions>>().Value;
+        var slack = services.GetRequiredService<IOptions<SlackOptions>>().Value;
+        var teams = services.GetRequiredService<IOptions<TeamsOptions>>().Value;
+        var urls = addresses.ToList();
+        var first = urls.FirstOrDefault() ?? "http://localhost:3978";
+        var text = new StringBuilder();
+        text.AppendLine($"ChatTroubleshooter {Version} ({environment.EnvironmentName})");
+        text.AppendLine($"  listening  {string.Join(", ", urls.DefaultIfEmpty("(no address yet)"))}");
+        text.AppendLine($"  state      {state.Provider switch
+        {
+            StateProvider.Sqlite => $"SQLite at {Path.GetFullPath(state.SqlitePath)} (synchronous={state.SqliteSynchronous})",
+            StateProvider.Redis => $"Redis, key prefix {state.RedisPrefix}",
+            _ => "in memory (lost on restart)",
+        }}");
+        text.AppendLine($"  calls      {AircallExtensions.Source(aircall)}");
+        text.AppendLine($"  Slack      {(slack.IsEnabled
+            ? "on" + (string.IsNullOrWhiteSpace(slack.BotToken) ? ", but Slack__BotToken is not set: mentions and DMs cannot be answered" : "")
+            : "off: Slack__SigningSecret is not set, so every Slack request is refused (401)")}");
+        text.AppendLine($"  Teams      {(teams.IsAnonymous
+            ? "anonymous (no Teams__AppId): local development only, e.g. Agents Playground; replies go to loopback only"
+            : "on, requests authenticated with Bot Framework tokens")}");
+        text.AppendLine($"  endpoints  {first}/slack/commands  /slack/events  /slack/interactions  /api/messages  /healthz  /readyz");
+        text.Append($"  try it     dotnet run --project src/ChatTroubleshooter -- chat   (or Agents Playground against {first}/api/messages)");
+        return text.ToString();
+    }
+
+    /// <summary>Logs the banner once the server listens (its addresses are known then).</summary>
+    public static WebApplication LogBanner(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            app.Logger.LogInformation("{Banner}", Render(app.Services, addresses, app.Environment));
+        });
+        return app;
+    }
+
+    /// <summary>The first configured address another process already listens on (checked before starting), else null.</summary>
+    public static string? BusyAddress(IEnumerable<string> urls)
+    {
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+            {
+                continue;
+            }
+
+            var address = uri.Host == "localhost" ? System.Net.IPAddress.Loopback
+                : System.Net.IPAddress.TryParse(uri.Host, out var ip) ? ip : null;
+            if (address is null || uri.Port == 0)
+            {
+                continue;
+            }
+
+            var probe = new System.Net.Sockets.TcpListener(address, uri.Port);
+            try
+            {
+                probe.Start();
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                return url;
+            }
+            finally
+            {
+                probe.Stop();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>GET /</c>: who answers here, in plain words.</summary>
+    public static IEndpointRouteBuilder MapHome(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", () => Results.Text($"""
+            ChatTroubleshooter {Version}: finds out why an Aircall call has no recording.
+
+            Slack:  POST /slack/commands, /slack/events, /slack/interactions
+            Teams:  POST /api/messages
+            Health: GET /healthz, /readyz; metrics: GET /metrics
+            Privacy and terms: GET /privacy, /terms
+            """));
+        return app;
+    }
+}

@@ -16,7 +16,7 @@ trap 'rm -rf "$samples"' EXIT
 dotnet run --project src/ChatTroubleshooter -- cards --out "$samples" --lang "${1:-en}"
 
 mkdir -p cards/previews
-for name in question question-answered diagnosis help; do
+for name in question question-answered diagnosis escalated help; do
   node tests/card-check/check/render-check.js --screenshot "cards/previews/teams-$name.png" "$samples/teams-$name.json"
 done
 cp "$samples"/slack-*.json cards/previews/

@@ -13,6 +13,7 @@ namespace ChatTroubleshooter.Diagnostics.Replies;
 [System.Text.Json.Serialization.JsonDerivedType(typeof(MessageReply), "message")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(NotReadyReply), "not-ready")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(StatsReply), "stats")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(SummaryReply), "summary")]
 public abstract record Reply(string Language)
 {
     /// <summary>Short remarks shown before the main content ("call lookup is not set up here…").</summary>
@@ -78,6 +79,9 @@ public sealed record DiagnosisReply(
 }
 
 /// <summary>Statistics for admins: a title and a plain-text table.</summary>
+/// <summary>A diagnosis's summary for a support ticket, on its own (Slack's "Copy summary" posts it privately).</summary>
+public sealed record SummaryReply(string Language, string Title, string Text) : Reply(Language);
+
 public sealed record StatsReply(string Language, string Title, string Table) : Reply(Language);
 
 public sealed record HelpReply(string Language, string Title, string Body, IReadOnlyList<string> Examples) : Reply(Language);

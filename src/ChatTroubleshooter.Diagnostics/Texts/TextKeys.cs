@@ -80,7 +80,8 @@ public static class TextKeys
     public const string NoticeHasRecording = "reply.notice.has-recording";
     public const string CardSolved = "card.feedback.solved";
     public const string CardNotSolved = "card.feedback.not-solved";
-    public const string CardStillStuck = "card.still-stuck";
+    public const string CardDetails = "card.details";
+    public const string CardCopySummary = "card.copy-summary";
     public const string CardYourAnswer = "card.your-answer";
     public const string CardExamples = "card.examples";
     public const string CardNotReadyTitle = "card.not-ready.title";

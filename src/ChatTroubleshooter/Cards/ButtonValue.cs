@@ -13,6 +13,7 @@ namespace ChatTroubleshooter.Cards;
 [JsonDerivedType(typeof(AnswerButton), AnswerButton.Verb)]
 [JsonDerivedType(typeof(FeedbackButton), FeedbackButton.Verb)]
 [JsonDerivedType(typeof(RestartButton), RestartButton.Verb)]
+[JsonDerivedType(typeof(SummaryButton), SummaryButton.Verb)]
 public abstract record ButtonValue;
 
 /// <summary>An option of a question: which conversation (where it lives and which one), which fact, which value.</summary>
@@ -36,6 +37,12 @@ public sealed record FeedbackButton(string DiagnosisId, bool Helpful) : ButtonVa
 public sealed record RestartButton(string ConversationKey) : ButtonValue
 {
     public const string Verb = "restart";
+}
+
+/// <summary>Slack's "Copy summary" on a diagnosis: its support-ticket summary, posted privately.</summary>
+public sealed record SummaryButton(string DiagnosisId) : ButtonValue
+{
+    public const string Verb = "summary";
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,

@@ -71,6 +71,7 @@ internal static class CardData
                 data["feedbackThanks"] = d.FeedbackThanks ?? "";
                 data["showFeedback"] = confirmed && d.FeedbackThanks is null;
                 data["showNotSolved"] = d.FeedbackThanks is null;
+                data["showSlackActions"] = d.FeedbackThanks is null || !confirmed || d.Escalated;
                 data["escalationTitle"] = d.EscalationTitle;
                 data["escalationTitleMd"] = SlackText.Escape(d.EscalationTitle);
                 data["escalation"] = d.Escalation;
@@ -80,7 +81,9 @@ internal static class CardData
                 {
                     ["solved"] = texts.Get(lang, TextKeys.CardSolved),
                     ["notSolved"] = texts.Get(lang, TextKeys.CardNotSolved),
-                    ["stillStuck"] = texts.Get(lang, TextKeys.CardStillStuck),
+                    ["details"] = texts.Get(lang, TextKeys.CardDetails),
+                    ["copySummary"] = texts.Get(lang, TextKeys.CardCopySummary),
+                    ["slackSummary"] = ButtonValues.ToText(new SummaryButton(d.DiagnosisId)),
                     ["solvedData"] = ButtonValues.ToJson(solved),
                     ["notSolvedData"] = ButtonValues.ToJson(notSolved),
                     ["slackSolved"] = ButtonValues.ToText(solved),
@@ -103,6 +106,13 @@ internal static class CardData
                 data["text"] = n.Text;
                 data["textMd"] = SlackText.Escape(n.Text);
                 data["callId"] = n.CallId;
+                break;
+
+            case SummaryReply su:
+                data["title"] = su.Title;
+                data["titleMd"] = SlackText.Escape(su.Title);
+                data["text"] = su.Text;
+                data["textMd"] = SlackText.Escape(su.Text);
                 break;
 
             case StatsReply st:

@@ -18,7 +18,7 @@ public sealed class CardRenderer
 {
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
 
-    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message", "stats"];
+    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message", "stats", "summary"];
 
     private readonly Knowledge _knowledge;
     private readonly Dictionary<(CardChannel, string), CardTemplate> _templates = [];
@@ -77,6 +77,7 @@ public sealed class CardRenderer
             HelpReply h => h.Title,
             NotReadyReply n => n.Text,
             StatsReply s => s.Title,
+            SummaryReply su => su.Title,
             MessageReply m => m.Text,
             _ => "",
         };
@@ -110,6 +111,7 @@ public sealed class CardRenderer
         HelpReply => "help",
         NotReadyReply => "not-ready",
         StatsReply => "stats",
+        SummaryReply => "summary",
         _ => "message",
     };
 }

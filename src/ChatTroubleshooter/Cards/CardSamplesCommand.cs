@@ -45,6 +45,17 @@ internal sealed class CardSamplesCommand(ConversationService conversations, Card
             {
                 await WriteAsync(Path.Combine(outDir, $"teams-{name}-answered.json"), renderer.Answered(CardChannel.Teams, question, "yes"), ct);
             }
+
+            if (reply is DiagnosisReply diagnosis)
+            {
+                // The same diagnosis after "Not solved": the summary for a ticket behind a toggle (Teams) or a button (Slack).
+                var escalated = await conversations.HandleTurnAsync(new Turn(ChatChannel.Terminal, $"cards:{name}", "cards", language)
+                {
+                    Feedback = new FeedbackClick(diagnosis.DiagnosisId, Helpful: false),
+                }, ct);
+                await WriteAsync(Path.Combine(outDir, "teams-escalated.json"), renderer.Teams(escalated.Reply), ct);
+                await WriteAsync(Path.Combine(outDir, "slack-escalated.json"), renderer.Slack(escalated.Reply), ct);
+            }
         }
 
         await output.WriteLineAsync($"Wrote sample cards to {outDir}.");

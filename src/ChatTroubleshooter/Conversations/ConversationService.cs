@@ -51,7 +51,9 @@ public sealed partial class ConversationService(
     /// </summary>
     public async Task<TurnOutcome> HandleTurnAsync(Turn turn, CancellationToken ct)
     {
-        var outcome = turn.Feedback is { } click ? await FeedbackAsync(turn, click, ct) : await ConverseAsync(turn, ct);
+        var outcome = turn.Feedback is { } click ? await FeedbackAsync(turn, click, ct)
+            : turn.SummaryOf is { } diagnosisId ? await SummaryAsync(turn, diagnosisId, ct)
+            : await ConverseAsync(turn, ct);
         return outcome with { MaskPhoneNumbers = turn.Visibility == Visibility.Shared };
     }
 
@@ -376,6 +378,13 @@ public sealed partial class ConversationService(
             ReplacesClicked = true,
         };
     }
+
+    /// <summary>A diagnosis's support-ticket summary on its own, in the diagnosis's language.</summary>
+    private async Task<TurnOutcome> SummaryAsync(Turn turn, string diagnosisId, CancellationToken ct) =>
+        await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is { } record
+        && System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is { } reply
+            ? new TurnOutcome(new SummaryReply(reply.Language, reply.EscalationTitle, reply.Escalation))
+            : new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
 
     /// <summary>The channel's name in stored diagnoses and feedback (and the stats by channel).</summary>
     private static string ChannelName(ChatChannel channel) => channel.ToString().ToLowerInvariant();

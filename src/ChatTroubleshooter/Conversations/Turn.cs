@@ -44,6 +44,9 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
 
     public FeedbackClick? Feedback { get; init; }
 
+    /// <summary>A diagnosis id whose support-ticket summary to show on its own (Slack's "Copy summary").</summary>
+    public string? SummaryOf { get; init; }
+
     /// <summary>The "Start over" button: ends the open conversation.</summary>
     public bool Restart { get; init; }
 

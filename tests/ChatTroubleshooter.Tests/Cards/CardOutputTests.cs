@@ -119,15 +119,22 @@ public sealed class CardOutputTests
         Assert.Equal(["cause:recording-disabled", "cause:too-short", "cause:number-deleted"],
             slack["blocks"]!.AsArray().Select(b => (string?)b!["block_id"]).Where(id => id?.StartsWith("cause:", StringComparison.Ordinal) == true));
         var feedback = slack["blocks"]!.AsArray().Single(b => (string?)b!["block_id"] == "feedback")!["elements"]!.AsArray();
-        Assert.Equal(["feedback:solved", "feedback:not-solved", "escalate"], feedback.Select(b => (string?)b!["action_id"]));
-        Assert.Equal([new FeedbackButton("d1a9", true), new FeedbackButton("d1a9", false), new FeedbackButton("d1a9", false)],
+        // One "not solved": the old "Still stuck?" did the same.
+        Assert.Equal(["feedback:solved", "feedback:not-solved"], feedback.Select(b => (string?)b!["action_id"]));
+        Assert.Equal([new FeedbackButton("d1a9", true), new FeedbackButton("d1a9", false)],
             feedback.Select(b => ButtonValues.Read((string?)b!["value"])));
 
         // Nothing confirmed: no "solved" button, and the escalation summary is shown.
         var possibleTeams = Renderer.Teams(possible);
         Assert.Equal([false], possibleTeams["actions"]!.AsArray().Where(a => (string?)a!["type"] == "Action.Execute")
             .Select(a => ((FeedbackButton)ButtonValues.Read(JsonDocument.Parse(a!["data"]!.ToJsonString()).RootElement)!).Helpful));
-        Assert.Contains(possible.Escalation.Split('\n')[0], possibleTeams.ToJsonString(), StringComparison.Ordinal);
+        // The summary for a ticket is there, but behind a toggle: a short card first.
+        var details = possibleTeams["body"]!.AsArray().Single(b => (string?)b!["id"] == "details")!;
+        Assert.False((bool?)details["isVisible"]);
+        Assert.Contains(possible.Escalation.Split('\n')[1], details.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains(possibleTeams["actions"]!.AsArray(), a => (string?)a!["type"] == "Action.ToggleVisibility"
+            && a["targetElements"]!.AsArray().Select(t => (string?)t).SequenceEqual(["details"]));
+        Assert.DoesNotContain(possibleTeams["actions"]!.AsArray(), a => (string?)a!["type"] == "Action.ShowCard");
     }
 
     [Fact]

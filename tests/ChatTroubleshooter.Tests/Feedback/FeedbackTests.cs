@@ -72,14 +72,25 @@ public sealed class FeedbackTests : IDisposable
     [Theory]
     [InlineData("1000004", "Summary for a support ticket", "Conversation length: 3 s (source: Aircall data)")]
     [InlineData("La llamada 1000004 no tiene grabación, ¿por qué?", "Resumen para un ticket de soporte", "Duración de la conversación: 3 s (fuente: Datos de Aircall)")]
-    public async Task SlackNotSolved_ShowsTheEscalationSummaryInTheUsersLanguage(string text, string title, string factLine)
+    public async Task SlackNotSolved_OffersTheSummary_WhichCopySummaryPostsPrivatelyInTheUsersLanguage(string text, string title, string factLine)
     {
         var diagnosis = await SlackDiagnosisAsync(text);
 
         await ClickAsync(Button(diagnosis, "feedback:not-solved"));
 
+        // The diagnosis stays short: one "Copy summary" button instead of the summary inline, and no second "not solved".
         var replaced = JsonNode.Parse(_app.Slack.Body((await _app.WaitForAsync(IsResponse, count: 2))[1]))!.AsObject();
-        var all = Texts(replaced);
+        Assert.DoesNotContain("```", Texts(replaced), StringComparison.Ordinal);
+        var buttons = replaced["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray())
+            .Select(e => (string?)e!["action_id"]).ToList();
+        Assert.Equal(["summary"], buttons);
+
+        await ClickAsync(Button(replaced, "summary"));
+        var posted = (await _app.WaitForAsync(IsResponse, count: 3))[2];
+        var summary = JsonNode.Parse(_app.Slack.Body(posted))!.AsObject();
+        var all = Texts(summary);
+        Assert.Equal("ephemeral", (string?)summary["response_type"]);
+        Assert.Equal(false, (bool?)summary["replace_original"]);
         Assert.Contains(title, all, StringComparison.Ordinal);
         Assert.Contains(factLine, all, StringComparison.Ordinal);
         Assert.Contains("```", all, StringComparison.Ordinal);

@@ -98,7 +98,10 @@ public sealed class StartupTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Aircall:Demo"] = "true", ["Aircall:ApiId"] = "id", ["Aircall:ApiToken"] = "token", ["State:Provider"] = "Memory",
+            ["Aircall:Demo"] = "true",
+            ["Aircall:ApiId"] = "id",
+            ["Aircall:ApiToken"] = "token",
+            ["State:Provider"] = "Memory",
         });
         builder.AddConversations();
         builder.AddAircall();

@@ -86,6 +86,24 @@ public sealed class SlackEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task StartOver_OnAQuestion_ReplacesItWithTheRestartMessage_AndTheOldQuestionIsClosed()
+    {
+        await CommandAsync("the call has no recording");
+        var question = Json(Assert.Single(await _app.WaitForAsync(IsResponseUrl)));
+        var restart = Buttons(question).Single(b => (string?)b["action_id"] == "restart");
+        var yes = Buttons(question).Single(b => ((string)b["action_id"]!).EndsWith(":yes", StringComparison.Ordinal));
+
+        await PostAsync(SlackRequests.Click(restart));
+        var replaced = Json((await _app.WaitForAsync(IsResponseUrl, count: 2))[1]);
+        await PostAsync(SlackRequests.Click(yes));
+        var after = Json((await _app.WaitForAsync(IsResponseUrl, count: 3))[2]);
+
+        Assert.True((bool?)replaced["replace_original"]);
+        Assert.StartsWith("Starting over", Texts(replaced), StringComparison.Ordinal);
+        Assert.Contains("already been answered", Texts(after), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Click_OnAnUnknownConversation_GetsAFriendlyMessage()
     {
         var button = new JsonObject

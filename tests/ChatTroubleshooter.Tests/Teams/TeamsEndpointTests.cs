@@ -76,6 +76,22 @@ public sealed class TeamsEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task StartOver_OnAQuestionCard_ReplacesItWithTheRestartMessage()
+    {
+        await PostAsync(BotFrameworkFake.Activity("playground_message-personal.json", a => a["text"] = "the call has no recording"));
+        var question = Card(Assert.Single(await ConnectorPostsAsync()));
+        var restart = Actions(question).Single(a => (string?)a!["verb"] == "restart")!;
+        var yes = Actions(question).Single(a => (string?)a!["data"]!["value"] == "yes")!;
+
+        var body = (await (await PostAsync(Invoke(restart))).Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+        var again = (await (await PostAsync(Invoke(yes))).Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+
+        Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)body["type"]);
+        Assert.Contains("Starting over", body["value"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("already been answered", again.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PersonalChat_QuestionCard_InvokeAnswers_EndInADiagnosis()
     {
         await PostAsync(BotFrameworkFake.Activity("playground_message-personal.json", a => a["text"] = "the call has no recording"));

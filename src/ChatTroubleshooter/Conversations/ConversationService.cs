@@ -176,6 +176,11 @@ public sealed partial class ConversationService(
         var conversation = open is not null && reading.CallId is null
             ? open with { Facts = open.Facts.MergeAll(reading.Facts) }
             : New(turn, text, open is null ? language : Language(turn, text), reading);
+        if (open is not null && reading.CallId is not null)
+        {
+            // A call id while a question is open: that call is the new subject.
+            notices.Add(_composer.Text(conversation.Language, TextKeys.NoticeNewConversation));
+        }
 
         if (reading.HasSid && reading.CallId is null)
         {

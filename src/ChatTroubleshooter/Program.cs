@@ -70,7 +70,7 @@ app.MapGet("/terms", () => Results.Text(
     "ChatTroubleshooter terms: the bot gives troubleshooting guidance based on Aircall's public help article, without warranty."));
 app.MapSlack();
 app.MapTeams();
-if (StartupBanner.BusyAddress((app.Configuration["urls"] ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) is { } busy)
+if (StartupBanner.BusyAddress(app) is { } busy)
 {
     // One line, not a stack trace: which address, and how to choose another.
     Console.Error.WriteLine($"ChatTroubleshooter: cannot listen on {busy}: the address is already in use. " +

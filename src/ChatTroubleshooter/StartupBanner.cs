@@ -75,8 +75,17 @@ internal static class StartupBanner
         return app;
     }
 
-    /// <summary>The first configured address another process already listens on (checked before starting), else null.</summary>
-    public static string? BusyAddress(IEnumerable<string> urls)
+    /// <summary>
+    /// The first configured address (<c>--urls</c>, <c>ASPNETCORE_URLS</c>) another process already listens on, checked
+    /// before Kestrel starts; null when free, or when the server is not Kestrel (a test host) or no address is set.
+    /// </summary>
+    public static string? BusyAddress(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().GetType().FullName?.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal) == true
+        && app.Configuration["urls"] is { Length: > 0 } urls
+            ? BusyAddress(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            : null;
+
+    private static string? BusyAddress(IEnumerable<string> urls)
     {
         foreach (var url in urls)
         {

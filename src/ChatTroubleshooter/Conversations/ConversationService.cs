@@ -178,8 +178,9 @@ public sealed partial class ConversationService(
             : New(turn, text, open is null ? language : Language(turn, text), reading);
         if (open is not null && reading.CallId is not null)
         {
-            // A call id while a question is open: that call is the new subject.
-            notices.Add(_composer.Text(conversation.Language, TextKeys.NoticeNewConversation));
+            // A call id while a question is open: that call is the new subject, in its message's language.
+            language = conversation.Language;
+            notices.Add(_composer.Text(language, TextKeys.NoticeNewConversation));
         }
 
         if (reading.HasSid && reading.CallId is null)

@@ -5,6 +5,7 @@ using ChatTroubleshooter.Diagnostics.Replies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatTroubleshooter.Tests.Aircall;
@@ -17,16 +18,7 @@ public sealed class AircallDemoTests : IDisposable
 
     public AircallDemoTests()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Aircall:Demo"] = "true",
-            ["Aircall:NotReadyRecheckDelay"] = "00:00:15",
-        });
-        builder.Services.AddSingleton<TimeProvider>(_time);
-        builder.AddConversations();
-        builder.AddAircall();
-        _host = builder.Build();
+        _host = CoreHost.Build(new() { ["Aircall:Demo"] = "true", ["Aircall:NotReadyRecheckDelay"] = "00:00:15" }, _time);
     }
 
     public void Dispose() => _host.Dispose();

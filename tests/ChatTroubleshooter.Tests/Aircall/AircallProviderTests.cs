@@ -17,8 +17,7 @@ public sealed class AircallProviderTests : IDisposable
 
     public AircallProviderTests()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _host = CoreHost.Build(new()
         {
             ["Aircall:ApiId"] = "id123",
             ["Aircall:ApiToken"] = "secret-token",
@@ -27,11 +26,7 @@ public sealed class AircallProviderTests : IDisposable
             ["Aircall:AttemptTimeout"] = "00:00:00.300",
             ["Aircall:TotalTimeout"] = "00:00:05",
             ["Aircall:RequestsPerMinute"] = "6000",
-        });
-        builder.AddConversations();
-        builder.AddAircall();
-        builder.Services.AddHttpClient<AircallClient>().ConfigurePrimaryHttpMessageHandler(() => _aircall);
-        _host = builder.Build();
+        }, services: s => s.AddHttpClient<AircallClient>().ConfigurePrimaryHttpMessageHandler(() => _aircall));
     }
 
     public void Dispose() => _host.Dispose();

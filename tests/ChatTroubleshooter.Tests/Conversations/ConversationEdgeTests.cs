@@ -16,12 +16,7 @@ public sealed class ConversationEdgeTests : IDisposable
 
     public ConversationEdgeTests()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Aircall:Demo"] = "true", ["State:Provider"] = "Memory" });
-        builder.Services.AddSingleton<TimeProvider>(_time);
-        builder.AddConversations();
-        builder.AddAircall();
-        _host = builder.Build();
+        _host = Fakes.CoreHost.Build(new() { ["Aircall:Demo"] = "true" }, _time);
     }
 
     public void Dispose() => _host.Dispose();

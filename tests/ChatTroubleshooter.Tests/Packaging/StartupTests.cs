@@ -95,17 +95,7 @@ public sealed class StartupTests
     [Fact]
     public void RealAircallKeys_AlwaysWinOverDemoData()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Aircall:Demo"] = "true",
-            ["Aircall:ApiId"] = "id",
-            ["Aircall:ApiToken"] = "token",
-            ["State:Provider"] = "Memory",
-        });
-        builder.AddConversations();
-        builder.AddAircall();
-        using var host = builder.Build();
+        using var host = CoreHost.Build(new() { ["Aircall:Demo"] = "true", ["Aircall:ApiId"] = "id", ["Aircall:ApiToken"] = "token" });
 
         var calls = host.Services.GetRequiredService<ICallFactsProvider>();
 

@@ -382,6 +382,8 @@ public static class KnowledgeLoader
             // Evidence may cite only the facts its conditions name.
             required[cause.EvidenceKey] = (false, cause.When.FactIds().ToHashSet(StringComparer.Ordinal));
             required[cause.StepsKey] = (true, Empty);
+            // What the agent can send the customer for this cause: paragraphs with no placeholder to fill.
+            required[cause.DraftKey] = (true, Empty);
             foreach (var link in cause.Links)
             {
                 required[link.TextKey] = (false, Empty);

@@ -14,6 +14,7 @@ namespace ChatTroubleshooter.Diagnostics.Replies;
 [System.Text.Json.Serialization.JsonDerivedType(typeof(NotReadyReply), "not-ready")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(StatsReply), "stats")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(SummaryReply), "summary")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(DraftReply), "draft")]
 public abstract record Reply(string Language)
 {
     /// <summary>Short remarks shown before the main content ("call lookup is not set up here…").</summary>
@@ -79,6 +80,12 @@ public sealed record DiagnosisReply(
 }
 
 /// <summary>Statistics for admins: a title and a plain-text table.</summary>
+/// <summary>
+/// What the agent can send the customer about a diagnosis, in <see cref="Reply.Language"/> (the customer's, which may
+/// differ from the agent's): plain text with <c>{customer name}</c> and <c>{agent name}</c> left for the agent.
+/// </summary>
+public sealed record DraftReply(string Language, string DiagnosisId, string Title, string Text) : Reply(Language);
+
 /// <summary>A diagnosis's summary for a support ticket, on its own (Slack's "Copy summary" posts it privately).</summary>
 public sealed record SummaryReply(string Language, string Title, string Text) : Reply(Language);
 

@@ -92,6 +92,24 @@ public sealed class ReplyComposer(Knowledge knowledge)
         };
     }
 
+    /// <summary>
+    /// The customer draft: a greeting, a line of thanks, one or two paragraphs per confirmed cause (or, when nothing is
+    /// confirmed, that the team is still checking: a possible cause is never stated), and the closing with the agent's name.
+    /// No settings paths, cause ids, evidence or call data: nothing the customer should not read.
+    /// </summary>
+    public DraftReply Draft(DiagnosisReply diagnosis, string language)
+    {
+        var paragraphs = new List<string> { Texts.Get(language, TextKeys.DraftGreeting), Texts.Get(language, TextKeys.DraftIntro) };
+        var confirmed = diagnosis.Kind == DiagnosisKind.Confirmed
+            ? Rules.Causes.Where(c => diagnosis.ConfirmedCauseIds.Contains(c.Id)).ToList()
+            : [];
+        paragraphs.AddRange(confirmed.Count > 0
+            ? confirmed.SelectMany(c => Texts.GetList(language, c.DraftKey))
+            : [Texts.Get(language, TextKeys.DraftPossible)]);
+        paragraphs.Add(string.Join("\n", Texts.GetList(language, TextKeys.DraftClosing)));
+        return new DraftReply(language, diagnosis.DiagnosisId, Texts.Get(language, TextKeys.DraftTitle), string.Join("\n\n", paragraphs));
+    }
+
     /// <summary>An evidence sentence in a language, its values (dates, times, option labels) written for that language.</summary>
     public string FormatEvidence(Evidence evidence, string language)
     {

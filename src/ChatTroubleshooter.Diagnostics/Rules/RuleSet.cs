@@ -46,6 +46,9 @@ public sealed record CauseDefinition(
     public string EvidenceKey => $"cause.{Id}.evidence";
 
     public string StepsKey => $"cause.{Id}.steps";
+
+    /// <summary>The paragraphs of the customer draft for this cause.</summary>
+    public string DraftKey => $"draft.{Id}";
 }
 
 /// <summary>A condition over facts in a closed vocabulary; nothing is evaluated as code.</summary>

@@ -82,6 +82,13 @@ public static class TextKeys
     public const string CardNotSolved = "card.feedback.not-solved";
     public const string CardDetails = "card.details";
     public const string CardCopySummary = "card.copy-summary";
+    public const string CardDraft = "card.draft";
+    public const string CardBackToDiagnosis = "card.back-to-diagnosis";
+    public const string DraftTitle = "draft.title";
+    public const string DraftGreeting = "draft.greeting";
+    public const string DraftIntro = "draft.intro";
+    public const string DraftPossible = "draft.possible";
+    public const string DraftClosing = "draft.closing";
     public const string CardYourAnswer = "card.your-answer";
     public const string CardExamples = "card.examples";
     public const string CardNotReadyTitle = "card.not-ready.title";
@@ -99,7 +106,7 @@ public static class TextKeys
     public static string Source(Facts.FactSource source) => $"source.{source.ToString().ToLowerInvariant()}";
 
     /// <summary>Keys that hold a list of strings rather than one string.</summary>
-    public static IReadOnlySet<string> Lists { get; } = new HashSet<string>(StringComparer.Ordinal) { HelpExamples, CallNotAnsweredOutboundSteps };
+    public static IReadOnlySet<string> Lists { get; } = new HashSet<string>(StringComparer.Ordinal) { HelpExamples, CallNotAnsweredOutboundSteps, DraftClosing };
 
     /// <summary>Every key above (and the three source labels), for the loader's completeness check.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(TextKeys)
@@ -108,4 +115,11 @@ public static class TextKeys
         .Select(f => (string)f.GetRawConstantValue()!)
         .Concat(Enum.GetValues<Facts.FactSource>().Select(Source))
         .ToArray();
+}
+
+/// <summary>The placeholders a customer draft keeps for the agent to fill in (literal text: no value replaces them).</summary>
+public static class DraftPlaceholders
+{
+    public const string CustomerName = "{customer name}";
+    public const string AgentName = "{agent name}";
 }

@@ -42,9 +42,12 @@ internal sealed class AircallCallFactsProvider(
             notices.Add(Evidence.Of(TextKeys.NoticeHasRecording, ("callId", callId), ("link", CallLinks.Dashboard(callId))));
         }
 
+        string? country = data.Number?.Country;
         if (data.Number is { } number)
         {
-            facts.AddRange(mapper.MapNumber(number.Id, await client.GetNumberAsync(number.Id, ct)));
+            var found = await client.GetNumberAsync(number.Id, ct);
+            facts.AddRange(mapper.MapNumber(number.Id, found));
+            country = found.Value?.Country ?? country;
         }
 
         if (data.User is { } user && data.StartedAt is { } started && data.AnsweredAt is not null && string.IsNullOrEmpty(data.Recording))
@@ -62,12 +65,13 @@ internal sealed class AircallCallFactsProvider(
             var delay = options.Value.NotReadyRecheckDelay;
             return new CallLookup(CallLookupStatus.NotReady, facts)
             {
+                Country = country,
                 RecheckAfter = delay,
                 Notices = [Evidence.Of(TextKeys.NoticeNotReady, ("callId", callId), ("delay", TextCatalog.FormatSeconds(delay.TotalSeconds)))],
             };
         }
 
-        return new CallLookup(CallLookupStatus.Found, facts) { Notices = notices };
+        return new CallLookup(CallLookupStatus.Found, facts) { Notices = notices, Country = country };
     }
 
     private static Evidence Notice(string key, string callId) => Evidence.Of(key, ("callId", callId));

@@ -27,7 +27,7 @@ internal sealed record AircallCall(
     AircallNumber? Number,
     AircallUser? User);
 
-internal sealed record AircallNumber(long Id, string? Name, bool? LiveRecordingActivated);
+internal sealed record AircallNumber(long Id, string? Name, bool? LiveRecordingActivated, string? Country = null);
 
 internal sealed record AircallUser(long Id, string? Name);
 

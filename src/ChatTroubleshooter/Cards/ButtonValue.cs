@@ -14,6 +14,8 @@ namespace ChatTroubleshooter.Cards;
 [JsonDerivedType(typeof(FeedbackButton), FeedbackButton.Verb)]
 [JsonDerivedType(typeof(RestartButton), RestartButton.Verb)]
 [JsonDerivedType(typeof(SummaryButton), SummaryButton.Verb)]
+[JsonDerivedType(typeof(DraftButton), DraftButton.Verb)]
+[JsonDerivedType(typeof(DiagnosisButton), DiagnosisButton.Verb)]
 public abstract record ButtonValue;
 
 /// <summary>An option of a question: which conversation (where it lives and which one), which fact, which value.</summary>
@@ -43,6 +45,20 @@ public sealed record RestartButton(string ConversationKey) : ButtonValue
 public sealed record SummaryButton(string DiagnosisId) : ButtonValue
 {
     public const string Verb = "summary";
+}
+
+/// <summary>"Draft for the customer" on a diagnosis (no language: the customer's default), or a language on a draft.</summary>
+public sealed record DraftButton(string DiagnosisId, string? Language) : ButtonValue
+{
+    public const string Verb = "draft";
+
+    public DraftRequest ToRequest() => new(DiagnosisId, Language);
+}
+
+/// <summary>"Back to the diagnosis" on a draft (Teams, where the draft replaced the card).</summary>
+public sealed record DiagnosisButton(string DiagnosisId) : ButtonValue
+{
+    public const string Verb = "diagnosis";
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,

@@ -84,6 +84,9 @@ internal static class CardData
                     ["details"] = texts.Get(lang, TextKeys.CardDetails),
                     ["copySummary"] = texts.Get(lang, TextKeys.CardCopySummary),
                     ["slackSummary"] = ButtonValues.ToText(new SummaryButton(d.DiagnosisId)),
+                    ["draft"] = texts.Get(lang, TextKeys.CardDraft),
+                    ["draftData"] = ButtonValues.ToJson(new DraftButton(d.DiagnosisId, null)),
+                    ["slackDraft"] = ButtonValues.ToText(new DraftButton(d.DiagnosisId, null)),
                     ["solvedData"] = ButtonValues.ToJson(solved),
                     ["notSolvedData"] = ButtonValues.ToJson(notSolved),
                     ["slackSolved"] = ButtonValues.ToText(solved),
@@ -106,6 +109,21 @@ internal static class CardData
                 data["text"] = n.Text;
                 data["textMd"] = SlackText.Escape(n.Text);
                 data["callId"] = n.CallId;
+                break;
+
+            case DraftReply dr:
+                data["title"] = dr.Title;
+                data["text"] = dr.Text;
+                data["languages"] = new JsonArray(Languages.Supported.Select(l => (JsonNode)new JsonObject
+                {
+                    ["label"] = texts.Get(l, TextKeys.LanguageName),
+                    ["current"] = l == dr.Language,
+                    ["data"] = ButtonValues.ToJson(new DraftButton(dr.DiagnosisId, l)),
+                    ["slackValue"] = ButtonValues.ToText(new DraftButton(dr.DiagnosisId, l)),
+                    ["actionId"] = "draft:" + l,
+                }).ToArray());
+                data["back"] = texts.Get(lang, TextKeys.CardBackToDiagnosis);
+                data["backData"] = ButtonValues.ToJson(new DiagnosisButton(dr.DiagnosisId));
                 break;
 
             case SummaryReply su:

@@ -18,7 +18,7 @@ public sealed class CardRenderer
 {
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
 
-    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message", "stats", "summary"];
+    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message", "stats", "summary", "draft"];
 
     private readonly Knowledge _knowledge;
     private readonly Dictionary<(CardChannel, string), CardTemplate> _templates = [];
@@ -78,6 +78,7 @@ public sealed class CardRenderer
             NotReadyReply n => n.Text,
             StatsReply s => s.Title,
             SummaryReply su => su.Title,
+            DraftReply dr => dr.Title,
             MessageReply m => m.Text,
             _ => "",
         };
@@ -112,6 +113,7 @@ public sealed class CardRenderer
         NotReadyReply => "not-ready",
         StatsReply => "stats",
         SummaryReply => "summary",
+        DraftReply => "draft",
         _ => "message",
     };
 }

@@ -65,6 +65,18 @@ internal static class ReplyTextRenderer
             case MessageReply message:
                 text.AppendLine(message.Text);
                 break;
+
+            case DraftReply draft:
+                text.Append("== ").Append(draft.Title).AppendLine(" ==").AppendLine().AppendLine(draft.Text);
+                break;
+
+            case SummaryReply summary:
+                text.AppendLine(summary.Text);
+                break;
+
+            case StatsReply stats:
+                text.AppendLine(stats.Title).AppendLine(stats.Table);
+                break;
         }
 
         return text.ToString().TrimEnd();

@@ -18,6 +18,9 @@ public sealed record Conversation(
 
     public string? CallId { get; init; }
 
+    /// <summary>The country of the call's number when it was looked up (the customer's language for a draft).</summary>
+    public string? Country { get; init; }
+
     /// <summary>The message that started the conversation (phone numbers masked), for the stats of unknown causes.</summary>
     public string? Input { get; init; }
 

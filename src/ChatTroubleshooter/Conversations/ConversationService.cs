@@ -53,6 +53,8 @@ public sealed partial class ConversationService(
     {
         var outcome = turn.Feedback is { } click ? await FeedbackAsync(turn, click, ct)
             : turn.SummaryOf is { } diagnosisId ? await SummaryAsync(turn, diagnosisId, ct)
+            : turn.DraftOf is { } draft ? await DraftAsync(turn, draft, ct)
+            : turn.DiagnosisOf is { } shown ? await DiagnosisAgainAsync(turn, shown, ct)
             : await ConverseAsync(turn, ct);
         return outcome with { MaskPhoneNumbers = turn.Visibility == Visibility.Shared };
     }
@@ -77,6 +79,7 @@ public sealed partial class ConversationService(
                 Answered = updated is not null && turn.Answer is { } answer && live is not null ? Answered(live, answer) : null,
                 // "Start over" clicked on a question: the question gives way to the restart message.
                 ReplacesClicked = turn.Restart,
+                PrivateToUser = reply is DraftReply,
             };
             if (updated is not null && turn.Id is not null)
             {
@@ -127,6 +130,15 @@ public sealed partial class ConversationService(
             var restartLanguage = open?.Language ?? SmallTalkLanguage(turn, smallTalk?.Languages);
             return (_composer.Message(restartLanguage, MessageKind.Info, TextKeys.Restarted),
                 open is null ? null : open with { Closed = true, PendingFactId = null, UpdatedAt = time.GetUtcNow() });
+        }
+
+        // Only where the reply is private (terminal, DM, slash command): a draft is never shown in a channel.
+        if (turn.Visibility == Visibility.Private && DraftCommand().Match(text.Trim()) is { Success: true } draftCommand
+            && existing?.DiagnosisId is { } lastDiagnosis)
+        {
+            // "draft" or "draft es" after a diagnosis (the terminal has no buttons).
+            var draftLanguage = draftCommand.Groups[1].Success ? draftCommand.Groups[1].Value.ToLowerInvariant() : null;
+            return ((await DraftAsync(turn, new DraftRequest(lastDiagnosis, draftLanguage), ct)).Reply, null);
         }
 
         if (_extractor.IsHelpRequest(text))
@@ -196,7 +208,7 @@ public sealed partial class ConversationService(
         if (reading.CallId is { } callId)
         {
             var lookup = await calls.LookupAsync(callId, ct);
-            conversation = conversation with { CallId = callId };
+            conversation = conversation with { CallId = callId, Country = lookup.Country };
             if (lookup is { Status: CallLookupStatus.NotReady, RecheckAfter: { } delay })
             {
                 // Say so now, keep the text's facts, and answer when the channel sends the re-check turn.
@@ -253,7 +265,7 @@ public sealed partial class ConversationService(
 
         var lookup = await calls.LookupAsync(callId, ct);
         var notices = LookupNotices(lookup, conversation.Language).ToList();
-        return Continue(conversation with { Facts = conversation.Facts.MergeAll(lookup.Facts) }, notices);
+        return Continue(conversation with { Facts = conversation.Facts.MergeAll(lookup.Facts), Country = lookup.Country ?? conversation.Country }, notices);
     }
 
     private IEnumerable<string> LookupNotices(CallLookup lookup, string language)
@@ -385,6 +397,43 @@ public sealed partial class ConversationService(
         };
     }
 
+    /// <summary>
+    /// The customer draft of a diagnosis, shown only to the agent who asked: in the language asked for, else the language of
+    /// the country of the call's number, else the diagnosis's. Switching the language replaces the draft shown.
+    /// </summary>
+    private async Task<TurnOutcome> DraftAsync(Turn turn, DraftRequest request, CancellationToken ct)
+    {
+        if (await diagnoses.GetDiagnosisAsync(request.DiagnosisId, ct) is not { } record
+            || System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is not { } reply)
+        {
+            return new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired)) { PrivateToUser = true };
+        }
+
+        var language = request.Language is { } asked && Languages.Supported.Contains(asked) ? asked
+            : CustomerLanguage(record.Country) ?? record.Language;
+        return new TurnOutcome(_composer.Draft(reply, language)) { PrivateToUser = true, ReplacesClicked = request.Language is not null };
+    }
+
+    /// <summary>A diagnosis shown again in place of its draft (Teams' "Back to the diagnosis").</summary>
+    private async Task<TurnOutcome> DiagnosisAgainAsync(Turn turn, string diagnosisId, CancellationToken ct) =>
+        await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is { } record
+        && System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is { } reply
+            ? new TurnOutcome(reply) { ReplacesClicked = true }
+            : new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
+
+    /// <summary>The language customers of a number's country most likely read (ES → es, BR → pt, BE → nl, else English).</summary>
+    internal static string? CustomerLanguage(string? country) => country?.ToUpperInvariant() switch
+    {
+        null or "" => null,
+        "ES" => "es",
+        "FR" => "fr",
+        "DE" or "AT" or "CH" => "de",
+        "IT" => "it",
+        "PT" or "BR" => "pt",
+        "NL" or "BE" => "nl",
+        _ => "en",
+    };
+
     /// <summary>A diagnosis's support-ticket summary on its own, in the diagnosis's language.</summary>
     private async Task<TurnOutcome> SummaryAsync(Turn turn, string diagnosisId, CancellationToken ct) =>
         await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is { } record
@@ -418,7 +467,10 @@ public sealed partial class ConversationService(
                     conversation.QuestionsAsked,
                     conversation.Input,
                     time.GetUtcNow(),
-                    System.Text.Json.JsonSerializer.Serialize(diagnosis with { Notices = [] })), ct);
+                    System.Text.Json.JsonSerializer.Serialize(diagnosis with { Notices = [] }))
+                {
+                    Country = conversation.Country,
+                }, ct);
                 break;
         }
     }
@@ -468,6 +520,9 @@ public sealed partial class ConversationService(
 
     /// <summary>Time-ordered (UUID v7): diagnoses are stored and indexed by this id.</summary>
     private string NewId() => Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^draft(?:\s+([a-zA-Z]{2}))?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex DraftCommand();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*/?norecording\b\s*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex CommandWord();

@@ -30,6 +30,9 @@ public sealed record CallLookup(CallLookupStatus Status, IReadOnlyList<Fact> Fac
 
     public IReadOnlyList<Evidence> Notices { get; init; } = [];
 
+    /// <summary>The country of the call's number (ISO 3166 alpha-2), for the customer's language in a draft.</summary>
+    public string? Country { get; init; }
+
     /// <summary>For <see cref="CallLookupStatus.NotReady"/>: when to look again.</summary>
     public TimeSpan? RecheckAfter { get; init; }
 }

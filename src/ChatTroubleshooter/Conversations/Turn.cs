@@ -20,6 +20,9 @@ public enum Visibility
 /// <summary>An answer to a question, as a button carries it: which conversation, which fact, which value.</summary>
 public sealed record Answer(string ConversationId, string FactId, string Value);
 
+/// <summary>The customer draft of a diagnosis, in <paramref name="Language"/> or the default customer language when null.</summary>
+public sealed record DraftRequest(string DiagnosisId, string? Language);
+
 /// <summary>A "solved" / "not solved" click on a diagnosis.</summary>
 public sealed record FeedbackClick(string DiagnosisId, bool Helpful);
 
@@ -46,6 +49,12 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
 
     /// <summary>A diagnosis id whose support-ticket summary to show on its own (Slack's "Copy summary").</summary>
     public string? SummaryOf { get; init; }
+
+    /// <summary>The customer draft of a diagnosis ("Draft for the customer", a language button, or the terminal's <c>draft</c>).</summary>
+    public DraftRequest? DraftOf { get; init; }
+
+    /// <summary>A diagnosis to show again (Teams' "Back to the diagnosis" on a draft).</summary>
+    public string? DiagnosisOf { get; init; }
 
     /// <summary>The "Start over" button: ends the open conversation.</summary>
     public bool Restart { get; init; }
@@ -74,6 +83,9 @@ public sealed record TurnOutcome(Reply Reply)
 
     /// <summary>The reply replaces the message that was clicked (a diagnosis shown again after feedback) instead of following it.</summary>
     public bool ReplacesClicked { get; init; }
+
+    /// <summary>Only the user who asked may see the reply (a customer draft): never posted where others read.</summary>
+    public bool PrivateToUser { get; init; }
 
     /// <summary>Mask customer phone numbers when rendering: the reply is read in a channel.</summary>
     public bool MaskPhoneNumbers { get; init; }

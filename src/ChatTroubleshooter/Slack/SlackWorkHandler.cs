@@ -49,7 +49,7 @@ internal sealed partial class SlackWorkHandler(
             case SlackClickWork click:
             {
                 // "Copy summary" answers privately, wherever the diagnosis was posted.
-                var target = click.IsEphemeral || click.MessageTs is null || click.Value is SummaryButton
+                var target = click.IsEphemeral || click.MessageTs is null || click.Value is SummaryButton or DraftButton
                     ? SlackTarget.Response(click.ResponseUrl, click.ChannelId, click.UserId)
                     : SlackTarget.Post(click.ChannelId, click.ThreadTs, click.UserId, click.ChannelId.StartsWith('D') ? Visibility.Private : Visibility.Shared);
                 var turn = click.Value switch
@@ -58,6 +58,8 @@ internal sealed partial class SlackWorkHandler(
                     FeedbackButton feedback => new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { Feedback = feedback.ToClick() },
                     RestartButton restart => new Turn(ChatChannel.Slack, restart.ConversationKey, click.UserId, null) { Restart = true },
                     SummaryButton summary => new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { SummaryOf = summary.DiagnosisId },
+                    DraftButton draft => new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { DraftOf = draft.ToRequest() },
+                    DiagnosisButton shown => new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { DiagnosisOf = shown.DiagnosisId },
                     _ => null,
                 };
                 return turn is null ? [] : await TurnAsync(turn with { Id = item.Id }, target, click.MessageTs, ct);

@@ -31,6 +31,7 @@ internal static class ConversationJson
         ["lastTurnId"] = c.LastTurnId,
         ["lastTurnResult"] = c.LastTurnResult,
         ["closed"] = c.Closed,
+        ["country"] = c.Country,
     }.ToJsonString();
 
     public static Conversation Deserialize(string json, long version)
@@ -57,6 +58,7 @@ internal static class ConversationJson
             LastTurnId = (string?)o["lastTurnId"],
             LastTurnResult = (string?)o["lastTurnResult"],
             Closed = (bool?)o["closed"] ?? false,
+            Country = (string?)o["country"],
             Version = version,
         };
     }

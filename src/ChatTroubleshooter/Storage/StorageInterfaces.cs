@@ -32,7 +32,11 @@ public sealed record DiagnosisRecord(
     int Questions,
     string? Input,
     DateTimeOffset At,
-    string ReplyJson);
+    string ReplyJson)
+{
+    /// <summary>The country of the call's number, when the call was looked up (ISO 3166 alpha-2).</summary>
+    public string? Country { get; init; }
+}
 
 public interface IDiagnosisLog
 {

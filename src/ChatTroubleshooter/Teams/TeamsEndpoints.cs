@@ -155,6 +155,9 @@ public static class TeamsEndpoints
             AnswerButton answer => TeamsWorkHandler.Turn(to, answer.ConversationKey, user, activity.UserLocale) with { Answer = answer.ToAnswer() },
             FeedbackButton feedback => TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale) with { Feedback = feedback.ToClick() },
             RestartButton restart => TeamsWorkHandler.Turn(to, restart.ConversationKey, user, activity.UserLocale) with { Restart = true },
+            // The draft comes back in the invoke response: only the user who clicked gets it.
+            DraftButton draft => TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale) with { DraftOf = draft.ToRequest() },
+            DiagnosisButton shown => TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale) with { DiagnosisOf = shown.DiagnosisId },
             _ => null,
         };
         if (turn is null)

@@ -39,6 +39,8 @@ internal sealed class TeamsWorkHandler(
                     AnswerButton answer => Turn(submit.Conversation, answer.ConversationKey, submit.UserId, submit.Locale) with { Answer = answer.ToAnswer() },
                     FeedbackButton feedback => Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale) with { Feedback = feedback.ToClick() },
                     RestartButton restart => Turn(submit.Conversation, restart.ConversationKey, submit.UserId, submit.Locale) with { Restart = true },
+                    DraftButton draft => Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale) with { DraftOf = draft.ToRequest() },
+                    DiagnosisButton shown => Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale) with { DiagnosisOf = shown.DiagnosisId },
                     _ => null,
                 };
                 if (turn is null)
@@ -47,6 +49,13 @@ internal sealed class TeamsWorkHandler(
                 }
 
                 var outcome = await conversations.HandleTurnAsync(turn with { Id = item.Id }, ct);
+                if (outcome.PrivateToUser && submit.Conversation.Visibility == Visibility.Shared)
+                {
+                    // An Action.Submit has no private answer in a channel, and a draft is never posted there.
+                    logger.LogInformation("A customer draft was asked with Action.Submit in a shared conversation; not posted.");
+                    return [];
+                }
+
                 // A Submit cannot replace the card in its response: the message that held it is updated instead.
                 return Deliveries(submit.Conversation, turn, outcome, submit.ReplyToId, submit.CardId);
             }

@@ -126,7 +126,7 @@ public sealed class CardOutputTests
 
         // Nothing confirmed: no "solved" button, and the escalation summary is shown.
         var possibleTeams = Renderer.Teams(possible);
-        Assert.Equal([false], possibleTeams["actions"]!.AsArray().Where(a => (string?)a!["type"] == "Action.Execute")
+        Assert.Equal([false], possibleTeams["actions"]!.AsArray().Where(a => (string?)a!["verb"] == "feedback")
             .Select(a => ((FeedbackButton)ButtonValues.Read(JsonDocument.Parse(a!["data"]!.ToJsonString()).RootElement)!).Helpful));
         // The summary for a ticket is there, but behind a toggle: a short card first.
         var details = possibleTeams["body"]!.AsArray().Single(b => (string?)b!["id"] == "details")!;

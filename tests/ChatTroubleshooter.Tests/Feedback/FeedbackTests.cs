@@ -58,7 +58,8 @@ public sealed class FeedbackTests : IDisposable
         await _app.WaitForAsync(IsResponse, count: 3);
 
         Assert.True((bool?)replaced["replace_original"]);
-        Assert.DoesNotContain(replaced["blocks"]!.AsArray(), b => (string?)b!["type"] == "actions");
+        // The feedback buttons are gone; the customer draft stays available.
+        Assert.Equal(["draft"], replaced["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").Select(b => (string?)b!["block_id"]));
         Assert.Contains("Thanks for your feedback!", Texts(replaced), StringComparison.Ordinal);
         var stored = (await State.FeedbackSinceAsync(DateTimeOffset.UtcNow.AddMinutes(-5), Ct)).Where(f => f.DiagnosisId == diagnosisId).ToList();
         var record = Assert.Single(stored);
@@ -83,7 +84,7 @@ public sealed class FeedbackTests : IDisposable
         Assert.DoesNotContain("```", Texts(replaced), StringComparison.Ordinal);
         var buttons = replaced["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray())
             .Select(e => (string?)e!["action_id"]).ToList();
-        Assert.Equal(["summary"], buttons);
+        Assert.Equal(["summary", "draft"], buttons);
 
         await ClickAsync(Button(replaced, "summary"));
         var posted = (await _app.WaitForAsync(IsResponse, count: 3))[2];

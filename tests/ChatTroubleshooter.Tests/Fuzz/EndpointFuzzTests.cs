@@ -15,6 +15,7 @@ namespace ChatTroubleshooter.Tests.Fuzz;
 /// broken form encoding. Not one may get a 5xx or leave an exception in the log, and the bot must answer normally after.
 /// The generator is seeded: a failure is reproducible.
 /// </summary>
+[Collection(nameof(EndpointFuzzTests))]
 public sealed class EndpointFuzzTests : IDisposable
 {
     private const int PerEndpoint = 2_600;
@@ -288,3 +289,7 @@ public sealed class EndpointFuzzTests : IDisposable
         };
     }
 }
+
+/// <summary>The fuzz test runs alone: its heap figure is the whole process's, so no other test may allocate meanwhile.</summary>
+[CollectionDefinition(nameof(EndpointFuzzTests), DisableParallelization = true)]
+public sealed class EndpointFuzzCollection;

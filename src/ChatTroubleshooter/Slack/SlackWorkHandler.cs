@@ -52,14 +52,16 @@ internal sealed partial class SlackWorkHandler(
                 var target = click.IsEphemeral || click.MessageTs is null || click.Value is SummaryButton or DraftButton
                     ? SlackTarget.Response(click.ResponseUrl, click.ChannelId, click.UserId)
                     : SlackTarget.Post(click.ChannelId, click.ThreadTs, click.UserId, click.ChannelId.StartsWith('D') ? Visibility.Private : Visibility.Shared);
+                // Clicks on a diagnosis are not part of a conversation: they are keyed by where they happened.
+                var here = new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null);
                 var turn = click.Value switch
                 {
-                    AnswerButton answer => new Turn(ChatChannel.Slack, answer.ConversationKey, click.UserId, null) { Answer = answer.ToAnswer() },
-                    FeedbackButton feedback => new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { Feedback = feedback.ToClick() },
-                    RestartButton restart => new Turn(ChatChannel.Slack, restart.ConversationKey, click.UserId, null) { Restart = true },
-                    SummaryButton summary => new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { SummaryOf = summary.DiagnosisId },
-                    DraftButton draft => new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { DraftOf = draft.ToRequest() },
-                    DiagnosisButton shown => new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { DiagnosisOf = shown.DiagnosisId },
+                    AnswerButton answer => here with { ConversationKey = answer.ConversationKey, Answer = answer.ToAnswer() },
+                    RestartButton restart => here with { ConversationKey = restart.ConversationKey, Restart = true },
+                    FeedbackButton feedback => here with { Feedback = feedback.ToClick() },
+                    SummaryButton summary => here with { SummaryOf = summary.DiagnosisId },
+                    DraftButton draft => here with { DraftOf = draft.ToRequest() },
+                    DiagnosisButton shown => here with { DiagnosisOf = shown.DiagnosisId },
                     _ => null,
                 };
                 return turn is null ? [] : await TurnAsync(turn with { Id = item.Id }, target, click.MessageTs, ct);

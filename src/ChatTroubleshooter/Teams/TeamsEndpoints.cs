@@ -150,14 +150,15 @@ public static class TeamsEndpoints
             return InvokeError(400, "BadRequest", "Expected an Action.Execute.");
         }
 
+        var here = TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale);
         var turn = ButtonValues.Read(action.Data) switch
         {
-            AnswerButton answer => TeamsWorkHandler.Turn(to, answer.ConversationKey, user, activity.UserLocale) with { Answer = answer.ToAnswer() },
-            FeedbackButton feedback => TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale) with { Feedback = feedback.ToClick() },
-            RestartButton restart => TeamsWorkHandler.Turn(to, restart.ConversationKey, user, activity.UserLocale) with { Restart = true },
+            AnswerButton answer => here with { ConversationKey = answer.ConversationKey, Answer = answer.ToAnswer() },
+            RestartButton restart => here with { ConversationKey = restart.ConversationKey, Restart = true },
+            FeedbackButton feedback => here with { Feedback = feedback.ToClick() },
             // The draft comes back in the invoke response: only the user who clicked gets it.
-            DraftButton draft => TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale) with { DraftOf = draft.ToRequest() },
-            DiagnosisButton shown => TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale) with { DiagnosisOf = shown.DiagnosisId },
+            DraftButton draft => here with { DraftOf = draft.ToRequest() },
+            DiagnosisButton shown => here with { DiagnosisOf = shown.DiagnosisId },
             _ => null,
         };
         if (turn is null)

@@ -34,13 +34,14 @@ internal sealed class TeamsWorkHandler(
 
             case TeamsSubmitWork submit:
             {
+                var here = Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale);
                 var turn = submit.Value switch
                 {
-                    AnswerButton answer => Turn(submit.Conversation, answer.ConversationKey, submit.UserId, submit.Locale) with { Answer = answer.ToAnswer() },
-                    FeedbackButton feedback => Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale) with { Feedback = feedback.ToClick() },
-                    RestartButton restart => Turn(submit.Conversation, restart.ConversationKey, submit.UserId, submit.Locale) with { Restart = true },
-                    DraftButton draft => Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale) with { DraftOf = draft.ToRequest() },
-                    DiagnosisButton shown => Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale) with { DiagnosisOf = shown.DiagnosisId },
+                    AnswerButton answer => here with { ConversationKey = answer.ConversationKey, Answer = answer.ToAnswer() },
+                    RestartButton restart => here with { ConversationKey = restart.ConversationKey, Restart = true },
+                    FeedbackButton feedback => here with { Feedback = feedback.ToClick() },
+                    DraftButton draft => here with { DraftOf = draft.ToRequest() },
+                    DiagnosisButton shown => here with { DiagnosisOf = shown.DiagnosisId },
                     _ => null,
                 };
                 if (turn is null)

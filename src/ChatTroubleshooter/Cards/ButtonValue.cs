@@ -7,7 +7,8 @@ namespace ChatTroubleshooter.Cards;
 /// <summary>
 /// What a button carries back when clicked: the Slack button's <c>value</c> (as JSON text, ≤ 2,000 characters) and
 /// the Teams action's <c>data</c> (as a JSON object) are this one record, written by <see cref="ButtonValues"/> and
-/// read back by it, nowhere else. <c>verb</c> says which kind it is.
+/// read back by it, nowhere else. <c>verb</c> says which kind it is; <see cref="ApplyTo"/> says what a click on it asks,
+/// the same on every channel.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "verb")]
 [JsonDerivedType(typeof(AnswerButton), AnswerButton.Verb)]
@@ -16,35 +17,45 @@ namespace ChatTroubleshooter.Cards;
 [JsonDerivedType(typeof(SummaryButton), SummaryButton.Verb)]
 [JsonDerivedType(typeof(DraftButton), DraftButton.Verb)]
 [JsonDerivedType(typeof(DiagnosisButton), DiagnosisButton.Verb)]
-public abstract record ButtonValue;
+public abstract record ButtonValue
+{
+    /// <summary>
+    /// The turn a click on this button is: <paramref name="here"/> (who clicked, where; keyed by that place) with what the
+    /// button asks. Buttons of a question carry their conversation's key instead.
+    /// </summary>
+    public abstract Turn ApplyTo(Turn here);
+}
 
 /// <summary>An option of a question: which conversation (where it lives and which one), which fact, which value.</summary>
 public sealed record AnswerButton(string ConversationKey, string ConversationId, string FactId, string Value) : ButtonValue
 {
     public const string Verb = "answer";
 
-    public Answer ToAnswer() => new(ConversationId, FactId, Value);
+    public override Turn ApplyTo(Turn here) => here with { ConversationKey = ConversationKey, Answer = new Answer(ConversationId, FactId, Value) };
 }
 
-/// <summary>"Solved" / "Not solved" (and Slack's "Still stuck?", which is "not solved") on a diagnosis.</summary>
+/// <summary>"Solved" / "Not solved" on a diagnosis.</summary>
 public sealed record FeedbackButton(string DiagnosisId, bool Helpful) : ButtonValue
 {
     public const string Verb = "feedback";
 
-    public FeedbackClick ToClick() => new(DiagnosisId, Helpful);
+    public override Turn ApplyTo(Turn here) => here with { Feedback = new FeedbackClick(DiagnosisId, Helpful) };
 }
 
-// Strict: every field of the record present and non-null, the verb anywhere in the object (Teams may reorder data).
 /// <summary>"Start over" on a question: ends that conversation.</summary>
 public sealed record RestartButton(string ConversationKey) : ButtonValue
 {
     public const string Verb = "restart";
+
+    public override Turn ApplyTo(Turn here) => here with { ConversationKey = ConversationKey, Restart = true };
 }
 
 /// <summary>Slack's "Copy summary" on a diagnosis: its support-ticket summary, posted privately.</summary>
 public sealed record SummaryButton(string DiagnosisId) : ButtonValue
 {
     public const string Verb = "summary";
+
+    public override Turn ApplyTo(Turn here) => here with { SummaryOf = DiagnosisId };
 }
 
 /// <summary>"Draft for the customer" on a diagnosis (no language: the customer's default), or a language on a draft.</summary>
@@ -52,15 +63,18 @@ public sealed record DraftButton(string DiagnosisId, string? Language) : ButtonV
 {
     public const string Verb = "draft";
 
-    public DraftRequest ToRequest() => new(DiagnosisId, Language);
+    public override Turn ApplyTo(Turn here) => here with { DraftOf = new DraftRequest(DiagnosisId, Language) };
 }
 
 /// <summary>"Back to the diagnosis" on a draft (Teams, where the draft replaced the card).</summary>
 public sealed record DiagnosisButton(string DiagnosisId) : ButtonValue
 {
     public const string Verb = "diagnosis";
+
+    public override Turn ApplyTo(Turn here) => here with { DiagnosisOf = DiagnosisId };
 }
 
+// Strict: every field of the record present and non-null, the verb anywhere in the object (Teams may reorder data).
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,
     AllowOutOfOrderMetadataProperties = true)]
 [JsonSerializable(typeof(ButtonValue))]

@@ -434,11 +434,11 @@ public sealed partial class ConversationService(
         _ => "en",
     };
 
-    /// <summary>A diagnosis's support-ticket summary on its own, in the diagnosis's language.</summary>
+    /// <summary>A diagnosis's support-ticket summary on its own, in the diagnosis's language, for the user who asked only.</summary>
     private async Task<TurnOutcome> SummaryAsync(Turn turn, string diagnosisId, CancellationToken ct) =>
         await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is { } record
         && System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is { } reply
-            ? new TurnOutcome(new SummaryReply(reply.Language, reply.EscalationTitle, reply.Escalation))
+            ? new TurnOutcome(new SummaryReply(reply.Language, reply.EscalationTitle, reply.Escalation)) { PrivateToUser = true }
             : new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
 
     /// <summary>The channel's name in stored diagnoses and feedback (and the stats by channel).</summary>

@@ -48,23 +48,15 @@ internal sealed partial class SlackWorkHandler(
 
             case SlackClickWork click:
             {
-                // "Copy summary" answers privately, wherever the diagnosis was posted.
-                var target = click.IsEphemeral || click.MessageTs is null || click.Value is SummaryButton or DraftButton
-                    ? SlackTarget.Response(click.ResponseUrl, click.ChannelId, click.UserId)
+                // The click's response_url answers only the user who clicked: for ephemeral messages, and for what the core
+                // says is private (a draft, a summary) wherever the clicked message was posted.
+                var privately = SlackTarget.Response(click.ResponseUrl, click.ChannelId, click.UserId);
+                var target = click.IsEphemeral || click.MessageTs is null
+                    ? privately
                     : SlackTarget.Post(click.ChannelId, click.ThreadTs, click.UserId, click.ChannelId.StartsWith('D') ? Visibility.Private : Visibility.Shared);
                 // Clicks on a diagnosis are not part of a conversation: they are keyed by where they happened.
-                var here = new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null);
-                var turn = click.Value switch
-                {
-                    AnswerButton answer => here with { ConversationKey = answer.ConversationKey, Answer = answer.ToAnswer() },
-                    RestartButton restart => here with { ConversationKey = restart.ConversationKey, Restart = true },
-                    FeedbackButton feedback => here with { Feedback = feedback.ToClick() },
-                    SummaryButton summary => here with { SummaryOf = summary.DiagnosisId },
-                    DraftButton draft => here with { DraftOf = draft.ToRequest() },
-                    DiagnosisButton shown => here with { DiagnosisOf = shown.DiagnosisId },
-                    _ => null,
-                };
-                return turn is null ? [] : await TurnAsync(turn with { Id = item.Id }, target, click.MessageTs, ct);
+                var here = new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { Id = item.Id };
+                return await TurnAsync(click.Value.ApplyTo(here), target, click.MessageTs, ct, privately);
             }
 
             case SlackRecheckWork recheck:
@@ -102,11 +94,19 @@ internal sealed partial class SlackWorkHandler(
         }
     }
 
-    /// <summary>The turn with the user's locale, and what to send for the core's outcome.</summary>
-    private async Task<IReadOnlyList<Delivery>> TurnAsync(Turn turn, SlackTarget target, string? clickedTs, CancellationToken ct)
+    /// <summary>
+    /// The turn with the user's locale, and what to send for the core's outcome; a private outcome goes to
+    /// <paramref name="privately"/> when the turn came with one (a click's response_url).
+    /// </summary>
+    private async Task<IReadOnlyList<Delivery>> TurnAsync(Turn turn, SlackTarget target, string? clickedTs, CancellationToken ct, SlackTarget? privately = null)
     {
         var locale = await api.UserLocaleAsync(turn.UserId, ct);
         var outcome = await conversations.HandleTurnAsync(turn with { Locale = locale, Visibility = target.Visibility }, ct);
+        if (outcome.PrivateToUser && privately is not null)
+        {
+            target = privately;
+        }
+
         var plan = new List<Delivery>(3);
 
         // An accepted answer: the question becomes its answered, read-only version, so it cannot be clicked twice.

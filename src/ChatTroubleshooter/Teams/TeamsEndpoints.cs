@@ -151,17 +151,8 @@ public static class TeamsEndpoints
         }
 
         var here = TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale);
-        var turn = ButtonValues.Read(action.Data) switch
-        {
-            AnswerButton answer => here with { ConversationKey = answer.ConversationKey, Answer = answer.ToAnswer() },
-            RestartButton restart => here with { ConversationKey = restart.ConversationKey, Restart = true },
-            FeedbackButton feedback => here with { Feedback = feedback.ToClick() },
-            // The draft comes back in the invoke response: only the user who clicked gets it.
-            DraftButton draft => here with { DraftOf = draft.ToRequest() },
-            DiagnosisButton shown => here with { DiagnosisOf = shown.DiagnosisId },
-            _ => null,
-        };
-        if (turn is null)
+        // The answer comes back in the invoke response: a draft or summary reaches only the user who clicked.
+        if (ButtonValues.Read(action.Data)?.ApplyTo(here) is not { } turn)
         {
             return InvokeError(400, "BadRequest", "The action's data is not one of this bot's buttons.");
         }

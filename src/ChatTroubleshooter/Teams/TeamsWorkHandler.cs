@@ -35,25 +35,12 @@ internal sealed class TeamsWorkHandler(
             case TeamsSubmitWork submit:
             {
                 var here = Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale);
-                var turn = submit.Value switch
-                {
-                    AnswerButton answer => here with { ConversationKey = answer.ConversationKey, Answer = answer.ToAnswer() },
-                    RestartButton restart => here with { ConversationKey = restart.ConversationKey, Restart = true },
-                    FeedbackButton feedback => here with { Feedback = feedback.ToClick() },
-                    DraftButton draft => here with { DraftOf = draft.ToRequest() },
-                    DiagnosisButton shown => here with { DiagnosisOf = shown.DiagnosisId },
-                    _ => null,
-                };
-                if (turn is null)
-                {
-                    return [];
-                }
-
-                var outcome = await conversations.HandleTurnAsync(turn with { Id = item.Id }, ct);
+                var turn = submit.Value.ApplyTo(here with { Id = item.Id });
+                var outcome = await conversations.HandleTurnAsync(turn, ct);
                 if (outcome.PrivateToUser && submit.Conversation.Visibility == Visibility.Shared)
                 {
-                    // An Action.Submit has no private answer in a channel, and a draft is never posted there.
-                    logger.LogInformation("A customer draft was asked with Action.Submit in a shared conversation; not posted.");
+                    // An Action.Submit has no private answer in a channel, and a draft or summary is never posted there.
+                    logger.LogInformation("A private reply was asked with Action.Submit in a shared conversation; not posted.");
                     return [];
                 }
 

@@ -165,25 +165,28 @@ public sealed partial class ConversationService(
                 : (_composer.Message(talkLanguage, MessageKind.Info, TextKeys.Thanks), null);
         }
 
-        if (open?.PendingFactId is { } asked && _extractor.Read(text, open.Language) is { CallId: null } onTopic
-            && !onTopic.Facts.Any(f => f.Id == asked))
+        // Read once: the text in the conversation's language (or the new message's, when nothing is open).
+        var reading = _extractor.Read(text, language);
+        if (open?.PendingFactId is { } asked && reading.CallId is null && !reading.Facts.Any(f => f.Id == asked))
         {
             var words = TextFactExtractor.WordCount(text);
-            if (words < 3 && onTopic.Facts.Count == 0)
+            if (words < 3 && reading.Facts.Count == 0)
             {
                 // "asdfgh", "7", "banana": the same question again, with how to answer it.
                 return (Reask(open), null);
             }
 
-            if (words >= 3 && (onTopic.Facts.Count == 0 || (_extractor.DetectLanguage(text) is { } other && other != open.Language)))
+            var detected = words >= 3 ? _extractor.DetectLanguage(text) : null;
+            if (words >= 3 && (reading.Facts.Count == 0 || (detected is not null && detected != open.Language)))
             {
-                // A new problem, not more about this call: a conversation of its own, in its own language.
-                var fresh = New(turn, text, Language(turn, text), _extractor.Read(text, Language(turn, text)));
+                // A new problem, not more about this call: a conversation of its own, in its own language (a forced
+                // language first, as everywhere; else the one detected, else the platform's).
+                var own = turn.ForcedLanguage is not null || detected is null ? Language(turn, null) : detected;
+                var fresh = New(turn, text, own, own == language ? reading : _extractor.Read(text, own));
                 return Continue(fresh, [_composer.Text(fresh.Language, TextKeys.NoticeNewConversation)]);
             }
         }
 
-        var reading = _extractor.Read(text, language);
         var notices = new List<string>();
         var conversation = open is not null && reading.CallId is null
             ? open with { Facts = open.Facts.MergeAll(reading.Facts) }

@@ -92,7 +92,10 @@ public sealed class TextFactExtractor(Knowledge knowledge)
     /// <summary>The language of the text when it is clear (see <see cref="LanguageDetector"/>), else null.</summary>
     public string? DetectLanguage(string text) => _detector.Detect(Tokenizer.Tokenize(text));
 
-    /// <summary>Recognises a typed answer to a question: yes, no, or not sure, in the given language.</summary>
+    /// <summary>
+    /// Recognises a typed answer to a question (yes, no, or not sure) in the given language, else in any language when
+    /// every language that reads the text reads the same answer ("no lo sé" to an English question); null otherwise.
+    /// </summary>
     public string? ReadYesNoUnknown(string text, string language)
     {
         var trimmed = text.Trim().TrimEnd('.', '!');
@@ -102,7 +105,12 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         }
 
         var tokens = Tokenizer.Tokenize(trimmed);
-        var lexicon = knowledge.Lexicons[language];
+        return YesNoUnknown(tokens, knowledge.Lexicons[language])
+            ?? (knowledge.Lexicons.Values.Select(l => YesNoUnknown(tokens, l)).OfType<string>().Distinct().ToArray() is [var only] ? only : null);
+    }
+
+    private static string? YesNoUnknown(List<Token> tokens, Lexicon lexicon)
+    {
         bool Whole(IReadOnlyList<Phrase> phrases) => phrases.Any(p => tokens.Count > 0 && p.Match(tokens, 0) == tokens.Count);
         return Whole(lexicon.Unknown) ? "unknown" : Whole(lexicon.Yes) ? "yes" : Whole(lexicon.No) ? "no" : null;
     }

@@ -494,8 +494,7 @@ public sealed partial class ConversationService(
     {
         var fact = knowledge.Rules.FactsById[factId];
         // The conversation's language first; else any language's, when they agree ("no lo sé" to an English question).
-        var yesNo = _extractor.ReadYesNoUnknown(text, language)
-            ?? (Languages.Supported.Select(l => _extractor.ReadYesNoUnknown(text, l)).OfType<string>().Distinct().ToArray() is [var only] ? only : null);
+        var yesNo = _extractor.ReadYesNoUnknown(text, language);
         if (yesNo is not null && (yesNo == AnswerOption.Unknown || fact.Type == FactType.YesNo))
         {
             return yesNo;

@@ -391,6 +391,18 @@ public static class KnowledgeLoader
         }
 
         texts.TryGetValue(Languages.Default, out var english);
+
+        // Steps of a cause for one direction are optional; once English has them, every language must.
+        foreach (var cause in rules?.Causes ?? [])
+        {
+            foreach (var option in rules!.FactsById.TryGetValue(CauseDefinition.StepsVariantFact, out var variant) ? variant.Options : [])
+            {
+                if (english?.ContainsKey(cause.StepsKeyFor(option.Value)) == true)
+                {
+                    required[cause.StepsKeyFor(option.Value)] = (true, Empty);
+                }
+            }
+        }
         foreach (var (language, entries) in texts)
         {
             var path = $"texts/{language}.yaml";

@@ -58,6 +58,20 @@ public sealed class KnowledgeLoaderTests
     }
 
     [Fact]
+    public void Load_DirectionStepsEnglishHas_AreRequiredInEveryLanguage_AndAnyCauseMayHaveThem()
+    {
+        var files = ShippedFiles();
+        files["texts/nl.yaml"] = Regex.Replace(files["texts/nl.yaml"], @"^cause\.call-not-answered\.steps\.outbound:\n(  - .*\n)+", "", RegexOptions.Multiline);
+        files["texts/en.yaml"] += "\ncause.too-short.steps.inbound:\n  - \"Inbound only.\"\n";
+
+        var error = LoadFails(files);
+
+        Assert.Contains("texts/nl.yaml: text 'cause.call-not-answered.steps.outbound' is missing.", error.Errors);
+        Assert.Contains("texts/de.yaml: text 'cause.too-short.steps.inbound' is missing.", error.Errors);
+        Assert.DoesNotContain(error.Errors, e => e.Contains("not used by the rules", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_PlaceholderMismatch_IsReported()
     {
         var files = ShippedFiles();

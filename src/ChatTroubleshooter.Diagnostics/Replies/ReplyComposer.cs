@@ -168,8 +168,8 @@ public sealed class ReplyComposer(Knowledge knowledge)
             Texts.Get(language, cause.TitleKey),
             Texts.Get(language, cause.EvidenceKey, args),
             evidence,
-            Texts.GetList(language, facts["direction"]?.Value.Symbol is { } direction && Texts.Has(language, $"{cause.StepsKey}.{direction}")
-                ? $"{cause.StepsKey}.{direction}"
+            Texts.GetList(language, facts[CauseDefinition.StepsVariantFact]?.Value.Symbol is { } value && Texts.Has(language, cause.StepsKeyFor(value))
+                ? cause.StepsKeyFor(value)
                 : cause.StepsKey),
             cause.Links
                 .Select(l => new ReplyLink(Texts.Get(language, l.TextKey), l.UrlTemplate.Replace("{locale}", linkLocale, StringComparison.Ordinal)))

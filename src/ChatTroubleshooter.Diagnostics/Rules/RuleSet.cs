@@ -47,6 +47,15 @@ public sealed record CauseDefinition(
 
     public string StepsKey => $"cause.{Id}.steps";
 
+    /// <summary>
+    /// The fact whose value may give a cause steps of their own (<see cref="StepsKeyFor"/>): nobody answering an
+    /// outbound call is not about opening hours.
+    /// </summary>
+    public const string StepsVariantFact = "direction";
+
+    /// <summary>The steps for one value of <see cref="StepsVariantFact"/>, used instead of <see cref="StepsKey"/> when the texts have them.</summary>
+    public string StepsKeyFor(string value) => $"{StepsKey}.{value}";
+
     /// <summary>The paragraphs of the customer draft for this cause.</summary>
     public string DraftKey => $"draft.{Id}";
 }

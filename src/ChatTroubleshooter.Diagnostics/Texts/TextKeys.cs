@@ -44,11 +44,7 @@ public static class TextKeys
     public const string NoticeNewConversation = "reply.notice.new-conversation";
     public const string CardStartOver = "card.start-over";
 
-    /// <summary>
-    /// A cause's steps for one call direction, used instead of its steps when the direction is known
-    /// (<c>cause.&lt;id&gt;.steps.&lt;direction&gt;</c>): nobody answering an outbound call is not about opening hours.
-    /// </summary>
-    public const string CallNotAnsweredOutboundSteps = "cause.call-not-answered.steps.outbound";
+
     public const string EscalationTitle = "escalation.title";
     public const string EscalationCall = "escalation.call";
     public const string EscalationNoCall = "escalation.no-call";
@@ -106,7 +102,7 @@ public static class TextKeys
     public static string Source(Facts.FactSource source) => $"source.{source.ToString().ToLowerInvariant()}";
 
     /// <summary>Keys that hold a list of strings rather than one string.</summary>
-    public static IReadOnlySet<string> Lists { get; } = new HashSet<string>(StringComparer.Ordinal) { HelpExamples, CallNotAnsweredOutboundSteps, DraftClosing };
+    public static IReadOnlySet<string> Lists { get; } = new HashSet<string>(StringComparer.Ordinal) { HelpExamples, DraftClosing };
 
     /// <summary>Every key above (and the three source labels), for the loader's completeness check.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(TextKeys)

@@ -25,8 +25,6 @@ internal static class CardData
         switch (reply)
         {
             case QuestionReply q:
-                data["conversationId"] = q.ConversationId;
-                data["conversationKey"] = q.ConversationKey;
                 data["factId"] = q.FactId;
                 data["progress"] = q.Progress;
                 data["text"] = q.Text;
@@ -49,7 +47,6 @@ internal static class CardData
 
             case DiagnosisReply d:
                 var confirmed = d.Kind == DiagnosisKind.Confirmed;
-                data["diagnosisId"] = d.DiagnosisId;
                 data["kind"] = d.Kind.ToString();
                 data["isConfirmed"] = confirmed;
                 data["title"] = d.Title;
@@ -61,21 +58,13 @@ internal static class CardData
                 data["stepsTitle"] = d.StepsTitle;
                 data["stepsTitleMd"] = SlackText.Escape(d.StepsTitle);
                 data["causes"] = new JsonArray(d.Causes.Select(c => (JsonNode)Cause(c, d)).ToArray());
-                data["hasChecked"] = !confirmed && d.Checked.Count > 0;
-                data["checkedTitle"] = d.CheckedTitle;
-                data["checkedTitleMd"] = SlackText.Escape(d.CheckedTitle);
-                data["checked"] = new JsonArray(d.Checked.Select(t => (JsonNode)new JsonObject { ["text"] = t }).ToArray());
-                data["checkedMd"] = string.Join('\n', d.Checked.Select(t => "• " + SlackText.Escape(t)));
                 data["showEscalation"] = !confirmed || d.Escalated;
                 data["feedbackDone"] = d.FeedbackThanks is not null;
                 data["feedbackThanks"] = d.FeedbackThanks ?? "";
                 data["showFeedback"] = confirmed && d.FeedbackThanks is null;
                 data["showNotSolved"] = d.FeedbackThanks is null;
                 data["showSlackActions"] = d.FeedbackThanks is null || !confirmed || d.Escalated;
-                data["escalationTitle"] = d.EscalationTitle;
-                data["escalationTitleMd"] = SlackText.Escape(d.EscalationTitle);
                 data["escalation"] = d.Escalation;
-                data["escalationMd"] = SlackText.Escape(d.Escalation);
                 FeedbackButton solved = new(d.DiagnosisId, Helpful: true), notSolved = new(d.DiagnosisId, Helpful: false);
                 data["feedback"] = new JsonObject
                 {
@@ -117,7 +106,6 @@ internal static class CardData
                 data["languages"] = new JsonArray(Languages.Supported.Select(l => (JsonNode)new JsonObject
                 {
                     ["label"] = texts.Get(l, TextKeys.LanguageName),
-                    ["current"] = l == dr.Language,
                     ["data"] = ButtonValues.ToJson(new DraftButton(dr.DiagnosisId, l)),
                     ["slackValue"] = ButtonValues.ToText(new DraftButton(dr.DiagnosisId, l)),
                     ["actionId"] = "draft:" + l,

@@ -56,9 +56,11 @@ internal static class StartupBanner
         text.AppendLine($"  Slack      {(slack.IsEnabled
             ? "on" + (string.IsNullOrWhiteSpace(slack.BotToken) ? ", but Slack__BotToken is not set: mentions and DMs cannot be answered" : "")
             : "off: Slack__SigningSecret is not set, so every Slack request is refused (401)")}");
-        text.AppendLine($"  Teams      {(teams.IsAnonymous
-            ? "anonymous (no Teams__AppId): local development only, e.g. Agents Playground; replies go to loopback only"
-            : "on, requests authenticated with Bot Framework tokens")}");
+        text.AppendLine($"  Teams      {(teams.IsOff
+            ? "off: Teams__AppId is not set, so every Teams request is refused (401)"
+            : teams.IsAnonymous
+                ? "anonymous (Teams__AllowAnonymous, Development): loopback clients only, e.g. Agents Playground; replies go to loopback only"
+                : "on, requests authenticated with Bot Framework tokens")}");
         text.AppendLine($"  endpoints  {first}/slack/commands  /slack/events  /slack/interactions  /api/messages  /healthz  /readyz");
         text.Append($"  try it     dotnet run --project src/ChatTroubleshooter -- chat   (or Agents Playground against {first}/api/messages)");
         return text.ToString();

@@ -54,6 +54,9 @@ public static class ObservabilityExtensions
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section);
+        // Every outgoing request is logged with its URL redacted (a Slack response_url is a capability).
+        builder.Services.AddSingleton<RedactedHttpLogger>();
+        builder.Services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<RedactedHttpLogger>());
         // Readiness: the rules and texts loaded and valid, the card templates loaded (the store adds its own check).
         builder.Services.AddHealthChecks()
             .AddCheck<LoadedCheck<Knowledge>>("knowledge")

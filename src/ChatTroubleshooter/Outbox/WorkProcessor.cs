@@ -8,6 +8,13 @@ namespace ChatTroubleshooter.Outbox;
 public interface IWorkQueue
 {
     ValueTask EnqueueAsync(WorkItem item, CancellationToken ct);
+
+    /// <summary>
+    /// Enqueues <paramref name="item"/> unless <paramref name="dedupeKey"/> (a Slack event_id, a Teams activity id) was
+    /// seen within <paramref name="window"/>; false for a repeat. The key and the item are one write (one SQLite
+    /// transaction, one Redis script): an enqueue that fails leaves no key, so the platform's retry is not lost.
+    /// </summary>
+    ValueTask<bool> EnqueueOnceAsync(WorkItem item, string dedupeKey, TimeSpan window, CancellationToken ct);
 }
 
 /// <summary>
@@ -65,6 +72,10 @@ public sealed class OutboxOptions
     /// <summary>How long a claimed item is reserved for its worker; after a crash it runs again when this ends.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long an ack may wait for its store write before answering 503 (Slack allows 3 s in all).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "00:00:02.500")]
+    public TimeSpan AckBudget { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often to look for work enqueued by other instances or due after a delay.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }
@@ -79,6 +90,7 @@ internal sealed class WorkProcessor(
     TimeProvider time,
     IOptions<OutboxOptions> options,
     BackgroundScheduler scheduler,
+    StoreHealth health,
     ILogger<WorkProcessor> logger) : BackgroundService
 {
     private readonly Dictionary<ChatChannel, IWorkHandler> _handlers = handlers.ToDictionary(h => h.Channel);
@@ -101,6 +113,7 @@ internal sealed class WorkProcessor(
                 await slots.WaitAsync(stoppingToken);
                 slots.Release();
                 var items = await outbox.ClaimAsync(slots.CurrentCount, o.Lease, stoppingToken);
+                health.Succeeded();
                 foreach (var item in items)
                 {
                     await slots.WaitAsync(stoppingToken);
@@ -130,8 +143,9 @@ internal sealed class WorkProcessor(
             }
             catch (Exception e)
             {
-                // The store is unreachable (e.g. Redis restarting): wait and try again, never stop the loop.
-                logger.LogError(e, "Could not read the outbox; retrying.");
+                // The store is unreachable (e.g. Redis restarting, a full disk): wait and try again, never stop the loop.
+                health.Failed(e.GetType().Name);
+                logger.LogError("Could not claim work from the outbox ({Error}: {Message}); retrying.", e.GetType().Name, e.Message.Split('\n', 2)[0]);
                 await Task.Delay(o.PollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }

@@ -27,7 +27,7 @@ public static class SlackEndpoints
         return app;
     }
 
-    private static async Task<IResult> CommandAsync(HttpContext http, SlackRequestReader reader, IWorkQueue queue, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CommandAsync(HttpContext http, SlackRequestReader reader, WorkIntake intake, TimeProvider time, CancellationToken ct)
     {
         var request = await reader.ReadAsync(http, allowSslCheck: true, ct);
         if (request.Failure is { } failure)
@@ -40,15 +40,14 @@ public static class SlackEndpoints
             return Results.BadRequest("Not a slash command: command, user_id and channel_id (Slack ids) are required.");
         }
 
-        await queue.EnqueueAsync(WorkItem.Accepted(
-            new SlackCommandWork(command.TeamId, command.ChannelId, command.UserId, command.Text, command.ResponseUrl), time), ct);
-
         // An empty 200 is a silent ack; the answer follows through response_url.
-        return Results.Ok();
+        return await intake.AcceptAsync(WorkItem.Accepted(
+            new SlackCommandWork(command.TeamId, command.ChannelId, command.UserId, command.Text, command.ResponseUrl), time), "Slack /slack/commands", ct)
+            is WorkIntake.Outcome.Unavailable ? WorkIntake.Unavailable(http) : Results.Ok();
     }
 
     private static async Task<IResult> EventAsync(
-        HttpContext http, SlackRequestReader reader, IWorkQueue queue, IEventDeduplicator dedupe, IOptions<SlackOptions> options, CancellationToken ct)
+        HttpContext http, SlackRequestReader reader, WorkIntake intake, IOptions<SlackOptions> options, CancellationToken ct)
     {
         var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
         if (request.Failure is { } failure)
@@ -96,20 +95,15 @@ public static class SlackEndpoints
 
         // Slack retries (X-Slack-Retry-Num) carry the same event_id: answer once.
         var id = $"slack:event:{eventId}";
-        if (!await dedupe.TryFirstAsync(id, options.Value.EventDedupeWindow, ct))
-        {
-            return Results.Ok();
-        }
-
-        await queue.EnqueueAsync(new WorkItem(id, new SlackMessageWork(envelope.TeamId, channel, user, e.Text ?? "", e.Ts, e.ThreadTs, isMention)), ct);
-        return Results.Ok();
+        return await intake.AcceptOnceAsync(new WorkItem(id, new SlackMessageWork(envelope.TeamId, channel, user, e.Text ?? "", e.Ts, e.ThreadTs, isMention)),
+            id, options.Value.EventDedupeWindow, "Slack /slack/events", ct) is WorkIntake.Outcome.Unavailable ? WorkIntake.Unavailable(http) : Results.Ok();
     }
 
     /// <summary>Event types the bot acts on; anything else gets its 200 even when the bot cannot read it.</summary>
     private static bool Handled(SlackTypes types) =>
         types.Type is "url_verification" || types is { Type: "event_callback", Event.Type: "app_mention" or "message" };
 
-    private static async Task<IResult> InteractionAsync(HttpContext http, SlackRequestReader reader, IWorkQueue queue, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> InteractionAsync(HttpContext http, SlackRequestReader reader, WorkIntake intake, TimeProvider time, CancellationToken ct)
     {
         var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
         if (request.Failure is { } failure)
@@ -143,7 +137,7 @@ public static class SlackEndpoints
             return Results.BadRequest("An interaction's ids and timestamps must be Slack ids and timestamps.");
         }
 
-        await queue.EnqueueAsync(WorkItem.Accepted(new SlackClickWork(
+        var click = new SlackClickWork(
             payload.Team?.Id,
             channel,
             user,
@@ -151,13 +145,14 @@ public static class SlackEndpoints
             payload.Container?.MessageTs,
             payload.Message?.ThreadTs,
             payload.Container?.IsEphemeral ?? false,
-            payload.ResponseUrl), time), ct);
-        return Results.Ok();
+            payload.ResponseUrl);
+        return await intake.AcceptAsync(WorkItem.Accepted(click, time), "Slack /slack/interactions", ct)
+            is WorkIntake.Outcome.Unavailable ? WorkIntake.Unavailable(http) : Results.Ok();
     }
 }
 
 /// <summary>Reads a Slack request's raw body (Kestrel enforces the endpoint's size limit) and verifies its signature.</summary>
-internal sealed class SlackRequestReader(IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackRequestReader> logger)
+internal sealed class SlackRequestReader(IOptions<SlackOptions> options, TimeProvider time, RefusedRequestLog refused)
 {
     private readonly SlackSignature _signature = new(options.Value.SigningSecret, time);
 
@@ -196,7 +191,7 @@ internal sealed class SlackRequestReader(IOptions<SlackOptions> options, TimePro
             return new(body, null);
         }
 
-        logger.LogWarning("Refused a Slack request to {Path}: {Reason}.", http.Request.Path, result);
+        refused.Refused($"Slack {http.Request.Path}", result.ToString());
         return new([], Results.Unauthorized());
     }
 }

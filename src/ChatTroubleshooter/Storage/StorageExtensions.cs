@@ -74,12 +74,14 @@ public static class StorageExtensions
             });
         });
         Expose<IConversationStore>(builder.Services);
-        Expose<IEventDeduplicator>(builder.Services);
         Expose<IUserPreferenceStore>(builder.Services);
         Expose<IFeedbackStore>(builder.Services);
         Expose<IDiagnosisLog>(builder.Services);
         Expose<IWorkOutbox>(builder.Services);
         Expose<IWorkQueue>(builder.Services);
+        builder.Services.AddSingleton<StoreHealth>();
+        builder.Services.AddSingleton<WorkIntake>();
+        builder.Services.AddSingleton<RefusedRequestLog>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("state");
         builder.Services.AddSingleton(_ => new BackgroundScheduler(Environment.ProcessorCount));
         builder.Services.AddHostedService<WorkProcessor>();
@@ -98,13 +100,32 @@ public static class StorageExtensions
         services.AddSingleton(sp => (TConcern)(object)sp.GetRequiredService<Store>().Instance);
 }
 
-/// <summary>Ready when the store answers a read (the outbox count: every provider has one, and it touches the real table or key).</summary>
-internal sealed class StorageHealthCheck(IWorkOutbox outbox) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+/// <summary>
+/// Ready when the store's writes succeed (the last ack or claim did not fail) and it answers a read within the
+/// ack budget (the outbox count: every provider has one, and it touches the real table or key).
+/// </summary>
+internal sealed class StorageHealthCheck(IWorkOutbox outbox, StoreHealth health, IOptions<OutboxOptions> options, TimeProvider time)
+    : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
 {
     public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
         Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var pending = await outbox.CountPendingAsync(cancellationToken);
+        if (health.Failure is { } failure)
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy(
+                $"store writes failing since {failure.Since:u}: {failure.Error}");
+        }
+
+        int pending;
+        try
+        {
+            pending = await outbox.CountPendingAsync(cancellationToken).WaitAsync(options.Value.AckBudget, time, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"store read failing: {e.GetType().Name}");
+        }
+
         return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"{pending} item(s) in the outbox",
             new Dictionary<string, object> { ["outboxPending"] = pending });
     }

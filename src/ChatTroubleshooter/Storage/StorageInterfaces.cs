@@ -51,4 +51,4 @@ public interface IDiagnosisLog
 /// What a storage provider (Sqlite, Redis, Memory) implements: every concern, so one instance can back them all. Only
 /// the registration sees this; callers ask for the one concern they need.
 /// </summary>
-internal interface IStateProvider : IConversationStore, IEventDeduplicator, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, Outbox.IWorkOutbox;
+internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, Outbox.IWorkOutbox;

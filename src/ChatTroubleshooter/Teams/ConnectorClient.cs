@@ -26,7 +26,7 @@ internal sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider to
     /// <summary>A service URL we may post to: https, or loopback only in anonymous (local development) mode.</summary>
     public bool IsAllowed(string? serviceUrl) =>
         Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.UserInfo)
-        && (options.Value.IsAnonymous
+        && (!options.Value.HasAppId
             ? uri.IsLoopback && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             : uri.Scheme == Uri.UriSchemeHttps);
 
@@ -85,7 +85,7 @@ internal sealed class ConnectorTokenProvider(HttpClient http, IOptions<TeamsOpti
     public async Task<string?> GetTokenAsync(CancellationToken ct)
     {
         var o = options.Value;
-        if (o.IsAnonymous)
+        if (!o.HasAppId)
         {
             return null;
         }

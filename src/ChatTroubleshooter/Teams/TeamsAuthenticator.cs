@@ -38,11 +38,16 @@ internal sealed class TeamsAuthenticator
         };
     }
 
-    public async Task<string?> AuthenticateAsync(string? authorization, string? serviceUrl, string? channelId, CancellationToken ct)
+    /// <summary>
+    /// Step one, from the Authorization header alone (nothing of the body is read before it passes): signature,
+    /// issuer, audience, lifetime, algorithm, and no <c>crit</c> header (RFC 7515 §4.1.11: a token naming an
+    /// extension we do not implement must be rejected; we implement none).
+    /// </summary>
+    public async Task<(JsonWebToken? Token, string? Failure)> ValidateTokenAsync(string? authorization, CancellationToken ct)
     {
         if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return "missing bearer token";
+            return (null, "missing bearer token");
         }
 
         var token = authorization["Bearer ".Length..].Trim();
@@ -56,10 +61,19 @@ internal sealed class TeamsAuthenticator
 
         if (!result.IsValid)
         {
-            return result.Exception?.GetType().Name ?? "invalid token";
+            return (null, result.Exception?.GetType().Name ?? "invalid token");
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
+        return jwt.TryGetHeaderValue<object>("crit", out _) ? (null, "crit header names an extension this bot does not implement") : (jwt, null);
+    }
+
+    /// <summary>
+    /// Step two, once the activity is read: the <c>serviceurl</c> claim equals the activity's serviceUrl, and the
+    /// signing key is endorsed for the activity's channel.
+    /// </summary>
+    public async Task<string?> CheckActivityAsync(JsonWebToken jwt, string? serviceUrl, string? channelId, CancellationToken ct)
+    {
         if (!jwt.TryGetPayloadValue<string>("serviceurl", out var claimed)
             || !string.Equals(claimed.TrimEnd('/'), serviceUrl?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
         {

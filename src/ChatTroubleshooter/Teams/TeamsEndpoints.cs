@@ -5,9 +5,9 @@ using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Outbox;
-using ChatTroubleshooter.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ChatTroubleshooter.Teams;
 
@@ -22,6 +22,9 @@ public static class TeamsEndpoints
     public const string ActivityMessageType = "application/vnd.microsoft.activity.message";
     public const string ErrorType = "application/vnd.microsoft.error";
 
+    /// <summary>How refused requests are named in the log.</summary>
+    private const string Source = "Bot Connector /api/messages";
+
     public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
     {
         var limit = app.ServiceProvider.GetRequiredService<IOptions<TeamsOptions>>().Value.MaxBodyBytes;
@@ -33,15 +36,40 @@ public static class TeamsEndpoints
         HttpContext http,
         TeamsAuthenticator auth,
         IOptions<TeamsOptions> options,
-        IWorkQueue queue,
-        IEventDeduplicator dedupe,
+        WorkIntake intake,
+        RefusedRequestLog refused,
         TimeProvider time,
         ConversationService conversations,
         CardRenderer cards,
         TeamsWorkHandler handler,
-        ILoggerFactory loggers,
         CancellationToken ct)
     {
+        // Authenticate before reading anything of the body: a forged request costs a header check, not a parse.
+        JsonWebToken? token = null;
+        if (options.Value.IsOff)
+        {
+            refused.Refused(Source, "Teams is off (Teams__AppId is not set)");
+            return Results.Unauthorized();
+        }
+
+        if (options.Value.IsAnonymous)
+        {
+            if (http.Connection.RemoteIpAddress is not { } remote || !System.Net.IPAddress.IsLoopback(remote))
+            {
+                refused.Refused(Source, "anonymous mode accepts loopback clients only");
+                return Results.Unauthorized();
+            }
+        }
+        else
+        {
+            (token, var failure) = await auth.ValidateTokenAsync(http.Request.Headers.Authorization.ToString(), ct);
+            if (failure is not null)
+            {
+                refused.Refused(Source, failure);
+                return Results.Unauthorized();
+            }
+        }
+
         Activity? activity;
         try
         {
@@ -50,6 +78,11 @@ public static class TeamsEndpoints
         catch (JsonException e)
         {
             return Results.BadRequest(e.Path is { Length: > 1 } path ? $"Malformed activity: unreadable at {path}." : "Malformed activity: not JSON.");
+        }
+        catch (InvalidOperationException)
+        {
+            // A string System.Text.Json cannot turn into UTF-16 (a lone surrogate escape, "\ud800").
+            return Results.BadRequest("Malformed activity: a string is not valid Unicode.");
         }
         catch (BadHttpRequestException e)
         {
@@ -61,14 +94,10 @@ public static class TeamsEndpoints
             return Results.BadRequest("An activity needs a type.");
         }
 
-        if (!options.Value.IsAnonymous)
+        if (token is not null && await auth.CheckActivityAsync(token, activity.ServiceUrl, activity.ChannelId, ct) is { } mismatch)
         {
-            var failure = await auth.AuthenticateAsync(http.Request.Headers.Authorization.ToString(), activity.ServiceUrl, activity.ChannelId, ct);
-            if (failure is not null)
-            {
-                loggers.CreateLogger(typeof(TeamsEndpoints)).LogWarning("Refused a Bot Connector request: {Reason}.", failure);
-                return Results.Unauthorized();
-            }
+            refused.Refused(Source, mismatch);
+            return Results.Unauthorized();
         }
 
         if (activity is not { ServiceUrl: { } serviceUrl, Conversation.Id: { } conversationId })
@@ -90,26 +119,19 @@ public static class TeamsEndpoints
         {
             case "message" when activity.Value is { ValueKind: JsonValueKind.Object } && string.IsNullOrWhiteSpace(activity.Text):
                 // Action.Submit (the fallback of our Action.Execute buttons): the value is the button's data.
-                if (ButtonValues.Read(activity.Value) is { } value)
-                {
-                    await queue.EnqueueAsync(WorkItem.Accepted(
-                        new TeamsSubmitWork(to, user!, activity.UserLocale, value, activity.ReplyToId, activity.Id ?? activity.ReplyToId), time), ct);
-                }
-
-                return Results.Ok();
+                return ButtonValues.Read(activity.Value) is { } value
+                    ? Ack(http, await intake.AcceptAsync(WorkItem.Accepted(
+                        new TeamsSubmitWork(to, user!, activity.UserLocale, value, activity.ReplyToId, activity.Id ?? activity.ReplyToId), time), Source, ct))
+                    : Results.Ok();
 
             case "message":
-                if (activity.Id is { } id && !await dedupe.TryFirstAsync($"teams:activity:{conversationId}:{id}", TimeSpan.FromHours(1), ct))
-                {
-                    return Results.Ok();
-                }
-
-                await queue.EnqueueAsync(WorkItem.Accepted(
-                    new TeamsMessageWork(to, user!, activity.UserLocale, StripMention(activity), activity.Id ?? activity.ReplyToId), time), ct);
-                return Results.Ok();
+                var message = WorkItem.Accepted(new TeamsMessageWork(to, user!, activity.UserLocale, StripMention(activity), activity.Id ?? activity.ReplyToId), time);
+                return Ack(http, activity.Id is { } id
+                    ? await intake.AcceptOnceAsync(message, $"teams:activity:{conversationId}:{id}", TimeSpan.FromHours(1), Source, ct)
+                    : await intake.AcceptAsync(message, Source, ct));
 
             case "invoke" when activity.Name == CardActionInvoke:
-                return await CardActionAsync(activity, to, user!, conversations, cards, queue, handler, time, ct);
+                return await CardActionAsync(http, activity, to, user!, conversations, cards, intake, handler, time, ct);
 
             case "invoke":
                 // Bot Framework's ActivityHandler answers 501 here; a 4xx says the same ("not this bot's") without
@@ -119,12 +141,8 @@ public static class TeamsEndpoints
             case "conversationUpdate" when activity.MembersAdded?.Any(m => m?.Id is { } member && member == activity.Recipient?.Id) == true:
             case "installationUpdate" when activity.Action is "add" or "add-upgrade":
                 // Teams sends both on install: welcome once per conversation.
-                if (await dedupe.TryFirstAsync($"teams:welcome:{conversationId}", TimeSpan.FromMinutes(10), ct))
-                {
-                    await queue.EnqueueAsync(WorkItem.Accepted(new TeamsWelcomeWork(to, activity.UserLocale), time), ct);
-                }
-
-                return Results.Ok();
+                return Ack(http, await intake.AcceptOnceAsync(WorkItem.Accepted(new TeamsWelcomeWork(to, activity.UserLocale), time),
+                    $"teams:welcome:{conversationId}", TimeSpan.FromMinutes(10), Source, ct));
 
             default:
                 return Results.Ok();
@@ -133,8 +151,8 @@ public static class TeamsEndpoints
 
     /// <summary>An Action.Execute click: answered within the invoke (the card it replaces), the next step in the background.</summary>
     private static async Task<IResult> CardActionAsync(
-        Activity activity, TeamsConversation to, string user, ConversationService conversations, CardRenderer cards,
-        IWorkQueue queue, TeamsWorkHandler handler, TimeProvider time, CancellationToken ct)
+        HttpContext http, Activity activity, TeamsConversation to, string user, ConversationService conversations, CardRenderer cards,
+        WorkIntake intake, TeamsWorkHandler handler, TimeProvider time, CancellationToken ct)
     {
         CardActionInvokeValue? invoke = null;
         try
@@ -162,7 +180,11 @@ public static class TeamsEndpoints
         {
             // The next step is already decided: queue its delivery (planned, so the worker only sends it).
             var plan = handler.Deliveries(to, turn, outcome, activity.Id ?? activity.ReplyToId, clickedId: null);
-            await queue.EnqueueAsync(WorkItem.Accepted(new TeamsSendWork(), time) with { Plan = plan }, ct);
+            if (await intake.AcceptAsync(WorkItem.Accepted(new TeamsSendWork(), time) with { Plan = plan }, Source, ct) is WorkIntake.Outcome.Unavailable)
+            {
+                return WorkIntake.Unavailable(http);
+            }
+
             return InvokeCard(cards.Answered(CardChannel.Teams, answered.Question, answered.Value, outcome.MaskPhoneNumbers));
         }
 
@@ -173,6 +195,9 @@ public static class TeamsEndpoints
             _ => InvokeCard(cards.Teams(outcome.Reply, outcome.MaskPhoneNumbers)),
         };
     }
+
+    private static IResult Ack(HttpContext http, WorkIntake.Outcome outcome) =>
+        outcome is WorkIntake.Outcome.Unavailable ? WorkIntake.Unavailable(http) : Results.Ok();
 
     private static IResult InvokeCard(JsonObject card) =>
         Results.Json(new JsonObject { ["statusCode"] = 200, ["type"] = CardRenderer.ContentType, ["value"] = card });

@@ -13,6 +13,9 @@ public static class TeamsExtensions
         builder.Services.AddOptions<TeamsOptions>()
             .BindConfiguration(TeamsOptions.Section)
             .ValidateDataAnnotations()
+            .Validate<IHostEnvironment>((o, environment) => !o.AllowAnonymous || environment.IsDevelopment(),
+                "Teams:AllowAnonymous accepts unauthenticated requests: it is allowed only in the Development environment. " +
+                "Set Teams:AppId and Teams:AppPassword instead.")
             .ValidateOnStart();
         builder.Services.AddHttpClient(nameof(TeamsAuthenticator));
         builder.Services.AddSingleton<TeamsAuthenticator>();

@@ -7,8 +7,14 @@ public sealed class TeamsOptions : IValidatableObject
 {
     public const string Section = "Teams";
 
-    /// <summary>The bot's Microsoft App ID. Empty: local development only (anonymous, loopback replies only).</summary>
+    /// <summary>The bot's Microsoft App ID. Empty: Teams is off (every request 401) unless <see cref="AllowAnonymous"/>.</summary>
     public string? AppId { get; set; }
+
+    /// <summary>
+    /// Without an App ID, accept unauthenticated requests from loopback clients (Agents Playground, an emulator).
+    /// Refused at start outside the Development environment; ignored when an App ID is set.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
 
     public string? AppPassword { get; set; }
 
@@ -27,7 +33,13 @@ public sealed class TeamsOptions : IValidatableObject
     [Range(1024, 100 * 1024)]
     public int MaxMessageBytes { get; set; } = 80 * 1024;
 
-    public bool IsAnonymous => string.IsNullOrWhiteSpace(AppId);
+    /// <summary>No App ID, and anonymous loopback requests explicitly allowed (local development).</summary>
+    public bool IsAnonymous => !HasAppId && AllowAnonymous;
+
+    /// <summary>No App ID and no anonymous mode: every request to <c>/api/messages</c> is refused.</summary>
+    public bool IsOff => !HasAppId && !AllowAnonymous;
+
+    public bool HasAppId => !string.IsNullOrWhiteSpace(AppId);
 
     public Uri EffectiveTokenEndpoint => TokenEndpoint
         ?? new Uri($"https://login.microsoftonline.com/{(string.IsNullOrWhiteSpace(TenantId) ? "botframework.com" : TenantId)}/oauth2/v2.0/token");
@@ -42,11 +54,11 @@ public sealed class TeamsOptions : IValidatableObject
             }
         }
 
-        if (!IsAnonymous && string.IsNullOrWhiteSpace(AppPassword))
+        if (HasAppId && string.IsNullOrWhiteSpace(AppPassword))
         {
             yield return new ValidationResult("Teams:AppPassword is required when Teams:AppId is set.", [nameof(AppPassword)]);
         }
     }
 
-    public override string ToString() => $"Teams {{ AppId = {(IsAnonymous ? "none" : AppId)}, AppPassword = {(string.IsNullOrEmpty(AppPassword) ? "none" : "set")} }}";
+    public override string ToString() => $"Teams {{ AppId = {(HasAppId ? AppId : "none")}, AllowAnonymous = {AllowAnonymous}, AppPassword = {(string.IsNullOrEmpty(AppPassword) ? "none" : "set")} }}";
 }

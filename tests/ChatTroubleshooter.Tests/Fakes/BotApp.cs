@@ -30,6 +30,9 @@ public sealed class BotApp : WebApplicationFactory<Program>
     /// <summary>Makes Slack's response_url answer 500, to exercise retries and dead letters.</summary>
     internal bool FailResponseUrls { get; set; }
 
+    /// <summary>Replaces a real seam (e.g. the store) for one test, after the bot's own registrations.</summary>
+    internal Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>The fake Bot Framework side: OpenID metadata and keys, token endpoint, Connector.</summary>
     internal RecordingHandler Teams { get; } = new();
 
@@ -78,6 +81,7 @@ public sealed class BotApp : WebApplicationFactory<Program>
             services.AddHttpClient(nameof(ChatTroubleshooter.Teams.TeamsAuthenticator)).ConfigurePrimaryHttpMessageHandler(() => Teams);
             services.AddHttpClient(nameof(ChatTroubleshooter.Teams.ConnectorTokenProvider)).ConfigurePrimaryHttpMessageHandler(() => Teams);
             services.AddHttpClient<ChatTroubleshooter.Teams.ConnectorClient>().ConfigurePrimaryHttpMessageHandler(() => Teams);
+            TestServices?.Invoke(services);
         });
     }
 

@@ -63,7 +63,8 @@ internal sealed class BotFrameworkFake
         string serviceUrl = ServiceUrl,
         DateTime? expires = null,
         RSA? signWith = null,
-        string algorithm = SecurityAlgorithms.RsaSha256)
+        string algorithm = SecurityAlgorithms.RsaSha256,
+        IDictionary<string, object>? header = null)
     {
         var exp = expires ?? DateTime.UtcNow.AddMinutes(30);
         var descriptor = new SecurityTokenDescriptor
@@ -75,6 +76,7 @@ internal sealed class BotFrameworkFake
             Expires = exp,
             Subject = new ClaimsIdentity([new Claim("serviceurl", serviceUrl), new Claim("appid", "d6d49420-f39b-4df7-a1dc-d59a935871db")]),
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(signWith ?? _rsa) { KeyId = KeyId }, algorithm),
+            AdditionalHeaderClaims = header,
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }

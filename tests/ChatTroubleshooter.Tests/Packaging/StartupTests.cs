@@ -86,7 +86,7 @@ public sealed class StartupTests
         Assert.Contains("calls      Aircall API at https://api.aircall.io/", banner, StringComparison.Ordinal);
         Assert.Contains("Aircall__Demo is ignored", banner, StringComparison.Ordinal);
         Assert.Contains("Slack      on", banner, StringComparison.Ordinal);
-        Assert.Contains("Teams      anonymous", banner, StringComparison.Ordinal);
+        Assert.Contains("Teams      off: Teams__AppId is not set", banner, StringComparison.Ordinal);
         Assert.DoesNotContain("token-secret-1", banner, StringComparison.Ordinal);
         Assert.DoesNotContain(BotApp.SigningSecret, banner, StringComparison.Ordinal);
         Assert.DoesNotContain("xoxb-test-token", banner, StringComparison.Ordinal);
@@ -103,15 +103,20 @@ public sealed class StartupTests
         Assert.False(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AircallOptions>>().Value.UsesDemo);
     }
 
+    /// <summary>Issue 17 #10: 7,626 full response_urls were in the logs through HttpClient's Information logs.</summary>
     [Fact]
-    public async Task HttpClientRequestLogs_AreOffByDefault()
+    public async Task OutgoingRequests_AreLoggedWithTheirPathRedacted_AtEveryLevel()
     {
-        using var app = new BotApp();
+        using var app = new BotApp(new() { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace" });
         using var client = app.CreateClient();
         await client.SendAsync(SlackRequests.SlashCommand("1000004"), Ct);
-        await app.WaitForAsync(r => r.RequestUri!.Host == "hooks.slack.com");
+        var sent = Assert.Single(await app.WaitForAsync(r => r.RequestUri!.Host == "hooks.slack.com"));
         await app.DrainAsync();
 
-        Assert.DoesNotContain(app.Logs.Entries, e => e.Category.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal) && e.Level < LogLevel.Warning);
+        var responseUrl = sent.RequestUri!.AbsoluteUri;
+        Assert.StartsWith("https://hooks.slack.com/commands/", responseUrl, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains(sent.RequestUri.AbsolutePath, StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Category.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Entries, e => e.Message.Contains("POST https://hooks.slack.com/commands/… answered 200", StringComparison.Ordinal));
     }
 }

@@ -121,29 +121,32 @@ public abstract class StateStoreContract : IDisposable
     }
 
     [Fact]
-    public async Task Dedupe_FirstDeliveryOnly_UntilTheKeyExpires()
+    public async Task EnqueueOnce_FirstDeliveryOnly_UntilTheKeyExpires()
     {
         var a = Store();
         var b = Store();
         var key = $"event:{Guid.NewGuid():N}";
 
-        Assert.True(await a.TryFirstAsync(key, TimeSpan.FromMilliseconds(400), Ct));
-        Assert.False(await a.TryFirstAsync(key, TimeSpan.FromMilliseconds(400), Ct));
-        Assert.False(await b.TryFirstAsync(key, TimeSpan.FromMilliseconds(400), Ct));
+        Assert.True(await a.EnqueueOnceAsync(Item(Command("1")), key, TimeSpan.FromMilliseconds(400), Ct));
+        Assert.False(await a.EnqueueOnceAsync(Item(Command("2")), key, TimeSpan.FromMilliseconds(400), Ct));
+        Assert.False(await b.EnqueueOnceAsync(Item(Command("3")), key, TimeSpan.FromMilliseconds(400), Ct));
+        Assert.Equal(["1"], (await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct)).Select(i => ((SlackCommandWork)i.Work).Text));
 
         await PassAsync(TimeSpan.FromMilliseconds(500));
-        Assert.True(await b.TryFirstAsync(key, TimeSpan.FromMinutes(1), Ct));
+        Assert.True(await b.EnqueueOnceAsync(Item(Command("4")), key, TimeSpan.FromMinutes(1), Ct));
     }
 
     [Fact]
-    public async Task Dedupe_ConcurrentDeliveries_OnlyOneIsFirst()
+    public async Task EnqueueOnce_ConcurrentDeliveries_OnlyOneIsStored()
     {
         var key = $"event:{Guid.NewGuid():N}";
         var stores = new[] { Store(), Store() };
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => stores[i % 2].TryFirstAsync(key, TimeSpan.FromMinutes(1), Ct), Ct)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(async () => await stores[i % 2].EnqueueOnceAsync(Item(Command(i.ToString(System.Globalization.CultureInfo.InvariantCulture))), key, TimeSpan.FromMinutes(1), Ct), Ct)));
 
         Assert.Single(results, r => r);
+        Assert.Equal(1, await stores[0].CountPendingAsync(Ct));
     }
 
     [Fact]
@@ -283,13 +286,44 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         using var store = new SqliteStore(Path.Combine(_directory.FullName, "purge.db"), Time, TimeSpan.FromHours(25));
         var conversation = new Conversation("old", "id", "en", Diagnostics.Facts.FactSet.Empty, new HashSet<string>(), Time.GetUtcNow());
         Assert.True(await store.TrySaveAsync(conversation, 0, TestContext.Current.CancellationToken));
-        Assert.True(await store.TryFirstAsync("event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
+        Assert.True(await store.EnqueueOnceAsync(new WorkItem("w:1", new SlackCommandWork("T1", "C1", "U1", "1", null)), "event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
 
         Time.Advance(TimeSpan.FromHours(26));
         await store.ClaimAsync(1, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
         Assert.Null(await store.GetAsync("old", TestContext.Current.CancellationToken));
-        Assert.True(await store.TryFirstAsync("event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
+        Assert.True(await store.EnqueueOnceAsync(new WorkItem("w:2", new SlackCommandWork("T1", "C1", "U1", "1", null)), "event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Issue 17 #4: with the disk full the key's write succeeded and the work's failed, so Slack's retry was dropped.</summary>
+    [Fact]
+    public async Task EnqueueOnce_WhoseWorkCannotBeWritten_LeavesNoKey_SoTheRetryIsStored()
+    {
+        var path = Path.Combine(_directory.FullName, "failing.db");
+        using var store = new SqliteStore(path, Time);
+        var ct = TestContext.Current.CancellationToken;
+        // The outbox's insert fails (as on a full disk) after the dedupe key's insert succeeded, in the same write.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var trigger = connection.CreateCommand();
+            trigger.CommandText = "CREATE TRIGGER full_disk BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END";
+            trigger.ExecuteNonQuery();
+        }
+
+        var item = new WorkItem("slack:event:Ev1", new SlackCommandWork("T1", "C1", "U1", "1000004", null));
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(async () => await store.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TRIGGER full_disk";
+            drop.ExecuteNonQuery();
+        }
+
+        Assert.True(await store.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
+        Assert.Equal(1, await store.CountPendingAsync(ct));
     }
 
     [Fact]
@@ -341,6 +375,26 @@ public sealed class RedisStateStoreTests : StateStoreContract
     {
         var prefix = _prefixes.TryGetValue(shared, out var p) ? p : _prefixes[shared] = TestRedis.NewPrefix();
         return new RedisStore(TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix);
+    }
+
+    /// <summary>Issue 17 #4: a script whose outbox write fails stores no dedupe key, so the platform's retry is stored.</summary>
+    [Fact]
+    public async Task EnqueueOnce_WhoseWorkCannotBeWritten_LeavesNoKey_SoTheRetryIsStored()
+    {
+        var prefix = TestRedis.NewPrefix();
+        var redis = TestRedis.Connect();
+        var store = new RedisStore(redis, Time, TimeSpan.FromHours(1), prefix);
+        var ct = TestContext.Current.CancellationToken;
+        // The outbox's sorted set is a string: its write fails (WRONGTYPE), as a write refused for lack of memory would.
+        await redis.GetDatabase().StringSetAsync(prefix + "outbox:due", "not a sorted set");
+        var item = new WorkItem("slack:event:Ev1", new SlackCommandWork("T1", "C1", "U1", "1000004", null));
+
+        await Assert.ThrowsAsync<StackExchange.Redis.RedisServerException>(async () => await store.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
+        Assert.False(await redis.GetDatabase().KeyExistsAsync(prefix + "seen:slack:event:Ev1"));
+
+        await redis.GetDatabase().KeyDeleteAsync(prefix + "outbox:due");
+        Assert.True(await store.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
+        Assert.Equal(1, await store.CountPendingAsync(ct));
     }
 
     /// <summary>Due times and leases follow the fake clock; dedupe keys expire on Redis's own clock (PX), so real time passes too.</summary>

@@ -272,35 +272,6 @@ public sealed class TeamsEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(request, Ct)).StatusCode);
     }
 
-    [Fact]
-    public async Task WithoutAppId_AnonymousRequestsAreAcceptedButRepliesGoOnlyToLoopback()
-    {
-        using var app = new BotApp();
-        using var client = app.CreateClient();
-
-        async Task Send(string serviceUrl)
-        {
-            var activity = BotFrameworkFake.Activity("playground_message-personal.json", a =>
-            {
-                a["text"] = "1000004";
-                a["serviceUrl"] = serviceUrl;
-                a["id"] = Guid.NewGuid().ToString();
-            });
-            var response = await client.PostAsync(TeamsEndpoints.Route, new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-
-        app.Teams.On(r => r.RequestUri!.IsLoopback, (_, _) => Task.FromResult(RecordingHandler.Json("""{"id":"1"}""")));
-        await Send("https://smba.test/amer/");
-        await Send("http://localhost:56150/_connector");
-
-        await app.DrainAsync();
-        var posts = app.Teams.Requests.Where(r => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.Contains("/v3/conversations/", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(posts);
-        Assert.All(posts, p => Assert.True(p.RequestUri!.IsLoopback));
-        Assert.Contains(posts, p => app.Teams.Body(p).Contains("cause:too-short", StringComparison.Ordinal));
-    }
-
     private static JsonObject Invoke(JsonNode action) => BotFrameworkFake.Activity("playground_invoke-adaptiveCard-action-personal.json", a =>
     {
         a["id"] = Guid.NewGuid().ToString();

@@ -24,7 +24,7 @@ public sealed class TeamsPlaygroundTests
 
         using var bot = Start("dotnet", AppContext.BaseDirectory, output, "bot",
             ["ChatTroubleshooter.dll", "--urls", $"http://127.0.0.1:{botPort}"],
-            new() { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Aircall__Demo"] = "true", ["State__SqlitePath"] = Path.Combine(work.FullName, "state.db"), ["Teams__AppId"] = "", ["Logging__LogLevel__Default"] = "Warning" });
+            new() { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Teams__AllowAnonymous"] = "true", ["Aircall__Demo"] = "true", ["State__SqlitePath"] = Path.Combine(work.FullName, "state.db"), ["Teams__AppId"] = "", ["Logging__LogLevel__Default"] = "Warning" });
         using var playground = Start("node", work.FullName, output, "playground",
             [Path.Combine(tool, "node_modules", "@microsoft", "m365agentsplayground", "cli.js"),
              "--app-endpoint", $"http://127.0.0.1:{botPort}/api/messages", "--channel-id", "msteams",

@@ -31,21 +31,6 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
             && _conversations.TryUpdate(conversation.Key, saved, current));
     }
 
-    /// <summary>Seen keys live in the app's memory cache, which expires them; the lock makes check-and-add one step.</summary>
-    public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct)
-    {
-        lock (_dedupe)
-        {
-            if (cache.TryGetValue("seen:" + key, out _))
-            {
-                return Task.FromResult(false);
-            }
-
-            cache.Set("seen:" + key, true, ttl);
-            return Task.FromResult(true);
-        }
-    }
-
     public Task<(bool Found, string? Locale)> GetLocaleAsync(string user, CancellationToken ct) =>
         Task.FromResult(cache.TryGetValue("locale:" + user, out string? locale) ? (true, locale == "" ? null : locale) : (false, (string?)null));
 
@@ -78,6 +63,24 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
         _work.TryAdd(item.Id, (item, item.NotBefore ?? time.GetUtcNow()));
         _signal.Notify();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Seen keys live in the app's memory cache, which expires them; the lock makes check-and-add one step.</summary>
+    public ValueTask<bool> EnqueueOnceAsync(WorkItem item, string dedupeKey, TimeSpan window, CancellationToken ct)
+    {
+        lock (_dedupe)
+        {
+            if (cache.TryGetValue("seen:" + dedupeKey, out _))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _work.TryAdd(item.Id, (item, item.NotBefore ?? time.GetUtcNow()));
+            cache.Set("seen:" + dedupeKey, true, window);
+        }
+
+        _signal.Notify();
+        return ValueTask.FromResult(true);
     }
 
     public Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)

@@ -37,6 +37,16 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         return result
         """;
 
+    // The outbox writes come first and the key last: a write that fails (a wrong type, out of memory) fails before
+    // anything is stored, so no key is ever left without its work.
+    private const string EnqueueOnceScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[4])
+        redis.call('SET', KEYS[3], ARGV[2], 'NX')
+        redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+        return 1
+        """;
+
     private readonly WorkSignal _signal = CreateSignal(redis, prefix + "outbox:wake");
 
     private string Due => Prefix + "outbox:due";
@@ -71,9 +81,6 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
             [expectedVersion, ConversationJson.Serialize(conversation), (long)conversationTtl.TotalMilliseconds]);
         return (int)saved == 1;
     }
-
-    public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct) =>
-        Db.StringSetAsync(Prefix + "seen:" + key, "1", ttl, When.NotExists);
 
     public async Task<(bool Found, string? Locale)> GetLocaleAsync(string user, CancellationToken ct)
     {
@@ -130,6 +137,18 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         _ = transaction.SortedSetAddAsync(Due, item.Id, item.NotBefore?.ToUnixTimeMilliseconds() ?? Now, SortedSetWhen.NotExists);
         await transaction.ExecuteAsync();
         await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), "1");
+    }
+
+    public async ValueTask<bool> EnqueueOnceAsync(WorkItem item, string dedupeKey, TimeSpan window, CancellationToken ct)
+    {
+        var first = (int)await Db.ScriptEvaluateAsync(EnqueueOnceScript, [Prefix + "seen:" + dedupeKey, Due, Work + item.Id],
+            [(long)window.TotalMilliseconds, OutboxJson.SerializeToString(item), item.NotBefore?.ToUnixTimeMilliseconds() ?? Now, item.Id]) == 1;
+        if (first)
+        {
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), "1");
+        }
+
+        return first;
     }
 
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)

@@ -127,12 +127,6 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
                 ("$k", conversation.Key), ("$u", updated), ("$j", json), ("$v", expectedVersion))) == 1);
     }
 
-    public Task<bool> TryFirstAsync(string key, TimeSpan ttl, CancellationToken ct) =>
-        AckWriteAsync(writer => writer.Execute("""
-            INSERT INTO dedupe (key, expires_at) VALUES ($k, $e)
-            ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= $now
-            """, ("$k", key), ("$e", Now + (long)ttl.TotalMilliseconds), ("$now", Now)) == 1);
-
     public Task<(bool Found, string? Locale)> GetLocaleAsync(string user, CancellationToken ct)
     {
         using var connection = Open();
@@ -190,6 +184,34 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         await AckWriteAsync(writer => writer.Execute("INSERT INTO outbox (id, due, status, json) VALUES ($i, $d, 'pending', $j) ON CONFLICT (id) DO NOTHING",
             ("$i", item.Id), ("$d", due), ("$j", json)));
         _signal.Notify();
+    }
+
+    public async ValueTask<bool> EnqueueOnceAsync(WorkItem item, string dedupeKey, TimeSpan window, CancellationToken ct)
+    {
+        var json = OutboxJson.SerializeToString(item);
+        var due = item.NotBefore?.ToUnixTimeMilliseconds() ?? Now;
+        // One write function is one transaction: if the insert into the outbox throws (a full disk), the key's insert
+        // is rolled back with it.
+        var first = await AckWriteAsync(writer =>
+        {
+            if (writer.Execute("""
+                INSERT INTO dedupe (key, expires_at) VALUES ($k, $e)
+                ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= $now
+                """, ("$k", dedupeKey), ("$e", Now + (long)window.TotalMilliseconds), ("$now", Now)) != 1)
+            {
+                return false;
+            }
+
+            writer.Execute("INSERT INTO outbox (id, due, status, json) VALUES ($i, $d, 'pending', $j) ON CONFLICT (id) DO NOTHING",
+                ("$i", item.Id), ("$d", due), ("$j", json));
+            return true;
+        });
+        if (first)
+        {
+            _signal.Notify();
+        }
+
+        return first;
     }
 
     /// <summary>

@@ -90,7 +90,7 @@ public sealed partial class ConversationService(
             {
                 if (updated is not null)
                 {
-                    await RecordAsync(turn.Channel, reply, updated, ct);
+                    await RecordAsync(turn, reply, updated, ct);
                 }
 
                 return result;
@@ -106,6 +106,12 @@ public sealed partial class ConversationService(
 
     private async Task<(Reply Reply, Conversation? Updated)> DecideAsync(Turn turn, Conversation? existing, CancellationToken ct)
     {
+        if (!turn.IsInPlace(turn.ConversationKey))
+        {
+            // A question's button clicked somewhere else than where it was asked (a forged or copied value): nothing changes.
+            return (_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired), null);
+        }
+
         if (turn.Answer is { } answer)
         {
             return DecideAnswer(turn, answer, existing);
@@ -148,7 +154,7 @@ public sealed partial class ConversationService(
 
         if (string.Equals(text.Trim(), StatsCommand, StringComparison.OrdinalIgnoreCase))
         {
-            return (await stats.ReplyAsync(turn.UserId, language, ct), null);
+            return (await stats.ReplyAsync(turn.Channel, turn.UserId, language, ct), null);
         }
 
         if (open?.PendingFactId is { } pending && TypedAnswer(text, pending, language) is { } typed)
@@ -381,8 +387,7 @@ public sealed partial class ConversationService(
     /// </summary>
     private async Task<TurnOutcome> FeedbackAsync(Turn turn, FeedbackClick click, CancellationToken ct)
     {
-        if (await diagnoses.GetDiagnosisAsync(click.DiagnosisId, ct) is not { } record
-            || System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is not { } reply)
+        if (await DiagnosisHereAsync(turn, click.DiagnosisId, ct) is not var (record, reply))
         {
             return new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
         }
@@ -406,8 +411,7 @@ public sealed partial class ConversationService(
     /// </summary>
     private async Task<TurnOutcome> DraftAsync(Turn turn, DraftRequest request, CancellationToken ct)
     {
-        if (await diagnoses.GetDiagnosisAsync(request.DiagnosisId, ct) is not { } record
-            || System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is not { } reply)
+        if (await DiagnosisHereAsync(turn, request.DiagnosisId, ct) is not var (record, reply))
         {
             return new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired)) { PrivateToUser = true };
         }
@@ -419,8 +423,7 @@ public sealed partial class ConversationService(
 
     /// <summary>A diagnosis shown again in place of its draft (Teams' "Back to the diagnosis").</summary>
     private async Task<TurnOutcome> DiagnosisAgainAsync(Turn turn, string diagnosisId, CancellationToken ct) =>
-        await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is { } record
-        && System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is { } reply
+        await DiagnosisHereAsync(turn, diagnosisId, ct) is var (_, reply)
             ? new TurnOutcome(reply) { ReplacesClicked = true }
             : new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
 
@@ -439,15 +442,30 @@ public sealed partial class ConversationService(
 
     /// <summary>A diagnosis's support-ticket summary on its own, in the diagnosis's language, for the user who asked only.</summary>
     private async Task<TurnOutcome> SummaryAsync(Turn turn, string diagnosisId, CancellationToken ct) =>
-        await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is { } record
-        && System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is { } reply
+        await DiagnosisHereAsync(turn, diagnosisId, ct) is var (_, reply)
             ? new TurnOutcome(new SummaryReply(reply.Language, reply.EscalationTitle, reply.Escalation)) { PrivateToUser = true }
             : new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
+
+    /// <summary>
+    /// A diagnosis a click names, when it was given where the click happened (same channel, Slack team or Teams tenant,
+    /// and conversation); null otherwise, so a click from elsewhere (a forged or replayed id) reads and counts nothing.
+    /// </summary>
+    private async Task<(DiagnosisRecord Record, DiagnosisReply Reply)?> DiagnosisHereAsync(Turn turn, string diagnosisId, CancellationToken ct)
+    {
+        if (await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is not { } record
+            || record.Place != turn.Place
+            || System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is not { } reply)
+        {
+            return null;
+        }
+
+        return (record, reply);
+    }
 
     /// <summary>The channel's name in stored diagnoses and feedback (and the stats by channel).</summary>
     private static string ChannelName(ChatChannel channel) => channel.ToString().ToLowerInvariant();
 
-    private async Task RecordAsync(ChatChannel channel, Reply reply, Conversation conversation, CancellationToken ct)
+    private async Task RecordAsync(Turn turn, Reply reply, Conversation conversation, CancellationToken ct)
     {
         switch (reply)
         {
@@ -463,7 +481,7 @@ public sealed partial class ConversationService(
 
                 await diagnoses.AddDiagnosisAsync(new DiagnosisRecord(
                     diagnosis.DiagnosisId,
-                    ChannelName(channel),
+                    ChannelName(turn.Channel),
                     diagnosis.Language,
                     diagnosis.Kind.ToString(),
                     causes,
@@ -473,6 +491,7 @@ public sealed partial class ConversationService(
                     System.Text.Json.JsonSerializer.Serialize(diagnosis with { Notices = [] }))
                 {
                     Country = conversation.Country,
+                    Place = turn.Place,
                 }, ct);
                 break;
         }

@@ -35,6 +35,23 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
     /// <summary>Who will read the reply; a shared reply never shows customer phone numbers.</summary>
     public Visibility Visibility { get; init; } = Visibility.Private;
 
+    /// <summary>
+    /// Where the turn happened, as far as access goes: a Slack team and channel (<c>slack:T…:C…</c>), a Teams tenant and
+    /// conversation (<c>teams:{tenant}:{conversation}</c>); by default the conversation key. A click is honoured only
+    /// where its diagnosis was given, or on a question whose conversation lives in this place.
+    /// </summary>
+    public string Place
+    {
+        get => _place ?? ConversationKey;
+        init => _place = value;
+    }
+
+    private readonly string? _place;
+
+    /// <summary>Whether <paramref name="conversationKey"/> (from a button) names a conversation of this turn's place.</summary>
+    public bool IsInPlace(string conversationKey) =>
+        conversationKey == Place || conversationKey.StartsWith(Place + ":", StringComparison.Ordinal);
+
     public string? Text { get; init; }
 
     /// <summary>

@@ -23,7 +23,11 @@ public sealed record SlackClickWork(
     string? TeamId, string ChannelId, string UserId, ButtonValue Value, string? MessageTs, string? ThreadTs, bool IsEphemeral, string? ResponseUrl) : SlackWork;
 
 /// <summary>Look the conversation's call up again and answer where the first answer went.</summary>
-public sealed record SlackRecheckWork(string ConversationKey, SlackTarget Target) : SlackWork;
+public sealed record SlackRecheckWork(string ConversationKey, SlackTarget Target) : SlackWork
+{
+    /// <summary>The first turn's <see cref="Turn.Place"/> (null in items stored before places: the key stands in).</summary>
+    public string? Place { get; init; }
+}
 
 /// <summary>
 /// Where replies go: the response_url of a command or an ephemeral message (<see cref="ResponseUrl"/> set), else a

@@ -28,7 +28,8 @@ internal sealed partial class SlackWorkHandler(
             {
                 var key = $"slack:{command.TeamId}:{command.ChannelId}:{command.UserId}";
                 var target = SlackTarget.Response(command.ResponseUrl, command.ChannelId, command.UserId);
-                return await TurnAsync(new Turn(ChatChannel.Slack, key, command.UserId, null) { Text = command.Text, Id = item.Id }, target, null, ct);
+                var turn = new Turn(ChatChannel.Slack, key, command.UserId, null) { Text = command.Text, Id = item.Id, Place = Place(command.TeamId, command.ChannelId) };
+                return await TurnAsync(turn, target, null, ct);
             }
 
             case SlackMessageWork message:
@@ -42,7 +43,12 @@ internal sealed partial class SlackWorkHandler(
                 var threadTs = message.ThreadTs ?? (message.IsMention ? message.Ts : null);
                 var key = threadTs is null ? $"slack:{message.TeamId}:{message.ChannelId}" : $"slack:{message.TeamId}:{message.ChannelId}:thread:{threadTs}";
                 var target = SlackTarget.Post(message.ChannelId, threadTs, message.UserId, message.IsMention ? Visibility.Shared : Visibility.Private);
-                var turn = new Turn(ChatChannel.Slack, key, message.UserId, null) { Text = StripMentions(message.Text, bot), Id = item.Id };
+                var turn = new Turn(ChatChannel.Slack, key, message.UserId, null)
+                {
+                    Text = StripMentions(message.Text, bot),
+                    Id = item.Id,
+                    Place = Place(message.TeamId, message.ChannelId),
+                };
                 return await TurnAsync(turn, target, null, ct);
             }
 
@@ -55,17 +61,26 @@ internal sealed partial class SlackWorkHandler(
                     ? privately
                     : SlackTarget.Post(click.ChannelId, click.ThreadTs, click.UserId, click.ChannelId.StartsWith('D') ? Visibility.Private : Visibility.Shared);
                 // Clicks on a diagnosis are not part of a conversation: they are keyed by where they happened.
-                var here = new Turn(ChatChannel.Slack, $"slack:{click.TeamId}:{click.ChannelId}", click.UserId, null) { Id = item.Id };
+                var place = Place(click.TeamId, click.ChannelId);
+                var here = new Turn(ChatChannel.Slack, place, click.UserId, null) { Id = item.Id, Place = place };
                 return await TurnAsync(click.Value.ApplyTo(here), target, click.MessageTs, ct, privately);
             }
 
             case SlackRecheckWork recheck:
-                return await TurnAsync(new Turn(ChatChannel.Slack, recheck.ConversationKey, recheck.Target.UserId, null) { Recheck = true, Id = item.Id }, recheck.Target, null, ct);
+                return await TurnAsync(new Turn(ChatChannel.Slack, recheck.ConversationKey, recheck.Target.UserId, null)
+                {
+                    Recheck = true,
+                    Id = item.Id,
+                    Place = recheck.Place ?? recheck.ConversationKey,
+                }, recheck.Target, null, ct);
 
             default:
                 throw new InvalidOperationException($"Not Slack work: {item.Work.GetType().Name}.");
         }
     }
+
+    /// <summary>A Slack team and channel: where a diagnosis's buttons may be clicked (<see cref="Turn.Place"/>).</summary>
+    private static string Place(string? teamId, string channelId) => $"slack:{teamId}:{channelId}";
 
     public async Task DeliverAsync(Delivery delivery, CancellationToken ct)
     {
@@ -119,7 +134,7 @@ internal sealed partial class SlackWorkHandler(
         plan.AddRange(outcome.ReplacesClicked ? Replace(target, clickedTs, message) : New(target, message));
         if (outcome.RecheckAfter is { } after)
         {
-            plan.Add(new FollowUp(after, new SlackRecheckWork(turn.ConversationKey, target)));
+            plan.Add(new FollowUp(after, new SlackRecheckWork(turn.ConversationKey, target) { Place = turn.Place }));
         }
 
         return plan;

@@ -36,6 +36,9 @@ public sealed record DiagnosisRecord(
 {
     /// <summary>The country of the call's number, when the call was looked up (ISO 3166 alpha-2).</summary>
     public string? Country { get; init; }
+
+    /// <summary>Where it was given (<see cref="Conversations.Turn.Place"/>): its buttons act only there.</summary>
+    public string? Place { get; init; }
 }
 
 public interface IDiagnosisLog

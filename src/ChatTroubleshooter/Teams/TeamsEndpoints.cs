@@ -22,6 +22,9 @@ public static class TeamsEndpoints
     public const string ActivityMessageType = "application/vnd.microsoft.activity.message";
     public const string ErrorType = "application/vnd.microsoft.error";
 
+    /// <summary>The longest conversation, tenant or user id accepted.</summary>
+    private const int MaxIdLength = 512;
+
     /// <summary>How refused requests are named in the log.</summary>
     private const string Source = "Bot Connector /api/messages";
 
@@ -107,8 +110,14 @@ public static class TeamsEndpoints
                 : Results.Ok();
         }
 
+        if (conversationId.Length > MaxIdLength || activity.Conversation.TenantId?.Length > MaxIdLength || activity.From?.Id?.Length > MaxIdLength)
+        {
+            // Real ids are GUIDs and thread ids of about 100 characters; a longer one would ride in every button of every reply.
+            return Results.BadRequest($"conversation.id, conversation.tenantId and from.id are at most {MaxIdLength} characters.");
+        }
+
         var visibility = activity.Conversation.ConversationType is "channel" or "groupChat" ? Visibility.Shared : Visibility.Private;
-        var to = new TeamsConversation(serviceUrl, conversationId, visibility);
+        var to = new TeamsConversation(serviceUrl, conversationId, visibility) { TenantId = activity.Conversation.TenantId };
         var user = activity.From?.Id;
         if (type is "message" or "invoke" && user is null)
         {
@@ -127,7 +136,7 @@ public static class TeamsEndpoints
             case "message":
                 var message = WorkItem.Accepted(new TeamsMessageWork(to, user!, activity.UserLocale, StripMention(activity), activity.Id ?? activity.ReplyToId), time);
                 return Ack(http, activity.Id is { } id
-                    ? await intake.AcceptOnceAsync(message, $"teams:activity:{conversationId}:{id}", TimeSpan.FromHours(1), Source, ct)
+                    ? await intake.AcceptOnceAsync(message, $"teams:activity:{TeamsWorkHandler.ConversationKey(to)}:{id}", TimeSpan.FromHours(1), Source, ct)
                     : await intake.AcceptAsync(message, Source, ct));
 
             case "invoke" when activity.Name == CardActionInvoke:
@@ -142,7 +151,7 @@ public static class TeamsEndpoints
             case "installationUpdate" when activity.Action is "add" or "add-upgrade":
                 // Teams sends both on install: welcome once per conversation.
                 return Ack(http, await intake.AcceptOnceAsync(WorkItem.Accepted(new TeamsWelcomeWork(to, activity.UserLocale), time),
-                    $"teams:welcome:{conversationId}", TimeSpan.FromMinutes(10), Source, ct));
+                    $"teams:welcome:{TeamsWorkHandler.ConversationKey(to)}", TimeSpan.FromMinutes(10), Source, ct));
 
             default:
                 return Results.Ok();

@@ -30,7 +30,7 @@ internal sealed record Activity(
 
 internal sealed record ChannelAccount(string? Id, string? Name);
 
-internal sealed record ConversationAccount(string? Id, string? ConversationType);
+internal sealed record ConversationAccount(string? Id, string? ConversationType, string? TenantId);
 
 /// <summary>An entity: a mention (<c>mentioned</c>, <c>text</c>) or clientInfo (<c>locale</c>).</summary>
 internal sealed record ActivityEntity(string? Type, string? Text, ChannelAccount? Mentioned, string? Locale);

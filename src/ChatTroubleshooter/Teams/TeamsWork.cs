@@ -13,7 +13,11 @@ public abstract record TeamsWork : Work
 }
 
 /// <summary>A Bot Framework conversation to send to, and who reads it there.</summary>
-public sealed record TeamsConversation(string ServiceUrl, string ConversationId, Visibility Visibility);
+public sealed record TeamsConversation(string ServiceUrl, string ConversationId, Visibility Visibility)
+{
+    /// <summary>The Microsoft Entra tenant the conversation belongs to (<c>conversation.tenantId</c>), when Teams says.</summary>
+    public string? TenantId { get; init; }
+}
 
 /// <summary>A message to the bot (a personal chat, or an @mention in a channel or group chat).</summary>
 public sealed record TeamsMessageWork(TeamsConversation Conversation, string UserId, string? Locale, string Text, string? ReplyToId) : TeamsWork;

@@ -18,7 +18,8 @@ internal sealed class TeamsWorkHandler(
 {
     public ChatChannel Channel => ChatChannel.Teams;
 
-    public static string ConversationKey(TeamsConversation conversation) => $"teams:{conversation.ConversationId}";
+    /// <summary>A Teams conversation in its tenant: the conversation's key, and the place its buttons act in (<see cref="Turn.Place"/>).</summary>
+    public static string ConversationKey(TeamsConversation conversation) => $"teams:{conversation.TenantId ?? "-"}:{conversation.ConversationId}";
 
     public async Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct)
     {
@@ -96,7 +97,7 @@ internal sealed class TeamsWorkHandler(
     }
 
     public static Turn Turn(TeamsConversation conversation, string key, string user, string? locale) =>
-        new(ChatChannel.Teams, key, user, locale) { Visibility = conversation.Visibility };
+        new(ChatChannel.Teams, key, user, locale) { Visibility = conversation.Visibility, Place = ConversationKey(conversation) };
 
     /// <summary>A message activity holding a card, with its one-line summary; with <paramref name="id"/>, the replacement of that activity.</summary>
     public static JsonObject Activity(JsonObject card, string summary, string? id = null)

@@ -65,7 +65,7 @@ public sealed class ConversationServiceTests
         var service = Service();
         var diagnosis = Assert.IsType<DiagnosisReply>(await service.HandleAsync(Text("We talked for 3 seconds and there is no recording"), Ct));
 
-        var click = new Turn(ChatChannel.Teams, "teams:a:1", "29:U1", "en-US") { Feedback = new FeedbackClick(diagnosis.DiagnosisId, Helpful: false) };
+        var click = Text("") with { Channel = ChatChannel.Teams, UserId = "29:U1", Feedback = new FeedbackClick(diagnosis.DiagnosisId, Helpful: false) };
         var outcome = await service.HandleTurnAsync(click, Ct);
 
         Assert.True(outcome.ReplacesClicked);

@@ -72,7 +72,7 @@ public sealed class DraftFlowTests
         var post = Assert.Single(await app.WaitForAsync(r => r.RequestUri!.AbsolutePath == "/api/chat.postMessage"));
         var draftButton = Buttons(JsonNode.Parse(app.Slack.Body(post))!).Single(b => (string?)b["action_id"] == "draft");
 
-        await client.SendAsync(SlackRequests.Click(draftButton), Ct);
+        await client.SendAsync(SlackRequests.Click(draftButton, team: "T_INSTALLED"), Ct);
         var response = Assert.Single(await app.WaitForAsync(r => r.RequestUri!.Host == "hooks.slack.com"));
         var draft = JsonNode.Parse(app.Slack.Body(response))!;
         await app.DrainAsync();
@@ -105,9 +105,12 @@ public sealed class DraftFlowTests
         var card = JsonNode.Parse(app.Teams.Body(posted))!["attachments"]![0]!["content"]!;
         var draft = card["actions"]!.AsArray().Single(a => (string?)a!["verb"] == "draft")!;
 
+        var channelMessage = BotFrameworkFake.Activity("teamsnet_channel-message-with-bot-mention.json");
         var invoke = BotFrameworkFake.Activity("teamsnet_invoke-adaptiveCard-action-personal.json", a =>
         {
             a["id"] = Guid.NewGuid().ToString();
+            // Clicked on the card where it was posted: the channel's conversation.
+            a["conversation"] = channelMessage["conversation"]!.DeepClone();
             a["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "draft", ["data"] = draft["data"]!.DeepClone() } };
         });
         var body = (await (await PostAsync(invoke)).Content.ReadFromJsonAsync<JsonObject>(Ct))!;

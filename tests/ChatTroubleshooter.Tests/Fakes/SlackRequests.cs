@@ -22,10 +22,13 @@ internal static class SlackRequests
     public static HttpRequestMessage SlashCommand(string text) => BotApp.Signed("/slack/commands", SlashCommandBody(text), Form);
 
     /// <summary>A block_actions click on <paramref name="button"/> (a button from a message the bot posted).</summary>
-    public static HttpRequestMessage Click(JsonObject button, string user = "W111")
+    public static HttpRequestMessage Click(JsonObject button, string user = "W111", string team = "T111", string channel = "C111")
     {
         var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
         payload["user"]!["id"] = user;
+        payload["team"]!["id"] = team;
+        payload["channel"]!["id"] = channel;
+        payload["container"]!["channel_id"] = channel;
         payload["actions"] = new JsonArray(new JsonObject
         {
             ["action_id"] = (string?)button["action_id"],

@@ -75,9 +75,9 @@ public sealed class StatsTests
         var (diagnoses, feedback) = Seed();
         foreach (var d in diagnoses) await state.AddDiagnosisAsync(d, Ct);
         foreach (var f in feedback) await state.AddFeedbackAsync(f, Ct);
-        var service = TestConversations.Create(time, state: state, admins: ["U-ADMIN"]);
+        var service = TestConversations.Create(time, state: state, admins: ["slack:UADMIN"]);
 
-        var reply = await service.HandleAsync(new Turn(ChatChannel.Terminal, "k", "U-ADMIN", "en-US") { Text = "/norecording stats" }, Ct);
+        var reply = await service.HandleAsync(new Turn(ChatChannel.Slack, "k", "UADMIN", "en-US") { Text = "/norecording stats" }, Ct);
 
         var stats = Assert.IsType<StatsReply>(reply);
         Assert.Contains("Last 7 days: 6 diagnoses", stats.Table, StringComparison.Ordinal);
@@ -92,11 +92,40 @@ public sealed class StatsTests
     [Fact]
     public async Task StatsCommand_FromSomeoneElse_IsPolitelyRefused()
     {
-        var service = TestConversations.Create(admins: ["U-ADMIN"]);
+        var service = TestConversations.Create(admins: ["slack:UADMIN"]);
 
-        var reply = await service.HandleAsync(new Turn(ChatChannel.Terminal, "k", "U-OTHER", "es-ES") { Text = "stats" }, Ct);
+        var reply = await service.HandleAsync(new Turn(ChatChannel.Slack, "k", "UOTHER", "es-ES") { Text = "stats" }, Ct);
 
         var message = Assert.IsType<MessageReply>(reply);
         Assert.Equal("Lo siento, solo los administradores pueden ver las estadísticas.", message.Text);
+    }
+
+    /// <summary>Issue 17 #2: admin ids are per channel, so a Teams user whose id is a Slack admin's is not an admin.</summary>
+    [Theory]
+    [InlineData(ChatChannel.Slack, "UADMIN", true)]
+    [InlineData(ChatChannel.Teams, "UADMIN", false)]
+    [InlineData(ChatChannel.Teams, "29:1admin", true)]
+    [InlineData(ChatChannel.Slack, "29:1admin", false)]
+    [InlineData(ChatChannel.Slack, "WLEGACY", true)]
+    [InlineData(ChatChannel.Teams, "WLEGACY", false)]
+    public async Task AdminIds_ArePerChannel(ChatChannel channel, string user, bool admin)
+    {
+        var service = TestConversations.Create(admins: ["slack:UADMIN", "teams:29:1admin", "WLEGACY"]);
+
+        var reply = await service.HandleAsync(new Turn(channel, "k", user, "en-US") { Text = "stats" }, Ct);
+
+        Assert.Equal(admin, reply is StatsReply);
+    }
+
+    [Fact]
+    public void AdminIds_ThatAreNoUserId_FailAtStart_NamingTheEntry()
+    {
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var options = new StatsOptions { AdminUserIds = ["slack:UADMIN", "U-ADMIN", "alice@example.com"] };
+
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), errors, validateAllProperties: true));
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.ErrorMessage!.Contains("\"U-ADMIN\"", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.ErrorMessage!.Contains("slack:U… or teams:29:…", StringComparison.Ordinal));
     }
 }

@@ -27,6 +27,12 @@ public interface IWorkOutbox : IWorkQueue
     /// <summary>Due items, each reserved for <paramref name="lease"/>. Items that cannot be read become dead letters.</summary>
     Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct);
 
+    /// <summary>
+    /// The heartbeat: extends the lease of items this instance is still working on (only those it holds), so a
+    /// lease can be short and a dead instance's work is taken over soon after its heartbeat stops.
+    /// </summary>
+    Task RenewAsync(IReadOnlyCollection<string> ids, TimeSpan lease, CancellationToken ct);
+
     Task SaveProgressAsync(WorkItem item, CancellationToken ct);
 
     Task CompleteAsync(WorkItem item, CancellationToken ct);
@@ -69,8 +75,13 @@ public sealed class OutboxOptions
     [System.ComponentModel.DataAnnotations.Range(1, 20)]
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>How long a claimed item is reserved for its worker; after a crash it runs again when this ends.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a claimed item is reserved for its worker, renewed every third of it while the worker is alive; after
+    /// a crash (no more renewals) another instance takes the item over when it ends. SQLite also takes back, at
+    /// start, what a dead process of the same machine held.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:03", "01:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long an ack may wait for its store write before answering 503 (Slack allows 3 s in all).</summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "00:00:02.500")]
@@ -105,6 +116,7 @@ internal sealed class WorkProcessor(
         var o = options.Value;
         using var slots = new SemaphoreSlim(o.Workers);
         var running = new List<Task>();
+        var heartbeat = HeartbeatAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -150,10 +162,51 @@ internal sealed class WorkProcessor(
             }
         }
 
-        await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll([.. running, heartbeat]).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>Items being worked on here, whose leases the heartbeat renews.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
+
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        var lease = options.Value.Lease;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(lease / 3, time, ct);
+                if (!_held.IsEmpty)
+                {
+                    await outbox.RenewAsync(_held.Keys.ToArray(), lease, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A missed beat is not fatal: the next one comes before the lease ends (two more chances).
+                logger.LogWarning("Could not renew the leases of {Count} item(s): {Error}.", _held.Count, e.GetType().Name);
+            }
+        }
     }
 
     private async Task ProcessAsync(WorkItem item, CancellationToken ct)
+    {
+        _held[item.Id] = 0;
+        try
+        {
+            await ProcessHeldAsync(item, ct);
+        }
+        finally
+        {
+            _held.TryRemove(item.Id, out _);
+        }
+    }
+
+    private async Task ProcessHeldAsync(WorkItem item, CancellationToken ct)
     {
         var kind = item.Work.GetType().Name;
         if (!_handlers.TryGetValue(item.Channel, out var handler))

@@ -69,7 +69,7 @@ public static class StorageExtensions
             return new Store(options.Provider switch
             {
                 StateProvider.Sqlite => new SqliteStore(options.SqlitePath, time, retention, options.SqliteSynchronous),
-                StateProvider.Redis => new RedisStore(ConnectionMultiplexer.Connect(options.Redis!), time, retention, options.RedisPrefix),
+                StateProvider.Redis => Redis(sp, options, time, retention),
                 _ => new MemoryStore(time, sp.GetRequiredService<IMemoryCache>()),
             });
         });
@@ -86,6 +86,13 @@ public static class StorageExtensions
         builder.Services.AddSingleton(_ => new BackgroundScheduler(Environment.ProcessorCount));
         builder.Services.AddHostedService<WorkProcessor>();
         return builder;
+    }
+
+    private static RedisStore Redis(IServiceProvider sp, StateOptions options, TimeProvider time, TimeSpan retention)
+    {
+        var redis = ConnectionMultiplexer.Connect(options.Redis!);
+        RedisStore.WarnIfNotDurable(options.Redis!, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisStore>());
+        return new RedisStore(redis, time, retention, options.RedisPrefix);
     }
 
     /// <summary>The one store instance (disposed with the container when it holds a file or a connection).</summary>

@@ -106,6 +106,32 @@ public sealed class DurableStateTests : IDisposable
         Assert.Single(posts);
     }
 
+    /// <summary>Issue 17 #7: Redis without the append-only file lost 10 of 129 acknowledged commands when killed; say so at start.</summary>
+    [Theory]
+    [InlineData("no", true)]
+    [InlineData("yes", false)]
+    public async Task Redis_WithoutAppendOnly_IsNamedAtStart(string appendOnly, bool warned)
+    {
+        TestRedis.Connect();
+        var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{TestRedis.Address},allowAdmin=true");
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        var before = server.ConfigGet("appendonly").Single().Value;
+        try
+        {
+            server.ConfigSet("appendonly", appendOnly);
+            using var app = new BotApp(Redis(TestRedis.NewPrefix()));
+            using var client = app.CreateClient();
+
+            Assert.Equal(warned, app.Logs.Entries.Any(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+                && e.Message.Contains("appendonly no", StringComparison.Ordinal) && e.Message.Contains("appendfsync everysec", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            server.ConfigSet("appendonly", before);
+            await admin.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task TwoHostsSharingRedis_ConversationStartedOnAIsFinishedOnB_AndConcurrentClicksGiveOneNextStep()
     {

@@ -16,6 +16,9 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
     private readonly Lock _claim = new();
     private readonly Lock _dedupe = new();
 
+    /// <summary>Claimed and not yet completed, retried or dead: the items a heartbeat may renew.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _leased = new(StringComparer.Ordinal);
+
     public Task<Conversation?> GetAsync(string key, CancellationToken ct) => Task.FromResult(_conversations.GetValueOrDefault(key));
 
     public Task<bool> TrySaveAsync(Conversation conversation, long expectedVersion, CancellationToken ct)
@@ -98,11 +101,29 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
                 // The lease: the item is not due again until the lease ends.
                 _work[id] = (entry.Item, now + lease);
+                _leased[id] = 0;
                 claimed.Add(entry.Item);
             }
         }
 
         return Task.FromResult<IReadOnlyList<WorkItem>>(claimed);
+    }
+
+    public Task RenewAsync(IReadOnlyCollection<string> ids, TimeSpan lease, CancellationToken ct)
+    {
+        var until = time.GetUtcNow() + lease;
+        lock (_claim)
+        {
+            foreach (var id in ids)
+            {
+                if (_leased.ContainsKey(id) && _work.TryGetValue(id, out var entry))
+                {
+                    _work[id] = (entry.Item, until);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     public Task SaveProgressAsync(WorkItem item, CancellationToken ct)
@@ -117,19 +138,26 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
     public Task CompleteAsync(WorkItem item, CancellationToken ct)
     {
+        _leased.TryRemove(item.Id, out _);
         _work.TryRemove(item.Id, out _);
         return Task.CompletedTask;
     }
 
     public Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct)
     {
-        _work[item.Id] = (item, notBefore);
+        lock (_claim)
+        {
+            _leased.TryRemove(item.Id, out _);
+            _work[item.Id] = (item, notBefore);
+        }
+
         return Task.CompletedTask;
     }
 
     /// <summary>A dead letter in memory goes nowhere: the error log and the dead-letter counter are its record.</summary>
     public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct)
     {
+        _leased.TryRemove(item.Id, out _);
         _work.TryRemove(item.Id, out _);
         return Task.CompletedTask;
     }

@@ -10,7 +10,7 @@ namespace ChatTroubleshooter.Storage;
 /// keys with SET NX PX, locales with expiry, feedback once per user and diagnosis, and the outbox as a sorted
 /// set of due times (claiming moves an item to the end of its lease, so a dead worker's item comes back).
 /// </summary>
-internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:") : IStateProvider
+internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:", string? instanceId = null) : IStateProvider
 {
 #pragma warning disable IDE1006 // Reads like the constant it replaced.
     private readonly string Prefix = prefix;
@@ -26,11 +26,13 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         return 0
         """;
 
+    // A claimed item records its holder (KEYS[2]: id → instance); only the holder's heartbeat renews its lease.
     private const string ClaimScript = """
         local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
         local result = {}
         for i, id in ipairs(ids) do
           redis.call('ZADD', KEYS[1], ARGV[3], id)
+          redis.call('HSET', KEYS[2], id, ARGV[5])
           local json = redis.call('GET', ARGV[4] .. id)
           if json then table.insert(result, json) else redis.call('ZREM', KEYS[1], id) end
         end
@@ -47,11 +49,26 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         return 1
         """;
 
+    private const string RenewScript = """
+        local renewed = 0
+        for i = 3, #ARGV do
+          if redis.call('HGET', KEYS[2], ARGV[i]) == ARGV[2] then
+            redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[i])
+            renewed = renewed + 1
+          end
+        end
+        return renewed
+        """;
+
+    private readonly string _instanceId = instanceId ?? InstanceId.Current;
+
     private readonly WorkSignal _signal = CreateSignal(redis, prefix + "outbox:wake");
 
     private string Due => Prefix + "outbox:due";
 
     private string Dead => Prefix + "outbox:dead";
+
+    private string Owners => Prefix + "outbox:owner";
 
     private string Work => Prefix + "work:";
 
@@ -67,6 +84,38 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         // Any instance's enqueue wakes every instance's workers.
         redis.GetSubscriber().Subscribe(RedisChannel.Literal(channel), (_, _) => signal.Notify());
         return signal;
+    }
+
+    /// <summary>
+    /// What a crash of the Redis server can lose is the operator's choice (persistence); say it at start when it is
+    /// everything acknowledged since the last snapshot. Managed Redis services often refuse CONFIG: then say that.
+    /// </summary>
+    /// <param name="configuration">The bot's connection string: CONFIG needs an admin connection, opened only for this and closed.</param>
+    public static void WarnIfNotDurable(string configuration, ILogger logger)
+    {
+        try
+        {
+            var options = ConfigurationOptions.Parse(configuration);
+            options.AllowAdmin = true;
+            options.AbortOnConnectFail = false;
+            using var redis = ConnectionMultiplexer.Connect(options);
+            var server = redis.GetServers().FirstOrDefault(s => s.IsConnected && !s.IsReplica);
+            var appendOnly = server?.ConfigGet("appendonly").FirstOrDefault().Value;
+            if (appendOnly is "no")
+            {
+                logger.LogWarning("Redis runs without the append-only file (appendonly no): if the Redis server crashes, work the bot " +
+                    "already acknowledged to Slack and Teams since the last snapshot is lost. Set appendonly yes (appendfsync everysec " +
+                    "loses at most about a second; always loses nothing, at a cost in throughput).");
+            }
+            else if (appendOnly is null)
+            {
+                logger.LogInformation("Could not tell whether Redis persists acknowledged work (no writable server answered CONFIG GET appendonly).");
+            }
+        }
+        catch (Exception e) when (e is RedisException or RedisCommandException or ArgumentException)
+        {
+            logger.LogInformation("Could not read Redis's persistence setting ({Error}); make sure appendonly is on (see README, State).", e.Message.Split('\n')[0]);
+        }
     }
 
     public async Task<Conversation?> GetAsync(string key, CancellationToken ct)
@@ -153,7 +202,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
 
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript, [Due], [Now, max, Now + (long)lease.TotalMilliseconds, Work]))!;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript, [Due, Owners], [Now, max, Now + (long)lease.TotalMilliseconds, Work, _instanceId]))!;
         var items = new List<WorkItem>(result.Length);
         foreach (var json in result.Select(r => r.ToString()))
         {
@@ -171,6 +220,9 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         return items;
     }
 
+    public Task RenewAsync(IReadOnlyCollection<string> ids, TimeSpan lease, CancellationToken ct) =>
+        Db.ScriptEvaluateAsync(RenewScript, [Due, Owners], [Now + (long)lease.TotalMilliseconds, _instanceId, .. ids.Select(id => (RedisValue)id)]);
+
     public Task SaveProgressAsync(WorkItem item, CancellationToken ct) =>
         Db.StringSetAsync(Work + item.Id, OutboxJson.SerializeToString(item), when: When.Exists);
 
@@ -179,6 +231,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         var transaction = Db.CreateTransaction();
         _ = transaction.SortedSetRemoveAsync(Due, item.Id);
         _ = transaction.KeyDeleteAsync(Work + item.Id);
+        _ = transaction.HashDeleteAsync(Owners, item.Id);
         await transaction.ExecuteAsync();
     }
 
@@ -187,6 +240,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         var transaction = Db.CreateTransaction();
         _ = transaction.StringSetAsync(Work + item.Id, OutboxJson.SerializeToString(item));
         _ = transaction.SortedSetAddAsync(Due, item.Id, notBefore.ToUnixTimeMilliseconds());
+        _ = transaction.HashDeleteAsync(Owners, item.Id);
         await transaction.ExecuteAsync();
     }
 
@@ -212,6 +266,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         _ = transaction.SortedSetRemoveAsync(Due, id);
         _ = transaction.KeyDeleteAsync(Work + id);
         _ = transaction.ListLeftPushAsync(Dead, json);
+        _ = transaction.HashDeleteAsync(Owners, id);
         await transaction.ExecuteAsync();
     }
 

@@ -22,13 +22,16 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     private readonly WorkSignal _signal = new();
     private readonly TimeSpan _conversationRetention;
     private long _nextPurge;
+    private readonly string _instanceId;
 
     /// <param name="synchronous">
     /// <c>FULL</c> (the default): a write returns once it is on disk, so accepted work survives a power loss;
     /// <c>NORMAL</c>: once it is committed, which survives a crash of the process, not of the machine.
     /// </param>
-    public SqliteStore(string path, TimeProvider time, TimeSpan? conversationRetention = null, string synchronous = "FULL")
+    /// <param name="instanceId">Who holds this store's leases (<see cref="InstanceId.Current"/>; tests pass another process's).</param>
+    public SqliteStore(string path, TimeProvider time, TimeSpan? conversationRetention = null, string synchronous = "FULL", string? instanceId = null)
     {
+        _instanceId = instanceId ?? InstanceId.Current;
         var durable = synchronous.ToUpperInvariant() switch
         {
             "FULL" => true,
@@ -59,9 +62,44 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
                 CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, due INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL, error TEXT) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due);
                 """);
+            if (!HasColumn(connection, "outbox", "owner"))
+            {
+                // Files from before leases had holders.
+                Execute(connection, "ALTER TABLE outbox ADD COLUMN owner TEXT");
+            }
+
+            ReclaimFromDeadProcesses(connection);
         }
 
         _writer = new SqliteWriter(_connectionString, full, durable);
+    }
+
+    private static bool HasColumn(SqliteConnection connection, string table, string column)
+    {
+        using var command = Command(connection, $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $c", ("$c", column));
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>
+    /// Work leased by a process of this machine that is gone (killed, crashed) is due again now, not when its lease
+    /// ends: after a kill -9 and a restart, the replies go out within seconds.
+    /// </summary>
+    private void ReclaimFromDeadProcesses(SqliteConnection connection)
+    {
+        var owners = new List<string>();
+        using (var command = Command(connection, "SELECT DISTINCT owner FROM outbox WHERE owner IS NOT NULL AND status = 'pending' AND due > $now", ("$now", Now)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                owners.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var owner in owners.Where(o => o != _instanceId && InstanceId.IsDeadOnThisMachine(o)))
+        {
+            Execute(connection, "UPDATE outbox SET due = $now, owner = NULL WHERE owner = $o AND status = 'pending'", ("$now", Now), ("$o", owner));
+        }
     }
 
     /// <summary>Stops accepting writes and lets the writer commit what it already has.</summary>
@@ -223,10 +261,10 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         PurgeExpired(writer);
         // Claiming pushes "due" to the end of the lease: a worker that dies leaves the item due again then.
         var command = writer.Command("""
-            UPDATE outbox SET due = $lease
+            UPDATE outbox SET due = $lease, owner = $me
             WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due <= $now ORDER BY due LIMIT $n)
             RETURNING id, json
-            """, ("$lease", Now + (long)lease.TotalMilliseconds), ("$now", Now), ("$n", max));
+            """, ("$lease", Now + (long)lease.TotalMilliseconds), ("$now", Now), ("$n", max), ("$me", _instanceId));
         var items = new List<WorkItem>();
         var unreadable = new List<string>();
         using (var reader = command.ExecuteReader())
@@ -253,6 +291,14 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         return items;
     });
 
+    public Task RenewAsync(IReadOnlyCollection<string> ids, TimeSpan lease, CancellationToken ct)
+    {
+        var list = System.Text.Json.JsonSerializer.Serialize(ids);
+        return WriteAsync(writer => writer.Execute(
+            "UPDATE outbox SET due = $lease WHERE owner = $me AND status = 'pending' AND id IN (SELECT value FROM json_each($ids))",
+            ("$lease", Now + (long)lease.TotalMilliseconds), ("$me", _instanceId), ("$ids", list)));
+    }
+
     public Task SaveProgressAsync(WorkItem item, CancellationToken ct)
     {
         var json = OutboxJson.SerializeToString(item);
@@ -265,14 +311,14 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     public Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct)
     {
         var json = OutboxJson.SerializeToString(item);
-        return WriteAsync(writer => writer.Execute("UPDATE outbox SET due = $d, json = $j, error = $e WHERE id = $i",
+        return WriteAsync(writer => writer.Execute("UPDATE outbox SET due = $d, json = $j, error = $e, owner = NULL WHERE id = $i",
             ("$i", item.Id), ("$d", notBefore.ToUnixTimeMilliseconds()), ("$j", json), ("$e", error)));
     }
 
     public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct)
     {
         var json = OutboxJson.SerializeToString(item);
-        return WriteAsync(writer => writer.Execute("UPDATE outbox SET status = 'dead', json = $j, error = $e WHERE id = $i",
+        return WriteAsync(writer => writer.Execute("UPDATE outbox SET status = 'dead', json = $j, error = $e, owner = NULL WHERE id = $i",
             ("$i", item.Id), ("$j", json), ("$e", error)));
     }
 

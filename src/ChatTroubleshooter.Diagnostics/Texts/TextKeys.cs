@@ -72,6 +72,7 @@ public static class TextKeys
     public const string NoticeCallNotFound = "reply.notice.call-not-found";
     public const string NoticeAircallUnauthorized = "reply.notice.aircall-unauthorized";
     public const string NoticeAircallUnavailable = "reply.notice.aircall-unavailable";
+    public const string NoticeLookupsWaiting = "reply.notice.lookups-waiting";
     public const string NoticeNotReady = "reply.notice.not-ready";
     public const string NoticeHasRecording = "reply.notice.has-recording";
     public const string CardSolved = "card.feedback.solved";

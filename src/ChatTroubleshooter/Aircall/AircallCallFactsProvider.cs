@@ -9,6 +9,7 @@ namespace ChatTroubleshooter.Aircall;
 /// <summary>Looks a call up in Aircall: the call, its number, and the same user's overlapping calls.</summary>
 internal sealed class AircallCallFactsProvider(
     AircallClient client,
+    AircallScheduler scheduler,
     AircallFactMapper mapper,
     TimeProvider time,
     IOptions<AircallOptions> options) : ICallFactsProvider
@@ -16,14 +17,23 @@ internal sealed class AircallCallFactsProvider(
     /// <summary>In demo mode, two demo calls: one the data decides (3 s of talk), one that needs a question (a pause).</summary>
     public IReadOnlyList<string> ExampleCallIds { get; } = options.Value.UsesDemo ? ["1000004", "1000002"] : [];
 
-    public async Task<CallLookup> LookupAsync(string callId, CancellationToken ct)
+    public async Task<CallLookup> LookupAsync(string callId, CallRequester requester, CancellationToken ct)
     {
         if (!long.TryParse(callId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
             return new CallLookup(CallLookupStatus.NotFound, []) { Notices = [Notice(TextKeys.NoticeCallNotFound, callId)] };
         }
 
-        var call = await client.GetCallAsync(id, ct);
+        using var ticket = scheduler.TryStartLookup(requester, out var underWay);
+        if (ticket is null)
+        {
+            return new CallLookup(CallLookupStatus.Busy, [])
+            {
+                Notices = [Evidence.Of(TextKeys.NoticeLookupsWaiting, ("callId", callId), ("count", underWay.ToString(CultureInfo.InvariantCulture)))],
+            };
+        }
+
+        var call = await client.GetCallAsync(id, requester, ct);
         switch (call.Status)
         {
             case AircallStatus.NotFound:
@@ -45,7 +55,7 @@ internal sealed class AircallCallFactsProvider(
         string? country = data.Number?.Country;
         if (data.Number is { } number)
         {
-            var found = await client.GetNumberAsync(number.Id, ct);
+            var found = await client.GetNumberAsync(number.Id, requester, ct);
             facts.AddRange(mapper.MapNumber(number.Id, found));
             country = found.Value?.Country ?? country;
         }
@@ -53,7 +63,7 @@ internal sealed class AircallCallFactsProvider(
         if (data.User is { } user && data.StartedAt is { } started && data.AnsweredAt is not null && string.IsNullOrEmpty(data.Recording))
         {
             var startedAt = DateTimeOffset.FromUnixTimeSeconds(started);
-            var search = await client.SearchUserCallsAsync(user.Id, startedAt - options.Value.ParallelSearchWindow, startedAt, ct);
+            var search = await client.SearchUserCallsAsync(user.Id, startedAt - options.Value.ParallelSearchWindow, startedAt, requester, ct);
             if (search.Status == AircallStatus.Ok)
             {
                 facts.Add(mapper.MapParallel(data, search.Value!));

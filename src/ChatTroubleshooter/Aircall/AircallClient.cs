@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Observability;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -55,7 +56,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
     private const int PageSize = 50;
     private const int MaxPages = 20;
 
-    public async Task<AircallResult<AircallCall>> GetCallAsync(long id, CancellationToken ct)
+    public async Task<AircallResult<AircallCall>> GetCallAsync(long id, CallRequester requester, CancellationToken ct)
     {
         var key = $"call:{id}";
         if (cache.TryGet<AircallCall>(key, out var cached))
@@ -63,7 +64,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
             return AircallResult<AircallCall>.Ok(cached);
         }
 
-        var result = await GetAsync<AircallCallEnvelope>($"calls/{id}", ct);
+        var result = await GetAsync<AircallCallEnvelope>($"calls/{id}", requester, ct);
         if (result.Status != AircallStatus.Ok || result.Value?.Call is not { } call)
         {
             return AircallResult<AircallCall>.Fail(result.Status == AircallStatus.Ok ? AircallStatus.Unavailable : result.Status);
@@ -78,7 +79,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
         return AircallResult<AircallCall>.Ok(call);
     }
 
-    public async Task<AircallResult<AircallNumber>> GetNumberAsync(long id, CancellationToken ct)
+    public async Task<AircallResult<AircallNumber>> GetNumberAsync(long id, CallRequester requester, CancellationToken ct)
     {
         var key = $"number:{id}";
         if (cache.TryGet<AircallNumber>(key, out var cached))
@@ -86,7 +87,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
             return AircallResult<AircallNumber>.Ok(cached);
         }
 
-        var result = await GetAsync<AircallNumberEnvelope>($"numbers/{id}", ct);
+        var result = await GetAsync<AircallNumberEnvelope>($"numbers/{id}", requester, ct);
         if (result.Status != AircallStatus.Ok || result.Value?.Number is not { } number)
         {
             return AircallResult<AircallNumber>.Fail(result.Status == AircallStatus.Ok ? AircallStatus.Unavailable : result.Status);
@@ -98,7 +99,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
 
     /// <summary>The user's calls started between <paramref name="from"/> and <paramref name="to"/>, all pages.</summary>
     public async Task<AircallResult<IReadOnlyList<AircallCall>>> SearchUserCallsAsync(
-        long userId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+        long userId, DateTimeOffset from, DateTimeOffset to, CallRequester requester, CancellationToken ct)
     {
         // Searches are for finished calls' past windows: reused like calls, against the per-company rate limit.
         var key = string.Create(CultureInfo.InvariantCulture, $"search:{userId}:{from.ToUnixTimeSeconds()}:{to.ToUnixTimeSeconds()}");
@@ -112,7 +113,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
         {
             var path = string.Create(CultureInfo.InvariantCulture,
                 $"calls/search?user_id={userId}&from={from.ToUnixTimeSeconds()}&to={to.ToUnixTimeSeconds()}&order=asc&per_page={PageSize}&page={page}");
-            var result = await GetAsync<AircallCallList>(path, ct);
+            var result = await GetAsync<AircallCallList>(path, requester, ct);
             if (result.Status != AircallStatus.Ok)
             {
                 return AircallResult<IReadOnlyList<AircallCall>>.Fail(result.Status);
@@ -133,10 +134,10 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
         return AircallResult<IReadOnlyList<AircallCall>>.Ok(calls);
     }
 
-    private async Task<AircallResult<T>> GetAsync<T>(string path, CancellationToken ct)
+    private async Task<AircallResult<T>> GetAsync<T>(string path, CallRequester requester, CancellationToken ct)
     {
         BotMetrics.AircallCalls.Add(1, new KeyValuePair<string, object?>("resource", path.Split('/', '?')[0]));
-        var result = await SendAsync<T>(path, ct);
+        var result = await SendAsync<T>(path, requester, ct);
         if (result.Status != AircallStatus.Ok)
         {
             BotMetrics.AircallErrors.Add(1, new KeyValuePair<string, object?>("kind", result.Status.ToString()));
@@ -145,11 +146,14 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
         return result;
     }
 
-    private async Task<AircallResult<T>> SendAsync<T>(string path, CancellationToken ct)
+    private async Task<AircallResult<T>> SendAsync<T>(string path, CallRequester requester, CancellationToken ct)
     {
         try
         {
-            using var response = await http.GetAsync(path, ct);
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            // Whose turn this request waits for (AircallScheduler).
+            request.Options.Set(AircallScheduler.RequesterKey, requester);
+            using var response = await http.SendAsync(request, ct);
             switch (response.StatusCode)
             {
                 case HttpStatusCode.NotFound:

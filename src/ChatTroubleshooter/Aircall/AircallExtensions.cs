@@ -25,8 +25,12 @@ public static class AircallExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<AircallCache>();
-        builder.Services.AddSingleton(sp => AircallRateLimiter.Create(sp.GetRequiredService<IOptions<AircallOptions>>().Value.RequestsPerMinute));
-        builder.Services.AddTransient<AircallRateLimitHandler>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AircallOptions>>().Value;
+            return new AircallScheduler(options.RequestsPerMinute, options.MaxLookupsPerUser, sp.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.AddTransient<AircallSchedulingHandler>();
         builder.Services.AddSingleton<DemoAircallHandler>();
 
         var http = builder.Services.AddHttpClient<AircallClient>((sp, client) =>
@@ -45,6 +49,8 @@ public static class AircallExtensions
                 ? sp.GetRequiredService<DemoAircallHandler>()
                 : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
 
+        // Outer to inner: total timeout, retries, circuit breaker, then the wait for this requester's turn (never a
+        // timeout or a failure by itself), then the attempt's own timeout.
         http.AddResilienceHandler("aircall", (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<AircallOptions>>().Value;
@@ -70,9 +76,10 @@ public static class AircallExtensions
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(30),
             });
-            pipeline.AddTimeout(options.AttemptTimeout);
         });
-        http.AddHttpMessageHandler<AircallRateLimitHandler>();
+        http.AddHttpMessageHandler<AircallSchedulingHandler>();
+        http.AddResilienceHandler("aircall-attempt", (pipeline, context) =>
+            pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<AircallOptions>>().Value.AttemptTimeout));
 
         builder.Services.AddSingleton<AircallFactMapper>();
         builder.Services.AddSingleton<ICallFactsProvider>(sp =>

@@ -17,6 +17,13 @@ public sealed class AircallOptions : IValidatableObject
     [Range(1, 10_000)]
     public int RequestsPerMinute { get; set; } = 60;
 
+    /// <summary>
+    /// Lookups one user may have under way at once (each waits its turn for the rate limit); the next one is answered
+    /// "you have N lookups waiting" at once instead of queueing behind them.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxLookupsPerUser { get; set; } = 3;
+
     /// <summary>Serve the built-in demo calls through the same client instead of calling Aircall.</summary>
     public bool Demo { get; set; }
 

@@ -119,7 +119,7 @@ public sealed partial class ConversationService(
 
         if (turn.Recheck)
         {
-            return await DecideRecheckAsync(existing, ct);
+            return await DecideRecheckAsync(turn, existing, ct);
         }
 
         // "/norecording 1234567" or "norecording help" (Teams command menu): the command word is not part of the question.
@@ -216,7 +216,7 @@ public sealed partial class ConversationService(
 
         if (reading.CallId is { } callId)
         {
-            var lookup = await calls.LookupAsync(callId, ct);
+            var lookup = await calls.LookupAsync(callId, CallRequester.Of(turn), ct);
             conversation = conversation with { CallId = callId, Country = lookup.Country };
             if (lookup is { Status: CallLookupStatus.NotReady, RecheckAfter: { } delay })
             {
@@ -264,7 +264,7 @@ public sealed partial class ConversationService(
         : candidates is [var only] ? only
         : Languages.FromLocale(turn.Locale) ?? candidates?.FirstOrDefault() ?? Languages.Default;
 
-    private async Task<(Reply Reply, Conversation? Updated)> DecideRecheckAsync(Conversation? conversation, CancellationToken ct)
+    private async Task<(Reply Reply, Conversation? Updated)> DecideRecheckAsync(Turn turn, Conversation? conversation, CancellationToken ct)
     {
         // Nothing to do when the conversation moved on (answered, expired, or a new question) meanwhile.
         if (conversation is not { IsOpen: true, CallId: { } callId, PendingFactId: null, QuestionsAsked: 0 })
@@ -272,7 +272,7 @@ public sealed partial class ConversationService(
             return (_composer.Message(conversation?.Language ?? Languages.Default, MessageKind.Info, TextKeys.ErrorAlreadyAnswered), null);
         }
 
-        var lookup = await calls.LookupAsync(callId, ct);
+        var lookup = await calls.LookupAsync(callId, CallRequester.Of(turn), ct);
         var notices = LookupNotices(lookup, conversation.Language).ToList();
         return Continue(conversation with { Facts = conversation.Facts.MergeAll(lookup.Facts), Country = lookup.Country ?? conversation.Country }, notices);
     }

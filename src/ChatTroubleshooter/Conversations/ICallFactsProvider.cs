@@ -21,6 +21,18 @@ public enum CallLookupStatus
 
     /// <summary>The call is in progress or just ended: its recording may not exist yet. Look again later.</summary>
     NotReady,
+
+    /// <summary>The requester already has the most lookups allowed under way: not looked up, said so.</summary>
+    Busy,
+}
+
+/// <summary>
+/// Whose lookup it is: a lane of the fair queue in front of the phone system's rate limit (a user per channel, or
+/// a feature's bulk work, which goes after every interactive requester).
+/// </summary>
+public sealed record CallRequester(string Id, bool Bulk = false)
+{
+    public static CallRequester Of(Turn turn) => new($"{turn.Channel}:{turn.UserId}".ToLowerInvariant());
 }
 
 /// <summary>What a call lookup found, and remarks for the user (text keys with arguments).</summary>
@@ -40,7 +52,7 @@ public sealed record CallLookup(CallLookupStatus Status, IReadOnlyList<Fact> Fac
 /// <summary>Turns a call id into facts (the Aircall API in production).</summary>
 public interface ICallFactsProvider
 {
-    Task<CallLookup> LookupAsync(string callId, CancellationToken ct);
+    Task<CallLookup> LookupAsync(string callId, CallRequester requester, CancellationToken ct);
 
     /// <summary>Call ids worth trying (the demo calls in demo mode); empty for a real phone system.</summary>
     IReadOnlyList<string> ExampleCallIds => [];
@@ -49,5 +61,5 @@ public interface ICallFactsProvider
 /// <summary>Used when no phone system is configured: every lookup says so, and the bot asks instead.</summary>
 internal sealed class NoCallFactsProvider : ICallFactsProvider
 {
-    public Task<CallLookup> LookupAsync(string callId, CancellationToken ct) => Task.FromResult(CallLookup.NotConfigured);
+    public Task<CallLookup> LookupAsync(string callId, CallRequester requester, CancellationToken ct) => Task.FromResult(CallLookup.NotConfigured);
 }

@@ -35,6 +35,8 @@ public sealed class AircallProviderTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private static readonly CallRequester Agent = new("slack:u1");
+
     private static JsonObject Example(string name) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "aircall", name)))!.AsObject();
 
@@ -57,7 +59,7 @@ public sealed class AircallProviderTests : IDisposable
     {
         ServeCall(Call());
 
-        var lookup = await Provider.LookupAsync("812", Ct);
+        var lookup = await Provider.LookupAsync("812", Agent, Ct);
 
         Assert.Equal(CallLookupStatus.Found, lookup.Status);
         var facts = Facts(lookup);
@@ -77,7 +79,7 @@ public sealed class AircallProviderTests : IDisposable
     {
         ServeCall(Call());
 
-        await Provider.LookupAsync("812", Ct);
+        await Provider.LookupAsync("812", Agent, Ct);
 
         var first = _aircall.Requests.First();
         Assert.Equal("Basic", first.Headers.Authorization?.Scheme);
@@ -95,7 +97,7 @@ public sealed class AircallProviderTests : IDisposable
     {
         ServeCall(Call(c => c["answered_at"] = null));
 
-        var facts = Facts(await Provider.LookupAsync("812", Ct));
+        var facts = Facts(await Provider.LookupAsync("812", Agent, Ct));
 
         Assert.Equal("no", facts["answered"]);
         Assert.Equal("no", facts["voicemail"]);
@@ -111,7 +113,7 @@ public sealed class AircallProviderTests : IDisposable
             c["voicemail"] = "https://example.com/vm.mp3";
         }));
 
-        var facts = Facts(await Provider.LookupAsync("812", Ct));
+        var facts = Facts(await Provider.LookupAsync("812", Agent, Ct));
 
         Assert.Equal("yes", facts["link-visible"]);
         Assert.Equal("yes", facts["voicemail"]);
@@ -125,7 +127,7 @@ public sealed class AircallProviderTests : IDisposable
         number["number"]!["live_recording_activated"] = false;
         ServeCall(Call(), number);
 
-        var lookup = await Provider.LookupAsync("812", Ct);
+        var lookup = await Provider.LookupAsync("812", Agent, Ct);
 
         var fact = lookup.Facts.Single(f => f.Id == "recording-enabled");
         Assert.Equal("no", fact.Value.ToWire());
@@ -139,7 +141,7 @@ public sealed class AircallProviderTests : IDisposable
         _aircall.On("/v1/numbers/1234", _ => RecordingHandler.Status(HttpStatusCode.NotFound));
         ServeCall(Call(c => c["asset"] = "https://assets.aircall.io/calls/812/recording"));
 
-        var facts = Facts(await Provider.LookupAsync("812", Ct));
+        var facts = Facts(await Provider.LookupAsync("812", Agent, Ct));
 
         Assert.Equal("no", facts["number-exists"]);
         Assert.Equal("yes", facts["link-visible"]);
@@ -150,7 +152,7 @@ public sealed class AircallProviderTests : IDisposable
     {
         _aircall.On("/v1/calls/812", _ => RecordingHandler.Json("""{"error":"Not found","troubleshoot":"Id does not exist"}""", HttpStatusCode.NotFound));
 
-        var lookup = await Provider.LookupAsync("812", Ct);
+        var lookup = await Provider.LookupAsync("812", Agent, Ct);
 
         Assert.Equal(CallLookupStatus.NotFound, lookup.Status);
         Assert.Equal("reply.notice.call-not-found", Assert.Single(lookup.Notices).Key);
@@ -164,7 +166,7 @@ public sealed class AircallProviderTests : IDisposable
     {
         _aircall.On("/v1/calls/812", _ => RecordingHandler.Status(status));
 
-        var lookup = await Provider.LookupAsync("812", Ct);
+        var lookup = await Provider.LookupAsync("812", Agent, Ct);
 
         Assert.Equal(CallLookupStatus.Unauthorized, lookup.Status);
         Assert.Equal("reply.notice.aircall-unauthorized", Assert.Single(lookup.Notices).Key);
@@ -194,7 +196,7 @@ public sealed class AircallProviderTests : IDisposable
         ServeCall(Call());
         var started = DateTimeOffset.UtcNow;
 
-        var lookup = await Provider.LookupAsync("812", Ct);
+        var lookup = await Provider.LookupAsync("812", Agent, Ct);
 
         Assert.Equal(CallLookupStatus.Found, lookup.Status);
         Assert.Equal(2, _aircall.Count("/v1/calls/812"));
@@ -231,7 +233,7 @@ public sealed class AircallProviderTests : IDisposable
             () => RecordingHandler.Json(Call().ToJsonString()));
         ServeCall(Call());
 
-        var lookup = await Provider.LookupAsync("812", Ct);
+        var lookup = await Provider.LookupAsync("812", Agent, Ct);
 
         Assert.Equal(CallLookupStatus.Found, lookup.Status);
         Assert.Equal(3, _aircall.Count("/v1/calls/812"));
@@ -247,7 +249,7 @@ public sealed class AircallProviderTests : IDisposable
             return RecordingHandler.Json(Call().ToJsonString());
         });
 
-        var lookup = await Provider.LookupAsync("812", Ct);
+        var lookup = await Provider.LookupAsync("812", Agent, Ct);
 
         Assert.Equal(CallLookupStatus.Unavailable, lookup.Status);
         Assert.Equal("reply.notice.aircall-unavailable", Assert.Single(lookup.Notices).Key);
@@ -262,12 +264,104 @@ public sealed class AircallProviderTests : IDisposable
         var results = new List<CallLookup>();
         for (var i = 0; i < 4; i++)
         {
-            results.Add(await Provider.LookupAsync((900 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), Ct));
+            results.Add(await Provider.LookupAsync((900 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), Agent, Ct));
         }
 
         Assert.All(results, r => Assert.Equal(CallLookupStatus.Unavailable, r.Status));
         // 4 lookups × (1 try + 3 retries) = 16 requests without a breaker; it opens after 5 failures.
         Assert.InRange(_aircall.Requests.Count, 5, 8);
+    }
+
+    /// <summary>
+    /// Issue 17 #3: one user's flood of lookups (here 30, each waiting for a rate-limit permit) no longer delays another
+    /// user's lookup by the whole queue, and waiting opens no circuit. Before: first come first served behind one
+    /// limiter inside the 5 s attempt timeout, 527 timeouts, the breaker open, others told "Aircall could not be reached".
+    /// The clock is the test's: the bucket (60/min: 10 at once, then 1 a second) refills only when the test moves it.
+    /// </summary>
+    [Fact]
+    public async Task Flood_FromOneUser_LeavesAnotherUsersLookupAnsweredAtItsTurn_AndOpensNoCircuit()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var aircall = new RecordingHandler()
+            .On("/v1/numbers/1234", _ => RecordingHandler.Json(Example("number_api_example.json").ToJsonString()))
+            // Recorded calls: one request per lookup (no search for a parallel call).
+            .On("/v1/calls/", r => RecordingHandler.Json(Call(c =>
+            {
+                c["id"] = long.Parse(r.RequestUri!.Segments[^1], System.Globalization.CultureInfo.InvariantCulture);
+                c["recording"] = "https://example.test/recording.mp3";
+            }).ToJsonString()));
+        using var host = CoreHost.Build(new()
+        {
+            ["Aircall:ApiId"] = "id123",
+            ["Aircall:ApiToken"] = "secret-token",
+            ["Aircall:RequestsPerMinute"] = "60",
+            ["Aircall:MaxLookupsPerUser"] = "100",
+        }, time, services: s => s.AddHttpClient<AircallClient>().ConfigurePrimaryHttpMessageHandler(() => aircall));
+        var provider = host.Services.GetRequiredService<ICallFactsProvider>();
+        using var stopFlood = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var flooder = new CallRequester("slack:flooder");
+
+        // The number is looked up once (then cached): each flood lookup is one request for its call.
+        Assert.Equal(CallLookupStatus.Found, (await provider.LookupAsync("1", flooder, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct)).Status);
+        var flood = Enumerable.Range(100, 30).Select(id => provider.LookupAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture), flooder, stopFlood.Token)).ToList();
+        // The bucket's other 8 permits went to the flood (the first lookup took 2: its call and the number).
+        await WaitUntilAsync(() => aircall.Count("/v1/calls/1") >= 9);
+        var other = provider.LookupAsync("999", new CallRequester("teams:29:other"), Ct);
+
+        // Two refilled permits: one for the turn the flood's lane already had, the next for the other user, ahead of the
+        // flood's 20 other waiting requests (first come first served, it would have waited for all of them).
+        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+        var answered = await other.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(CallLookupStatus.Found, answered.Status);
+        Assert.True(flood.Count(t => !t.IsCompleted) >= 19, $"{flood.Count(t => t.IsCompleted)} flood lookups done before the other user's");
+        await stopFlood.CancelAsync();
+        await Task.WhenAll(flood).ContinueWith(_ => { }, TaskScheduler.Default);
+        Assert.DoesNotContain(flood.Where(t => t.IsCompletedSuccessfully), t => t.Result.Status != CallLookupStatus.Found);
+        // The breaker is closed: the next lookup goes to Aircall and is answered.
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(CallLookupStatus.Found, (await provider.LookupAsync("998", new CallRequester("teams:29:other"), Ct)).Status);
+    }
+
+    [Fact]
+    public async Task AUserWithTheMostLookupsUnderWay_IsToldSo_InsteadOfQueueingMore()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var aircall = new RecordingHandler()
+            .On("/v1/numbers/1234", _ => RecordingHandler.Json(Example("number_api_example.json").ToJsonString()))
+            .On("/v1/calls/", _ => RecordingHandler.Json(Call().ToJsonString()));
+        using var host = CoreHost.Build(new()
+        {
+            ["Aircall:ApiId"] = "id123",
+            ["Aircall:ApiToken"] = "secret-token",
+            ["Aircall:RequestsPerMinute"] = "6", // one permit, then one per 10 s: lookups stay under way
+        }, time, services: s => s.AddHttpClient<AircallClient>().ConfigurePrimaryHttpMessageHandler(() => aircall));
+        var provider = host.Services.GetRequiredService<ICallFactsProvider>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var underWay = Enumerable.Range(1, 3).Select(i => provider.LookupAsync($"{i}", Agent, stop.Token)).ToList();
+        var fourth = await provider.LookupAsync("4", Agent, Ct);
+
+        Assert.Equal(CallLookupStatus.Busy, fourth.Status);
+        var notice = Assert.Single(fourth.Notices);
+        Assert.Equal("reply.notice.lookups-waiting", notice.Key);
+        Assert.Equal("3", notice.Args["count"]);
+        // Another user is not held to this user's limit: the lookup queues for a permit (a refusal returns at once).
+        var another = provider.LookupAsync("5", new CallRequester("slack:u2"), stop.Token);
+        Assert.False(another.IsCompleted);
+        await stop.CancelAsync();
+        await Task.WhenAll([.. underWay, another]).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 400 && !condition(); i++)
+        {
+            await Task.Delay(25, Ct);
+        }
+
+        Assert.True(condition());
     }
 
     [Fact]
@@ -280,7 +374,7 @@ public sealed class AircallProviderTests : IDisposable
                 : RecordingHandler.Json("""{"meta":{"total":2,"current_page":1,"per_page":1,"next_page_link":"https://api.aircall.io/v1/calls/search?page=2"},"calls":[{"id":600,"status":"done","started_at":1584990000,"ended_at":1584990100,"user":{"id":456}}]}"""));
         ServeCall(Call());
 
-        var lookup = await Provider.LookupAsync("812", Ct);
+        var lookup = await Provider.LookupAsync("812", Agent, Ct);
 
         var parallel = lookup.Facts.Single(f => f.Id == "parallel-second");
         Assert.Equal("yes", parallel.Value.ToWire());
@@ -296,8 +390,8 @@ public sealed class AircallProviderTests : IDisposable
             () => RecordingHandler.Json(Call().ToJsonString()));
         ServeCall(Call());
 
-        var first = await Provider.LookupAsync("812", Ct);
-        var second = await Provider.LookupAsync("812", Ct);
+        var first = await Provider.LookupAsync("812", Agent, Ct);
+        var second = await Provider.LookupAsync("812", Agent, Ct);
 
         Assert.Equal(CallLookupStatus.NotReady, first.Status);
         Assert.Equal(TimeSpan.FromSeconds(60), first.RecheckAfter);
@@ -309,8 +403,8 @@ public sealed class AircallProviderTests : IDisposable
     {
         ServeCall(Call());
 
-        await Provider.LookupAsync("812", Ct);
-        await Provider.LookupAsync("812", Ct);
+        await Provider.LookupAsync("812", Agent, Ct);
+        await Provider.LookupAsync("812", Agent, Ct);
 
         Assert.Equal(1, _aircall.Count("/v1/calls/812"));
         Assert.Equal(1, _aircall.Count("/v1/numbers/1234"));

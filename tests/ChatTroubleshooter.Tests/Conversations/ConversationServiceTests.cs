@@ -329,7 +329,7 @@ public sealed class ConversationServiceTests
     {
         public List<string> Looked { get; } = [];
 
-        public Task<CallLookup> LookupAsync(string callId, CancellationToken ct)
+        public Task<CallLookup> LookupAsync(string callId, CallRequester requester, CancellationToken ct)
         {
             Looked.Add(callId);
             return Task.FromResult(new CallLookup(CallLookupStatus.Found, facts));

@@ -29,13 +29,13 @@ public static class SlackEndpoints
 
     private static async Task<IResult> CommandAsync(HttpContext http, SlackRequestReader reader, WorkIntake intake, TimeProvider time, CancellationToken ct)
     {
-        var request = await reader.ReadAsync(http, allowSslCheck: true, ct);
+        using var request = await reader.ReadAsync(http, allowSslCheck: true, ct);
         if (request.Failure is { } failure)
         {
             return failure;
         }
 
-        if (SlashCommand.From(new FormBody(request.Body)) is not { } command)
+        if (SlashCommand.From(new FormBody(request.Body.Memory)) is not { } command)
         {
             return Results.BadRequest("Not a slash command: command, user_id and channel_id (Slack ids) are required.");
         }
@@ -49,13 +49,13 @@ public static class SlackEndpoints
     private static async Task<IResult> EventAsync(
         HttpContext http, SlackRequestReader reader, WorkIntake intake, IOptions<SlackOptions> options, CancellationToken ct)
     {
-        var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
+        using var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
         if (request.Failure is { } failure)
         {
             return failure;
         }
 
-        var envelope = SlackJson.Read(request.Body, SlackJson.Default.SlackEnvelope, Handled, out var reason, out var ignored);
+        var envelope = SlackJson.Read(request.Body.Span, SlackJson.Default.SlackEnvelope, Handled, out var reason, out var ignored);
         if (envelope is null)
         {
             return ignored ? Results.Ok() : Results.BadRequest($"Not a Slack event: {reason}.");
@@ -105,13 +105,13 @@ public static class SlackEndpoints
 
     private static async Task<IResult> InteractionAsync(HttpContext http, SlackRequestReader reader, WorkIntake intake, TimeProvider time, CancellationToken ct)
     {
-        var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
+        using var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
         if (request.Failure is { } failure)
         {
             return failure;
         }
 
-        if (new FormBody(request.Body)["payload"] is not { } json)
+        if (new FormBody(request.Body.Memory)["payload"] is not { } json)
         {
             return Results.BadRequest("An interaction needs a payload field.");
         }
@@ -156,42 +156,57 @@ internal sealed class SlackRequestReader(IOptions<SlackOptions> options, TimePro
 {
     private readonly SlackSignature _signature = new(options.Value.SigningSecret, time);
 
-    public readonly record struct SlackRequest(byte[] Body, IResult? Failure);
+    /// <summary>The verified body (dispose it when done), or the answer for a request that failed.</summary>
+    public sealed class SlackRequest(RequestBody? body, IResult? failure) : IDisposable
+    {
+        public RequestBody Body => body ?? throw new InvalidOperationException("A failed request has no body.");
+
+        public IResult? Failure { get; } = failure;
+
+        public void Dispose() => body?.Dispose();
+    }
 
     public async Task<SlackRequest> ReadAsync(HttpContext http, bool allowSslCheck, CancellationToken ct)
     {
-        byte[] body;
+        RequestBody body;
         try
         {
             body = await RequestBody.ReadAsync(http.Request, ct);
         }
         catch (BadHttpRequestException e)
         {
-            return new([], Results.StatusCode(e.StatusCode));
+            return new(null, Results.StatusCode(e.StatusCode));
         }
 
-        return Verify(http, allowSslCheck, body);
+        var failure = Verify(http, allowSslCheck, body);
+        if (failure is not null)
+        {
+            body.Dispose();
+            return new(null, failure);
+        }
+
+        return new(body, null);
     }
 
-    private SlackRequest Verify(HttpContext http, bool allowSslCheck, byte[] body)
+    private IResult? Verify(HttpContext http, bool allowSslCheck, RequestBody body)
     {
         // Slack's ssl_check pings for slash commands are not signed; they carry nothing to act on.
-        if (allowSslCheck && body.AsSpan().IndexOf("ssl_check=1"u8) >= 0
-            && new FormBody(body)["ssl_check"] == "1")
+        if (allowSslCheck && body.Span.IndexOf("ssl_check=1"u8) >= 0
+            && new FormBody(body.Memory)["ssl_check"] == "1")
         {
-            return new(body, Results.Ok());
+            return Results.Ok();
         }
 
         var result = _signature.Verify(
             http.Request.Headers["X-Slack-Request-Timestamp"].ToString(),
             http.Request.Headers["X-Slack-Signature"].ToString(),
-            body);
+            body.Span);
         if (result == SlackSignatureResult.Valid)
         {
-            return new(body, null);
+            return null;
         }
 
         refused.Refused($"Slack {http.Request.Path}", result.ToString());
-        return new([], Results.Unauthorized());
+        return Results.Unauthorized();
     }
 }

@@ -76,7 +76,8 @@ public static class TeamsEndpoints
         Activity? activity;
         try
         {
-            activity = JsonSerializer.Deserialize(await RequestBody.ReadAsync(http.Request, ct), TeamsJson.Default.Activity);
+            using var body = await RequestBody.ReadAsync(http.Request, ct);
+            activity = JsonSerializer.Deserialize(body.Span, TeamsJson.Default.Activity);
         }
         catch (JsonException e)
         {

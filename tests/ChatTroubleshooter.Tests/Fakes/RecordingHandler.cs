@@ -32,6 +32,13 @@ internal sealed class RecordingHandler : HttpMessageHandler
         return On(pathPrefix, _ => responses[Math.Min(Interlocked.Increment(ref index) - 1, responses.Length - 1)]());
     }
 
+    /// <summary>Forgets what was recorded (a long test measuring the bot's memory, not the fake's).</summary>
+    public void Clear()
+    {
+        Requests.Clear();
+        Bodies.Clear();
+    }
+
     public int Count(string pathPrefix) => Requests.Count(r => r.RequestUri!.PathAndQuery.StartsWith(pathPrefix, StringComparison.Ordinal));
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

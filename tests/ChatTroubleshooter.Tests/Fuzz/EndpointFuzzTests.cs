@@ -97,13 +97,13 @@ public sealed class EndpointFuzzTests : IDisposable
         Assert.Contains(replies, r => _app.Slack.Body(r).Contains("cause:too-short", StringComparison.Ordinal));
     }
 
-    private static readonly JsonObject[] SlackEvents =
+    internal static readonly JsonObject[] SlackEvents =
     [
         Fixture("slack/event_app_mention.json"), Fixture("slack/event_message_im.json"), Fixture("slack/url_verification.json"),
         Fixture("slack/event_app_mention_inner_edited.json"), Fixture("slack/event_message_from_app_bot.json"),
     ];
 
-    private static readonly JsonObject[] TeamsActivities =
+    internal static readonly JsonObject[] TeamsActivities =
     [
         Teams("docs_message-personal.json"), Teams("playground_message-channel-with-bot-mention.json"),
         Teams("playground_invoke-adaptiveCard-action-personal.json"), Teams("playground_message-value-from-Action.Submit-personal.json"),
@@ -128,7 +128,7 @@ public sealed class EndpointFuzzTests : IDisposable
     };
 
     /// <summary>A fixture with 1–3 fields changed or removed (most bodies), or JSON that is broken, deep or too big.</summary>
-    private static byte[] JsonBody(Random random, JsonObject[] fixtures)
+    internal static byte[] JsonBody(Random random, JsonObject[] fixtures)
     {
         var fixture = fixtures[random.Next(fixtures.Length)];
         return random.Next(10) switch
@@ -140,7 +140,7 @@ public sealed class EndpointFuzzTests : IDisposable
         };
     }
 
-    private static byte[] CommandBody(Random random)
+    internal static byte[] CommandBody(Random random)
     {
         var fields = System.Web.HttpUtility.ParseQueryString(SlackRequests.SlashCommandBody("1000004"));
         var pairs = fields.AllKeys.Select(k => (Key: k!, Value: fields[k] ?? "")).ToList();
@@ -161,7 +161,7 @@ public sealed class EndpointFuzzTests : IDisposable
         return random.Next(5) == 0 ? Broken(body, random) : body;
     }
 
-    private static byte[] InteractionBody(Random random)
+    internal static byte[] InteractionBody(Random random)
     {
         var payload = Interaction.DeepClone().AsObject();
         payload["actions"] = new JsonArray(new JsonObject

@@ -44,6 +44,9 @@ internal static class BotMetrics
 
     public static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("chattroubleshooter.work.dead_letters");
 
+    /// <summary>New messages whose send failed after they may have arrived (no answer, a 5xx): their retry may show them twice.</summary>
+    public static readonly Counter<long> PossibleDuplicates = Meter.CreateCounter<long>("chattroubleshooter.delivery.possible_duplicates");
+
     public static readonly Histogram<int> CommitBatch = Meter.CreateHistogram<int>(
         "chattroubleshooter.outbox.commit_batch", description: "Writes per group commit of the SQLite store (accepted work, outbox progress, state).");
 }

@@ -43,10 +43,21 @@ public abstract record Delivery
 {
     /// <summary>Set once it went out; a retried item skips it.</summary>
     public bool Sent { get; init; }
+
+    /// <summary>
+    /// Sending it twice shows it once (it replaces a message, or shows a typing indicator). A new message is not: Slack
+    /// and Teams take no idempotency key for one, so a send whose answer was lost may be shown twice when retried.
+    /// </summary>
+    [JsonIgnore]
+    public virtual bool Repeatable => false;
 }
 
 /// <summary>Work to enqueue after a delay (a re-check when the call was not ready), with an id derived from its item.</summary>
-public sealed record FollowUp(TimeSpan After, Work Work) : Delivery;
+public sealed record FollowUp(TimeSpan After, Work Work) : Delivery
+{
+    /// <summary>Enqueued with an id derived from its item: enqueuing it again is the same work.</summary>
+    public override bool Repeatable => true;
+}
 
 /// <summary>
 /// An item of the durable outbox: the work, when it is due, how often it was tried, and (once planned) what to send.

@@ -165,6 +165,15 @@ internal sealed class WorkProcessor(
         await Task.WhenAll([.. running, heartbeat]).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
+    /// <summary>No answer (a timeout, a reset connection) or a server error: the peer may have acted on the request.</summary>
+    private static bool MayHaveArrived(Exception e, CancellationToken ct) => e switch
+    {
+        HttpRequestException { StatusCode: null or >= System.Net.HttpStatusCode.InternalServerError } => true,
+        Polly.Timeout.TimeoutRejectedException or TimeoutException or IOException => true,
+        OperationCanceledException => !ct.IsCancellationRequested,
+        _ => false,
+    };
+
     /// <summary>Items being worked on here, whose leases the heartbeat renews.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
 
@@ -217,6 +226,7 @@ internal sealed class WorkProcessor(
             return;
         }
 
+        Delivery? sending = null;
         try
         {
             if (item.Plan is null)
@@ -245,7 +255,9 @@ internal sealed class WorkProcessor(
                 }
                 else
                 {
+                    sending = plan[i];
                     await handler.DeliverAsync(plan[i], ct);
+                    sending = null;
                 }
 
                 plan[i] = plan[i] with { Sent = true };
@@ -263,6 +275,14 @@ internal sealed class WorkProcessor(
         {
             var channel = new KeyValuePair<string, object?>("channel", item.Channel.ToString());
             BotMetrics.WorkFailures.Add(1, channel);
+            if (sending is { Repeatable: false } && MayHaveArrived(e, ct))
+            {
+                // The honest window of at-least-once delivery: said, counted, not hidden.
+                BotMetrics.PossibleDuplicates.Add(1, channel);
+                logger.LogWarning("Work {Id} ({Kind}): a {Delivery} failed after it may have reached {Channel} ({Error}); a retry can show it twice.",
+                    item.Id, kind, sending.GetType().Name, item.Channel, e.GetType().Name);
+            }
+
             var attempt = item.Attempt + 1;
             if (attempt >= options.Value.MaxAttempts)
             {

@@ -179,7 +179,7 @@ internal sealed class SlackResponseClient(HttpClient http, IOptions<SlackOptions
         using var response = await http.PostAsJsonAsync(url, body, ct);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"response_url answered {(int)response.StatusCode}.");
+            throw new HttpRequestException($"response_url answered {(int)response.StatusCode}.", null, response.StatusCode);
         }
     }
 }

@@ -44,10 +44,16 @@ public sealed record SlackTarget(string? ResponseUrl, string ChannelId, string? 
 }
 
 /// <summary>A message posted to a response_url (always ephemeral: only the user who asked sees it).</summary>
-public sealed record SlackResponseDelivery(string Url, JsonObject Message, bool ReplaceOriginal) : Delivery;
+public sealed record SlackResponseDelivery(string Url, JsonObject Message, bool ReplaceOriginal) : Delivery
+{
+    public override bool Repeatable => ReplaceOriginal;
+}
 
 /// <summary>chat.postMessage.</summary>
 public sealed record SlackPostDelivery(string ChannelId, string? ThreadTs, JsonObject Message) : Delivery;
 
 /// <summary>chat.update of a message the bot posted (a clicked question or diagnosis).</summary>
-public sealed record SlackUpdateDelivery(string ChannelId, string Ts, JsonObject Message) : Delivery;
+public sealed record SlackUpdateDelivery(string ChannelId, string Ts, JsonObject Message) : Delivery
+{
+    public override bool Repeatable => true;
+}

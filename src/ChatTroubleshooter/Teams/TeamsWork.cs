@@ -34,10 +34,16 @@ public sealed record TeamsRecheckWork(TeamsConversation Conversation, string Con
 /// <summary>Deliveries already planned (by a card click answered within its invoke): the worker only sends them.</summary>
 public sealed record TeamsSendWork : TeamsWork;
 
-public sealed record TeamsTypingDelivery(TeamsConversation To) : Delivery;
+public sealed record TeamsTypingDelivery(TeamsConversation To) : Delivery
+{
+    public override bool Repeatable => true;
+}
 
 /// <summary>A new activity in the conversation (in reply to <see cref="ReplyToId"/> when set).</summary>
 public sealed record TeamsReplyDelivery(TeamsConversation To, string? ReplyToId, JsonObject Activity) : Delivery;
 
 /// <summary>An activity the bot sent, replaced (a clicked card).</summary>
-public sealed record TeamsUpdateDelivery(TeamsConversation To, string ActivityId, JsonObject Activity) : Delivery;
+public sealed record TeamsUpdateDelivery(TeamsConversation To, string ActivityId, JsonObject Activity) : Delivery
+{
+    public override bool Repeatable => true;
+}

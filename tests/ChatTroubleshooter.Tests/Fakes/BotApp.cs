@@ -28,7 +28,17 @@ public sealed class BotApp : WebApplicationFactory<Program>
     internal LogCapture Logs { get; } = new();
 
     /// <summary>Makes Slack's response_url answer 500, to exercise retries and dead letters.</summary>
-    internal bool FailResponseUrls { get; set; }
+    internal bool FailResponseUrls
+    {
+        get => ResponseUrlStatus == HttpStatusCode.InternalServerError;
+        set => ResponseUrlStatus = value ? HttpStatusCode.InternalServerError : HttpStatusCode.OK;
+    }
+
+    /// <summary>What Slack's response_url answers (200 unless a test says otherwise).</summary>
+    internal HttpStatusCode ResponseUrlStatus { get; set; } = HttpStatusCode.OK;
+
+    /// <summary>The next this many response_url posts arrive (are recorded) but their connection resets before the answer.</summary>
+    internal int ResetResponseUrlsAfterArrival;
 
     /// <summary>Replaces a real seam (e.g. the store) for one test, after the bot's own registrations.</summary>
     internal Action<IServiceCollection>? TestServices { get; init; }
@@ -60,9 +70,9 @@ public sealed class BotApp : WebApplicationFactory<Program>
                 ["user"] = JsonNode.Parse(TestData.Read("slack/user_object_with_locale.json")),
             }.ToJsonString()))
             .On("/api/chat.", _ => RecordingHandler.Json("""{"ok":true,"channel":"C111","ts":"1700000000.000100"}"""))
-            .On(r => r.RequestUri!.Host == "hooks.slack.com", (_, _) => Task.FromResult(FailResponseUrls
-                ? new HttpResponseMessage(HttpStatusCode.InternalServerError)
-                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("ok") }));
+            .On(r => r.RequestUri!.Host == "hooks.slack.com", (_, _) => Interlocked.Decrement(ref ResetResponseUrlsAfterArrival) >= 0
+                ? Task.FromException<HttpResponseMessage>(new HttpRequestException("Connection reset by peer", new IOException("reset")))
+                : Task.FromResult(new HttpResponseMessage(ResponseUrlStatus) { Content = new StringContent(ResponseUrlStatus == HttpStatusCode.OK ? "ok" : "error") }));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

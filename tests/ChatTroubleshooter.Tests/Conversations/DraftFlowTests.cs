@@ -91,12 +91,7 @@ public sealed class DraftFlowTests
         using var app = new BotApp(BotFrameworkFake.Settings);
         var botFramework = new BotFrameworkFake(app.Teams);
         using var client = app.CreateClient();
-        async Task<HttpResponseMessage> PostAsync(JsonObject activity)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = JsonContent.Create(activity) };
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", botFramework.Token());
-            return await client.SendAsync(request, Ct);
-        }
+        Task<HttpResponseMessage> PostAsync(JsonObject activity) => botFramework.PostAsync(client, activity);
 
         await PostAsync(BotFrameworkFake.Activity("teamsnet_channel-message-with-bot-mention.json", a => a["text"] = "<at>ridotest</at> 1000001"));
         bool IsMessage(HttpRequestMessage r) => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.Contains("/activities", StringComparison.Ordinal)

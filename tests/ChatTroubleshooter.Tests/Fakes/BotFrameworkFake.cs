@@ -81,6 +81,17 @@ internal sealed class BotFrameworkFake
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }
 
+    /// <summary>Posts <paramref name="activity"/> to the bot as the Bot Connector would, with <paramref name="token"/> (default: a valid one).</summary>
+    public Task<HttpResponseMessage> PostAsync(HttpClient client, JsonObject activity, string? token = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, ChatTroubleshooter.Teams.TeamsEndpoints.Route)
+        {
+            Content = new StringContent(activity.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token ?? Token());
+        return client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>An unsigned token ("alg": "none") with otherwise valid claims.</summary>
     public static string UnsignedToken()
     {

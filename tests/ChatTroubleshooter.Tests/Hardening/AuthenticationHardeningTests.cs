@@ -122,7 +122,7 @@ public sealed class AuthenticationHardeningTests
 
         var signed = new HttpRequestMessage(HttpMethod.Post, TeamsEndpoints.Route) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         signed.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fake.Token());
-        var response = await client.SendAsync(signed, Ct);
+        var response = await client.SendAsync(signed, Ct); // the raw body: not one a JsonObject could hold
         Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.OK, $"got {(int)response.StatusCode}");
 
         Assert.DoesNotContain(app.Logs.Entries, e => e.Exception is not null || e.Level >= LogLevel.Error);
@@ -138,12 +138,7 @@ public sealed class AuthenticationHardeningTests
         var fake = new BotFrameworkFake(app.Teams);
         using var client = app.CreateClient();
 
-        async Task<HttpStatusCode> SendAsync(string token)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, TeamsEndpoints.Route) { Content = Json(MessageWithCallId()) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return (await client.SendAsync(request, Ct)).StatusCode;
-        }
+        async Task<HttpStatusCode> SendAsync(string token) => (await fake.PostAsync(client, MessageWithCallId(), token)).StatusCode;
 
         Assert.Equal(HttpStatusCode.OK, await SendAsync(fake.Token()));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(fake.Token(header: new Dictionary<string, object> { ["crit"] = new[] { "exp-ext" }, ["exp-ext"] = true })));

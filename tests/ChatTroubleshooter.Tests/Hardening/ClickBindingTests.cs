@@ -62,12 +62,7 @@ public sealed class ClickBindingTests
         using var app = new BotApp(BotFrameworkFake.Settings);
         var botFramework = new BotFrameworkFake(app.Teams);
         using var client = app.CreateClient();
-        async Task<HttpResponseMessage> PostAsync(JsonObject activity)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = JsonContent.Create(activity) };
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", botFramework.Token());
-            return await client.SendAsync(request, Ct);
-        }
+        Task<HttpResponseMessage> PostAsync(JsonObject activity) => botFramework.PostAsync(client, activity);
 
         await PostAsync(BotFrameworkFake.Activity("playground_message-personal.json", a => { a["text"] = "1000004"; a["id"] = "m1"; }));
         bool IsMessage(HttpRequestMessage r) => r.Method == HttpMethod.Post && app.Teams.Body(r).Contains("cause:too-short", StringComparison.Ordinal);

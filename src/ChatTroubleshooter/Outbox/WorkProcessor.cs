@@ -106,6 +106,9 @@ internal sealed class WorkProcessor(
 {
     private readonly Dictionary<ChatChannel, IWorkHandler> _handlers = handlers.ToDictionary(h => h.Channel);
 
+    /// <summary>Items being worked on here, whose leases the heartbeat renews.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)
@@ -173,9 +176,6 @@ internal sealed class WorkProcessor(
         OperationCanceledException => !ct.IsCancellationRequested,
         _ => false,
     };
-
-    /// <summary>Items being worked on here, whose leases the heartbeat renews.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
 
     private async Task HeartbeatAsync(CancellationToken ct)
     {

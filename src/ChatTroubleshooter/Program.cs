@@ -1,4 +1,5 @@
 using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Alerts;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Chat;
 using ChatTroubleshooter.Diagnostics;
@@ -53,6 +54,7 @@ builder.AddAircall();
 builder.AddCards();
 builder.AddSlack();
 builder.AddTeams();
+builder.AddAlerts();
 builder.AddObservability();
 
 var app = builder.Build();
@@ -70,6 +72,7 @@ app.MapGet("/terms", () => Results.Text(
     "ChatTroubleshooter terms: the bot gives troubleshooting guidance based on Aircall's public help article, without warranty."));
 app.MapSlack();
 app.MapTeams();
+app.MapAircallWebhooks();
 if (StartupBanner.BusyAddress(app) is { } busy)
 {
     // One line, not a stack trace: which address, and how to choose another.

@@ -61,7 +61,12 @@ internal static class StartupBanner
             : teams.IsAnonymous
                 ? "anonymous (Teams__AllowAnonymous, Development): loopback clients only, e.g. Agents Playground; replies go to loopback only"
                 : "on, requests authenticated with Bot Framework tokens")}");
-        text.AppendLine($"  endpoints  {first}/slack/commands  /slack/events  /slack/interactions  /api/messages  /healthz  /readyz");
+        var alerts = services.GetRequiredService<IOptions<Alerts.AlertsOptions>>().Value;
+        var tokens = aircall.WebhookTokens.Count(t => !string.IsNullOrWhiteSpace(t));
+        text.AppendLine($"  alerts     {(tokens == 0
+            ? "off: Aircall__WebhookTokens is not set, so /aircall/webhooks refuses everything (401)"
+            : $"Aircall webhooks on ({tokens} token(s)); alerts to {(alerts.SlackChannel is { } channel ? $"Slack channel {channel}" : "no channel (set Alerts__SlackChannel)")} after a {alerts.AssetsGrace.TotalMinutes:0.#} min grace")}");
+        text.AppendLine($"  endpoints  {first}/slack/commands  /slack/events  /slack/interactions  /api/messages  /aircall/webhooks  /healthz  /readyz");
         text.Append($"  try it     dotnet run --project src/ChatTroubleshooter -- chat   (or Agents Playground against {first}/api/messages)");
         return text.ToString();
     }

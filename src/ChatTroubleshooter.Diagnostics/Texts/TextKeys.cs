@@ -65,6 +65,7 @@ public static class TextKeys
     public const string ApiRecordingLink = "evidence.api.recording-link";
     public const string ApiRecordingExists = "evidence.api.recording-exists";
     public const string ApiNumberDeleted = "evidence.api.number-deleted";
+    public const string ApiNumberDeletedEvent = "evidence.api.number-deleted-event";
     public const string ApiNumberExists = "evidence.api.number-exists";
     public const string ApiRecordingOff = "evidence.api.recording-off";
     public const string ApiParallel = "evidence.api.parallel";
@@ -73,6 +74,7 @@ public static class TextKeys
     public const string NoticeAircallUnauthorized = "reply.notice.aircall-unauthorized";
     public const string NoticeAircallUnavailable = "reply.notice.aircall-unavailable";
     public const string NoticeLookupsWaiting = "reply.notice.lookups-waiting";
+    public const string NoticeAlert = "reply.notice.alert";
     public const string NoticeNotReady = "reply.notice.not-ready";
     public const string NoticeHasRecording = "reply.notice.has-recording";
     public const string CardSolved = "card.feedback.solved";

@@ -11,6 +11,7 @@ internal sealed class AircallCallFactsProvider(
     AircallClient client,
     AircallScheduler scheduler,
     AircallFactMapper mapper,
+    Storage.IDeletedNumbers deletedNumbers,
     TimeProvider time,
     IOptions<AircallOptions> options) : ICallFactsProvider
 {
@@ -53,10 +54,14 @@ internal sealed class AircallCallFactsProvider(
         }
 
         string? country = data.Number?.Country;
-        if (data.Number is { } number)
+        if (data.Number is { } number && await deletedNumbers.DeletedAtAsync(number.Id, ct) is { } deletedAt)
         {
-            var found = await client.GetNumberAsync(number.Id, requester, ct);
-            facts.AddRange(mapper.MapNumber(number.Id, found));
+            facts.AddRange(mapper.MapDeletedNumber(number.Id, deletedAt));
+        }
+        else if (data.Number is { } existing)
+        {
+            var found = await client.GetNumberAsync(existing.Id, requester, ct);
+            facts.AddRange(mapper.MapNumber(existing.Id, found));
             country = found.Value?.Country ?? country;
         }
 

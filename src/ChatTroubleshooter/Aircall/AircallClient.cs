@@ -56,10 +56,11 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
     private const int PageSize = 50;
     private const int MaxPages = 20;
 
-    public async Task<AircallResult<AircallCall>> GetCallAsync(long id, CallRequester requester, CancellationToken ct)
+    /// <param name="fresh">Ask Aircall even when the call is cached (an alert's re-fetch: the recording may have arrived since).</param>
+    public async Task<AircallResult<AircallCall>> GetCallAsync(long id, CallRequester requester, CancellationToken ct, bool fresh = false)
     {
         var key = $"call:{id}";
-        if (cache.TryGet<AircallCall>(key, out var cached))
+        if (!fresh && cache.TryGet<AircallCall>(key, out var cached))
         {
             return AircallResult<AircallCall>.Ok(cached);
         }

@@ -69,6 +69,10 @@ internal sealed class AircallFactMapper
         return facts;
     }
 
+    /// <summary>A number Aircall told us (webhook <c>number.deleted</c>) it deleted: no API request needed to know it is gone.</summary>
+    public IReadOnlyList<Fact> MapDeletedNumber(long numberId, DateTimeOffset deletedAt) =>
+        [Api("number-exists", FactValue.No, TextKeys.ApiNumberDeletedEvent, ("numberId", Id(numberId)), ("deletedAt", EvidenceValue.DateTime(deletedAt.ToUnixTimeSeconds())))];
+
     public IReadOnlyList<Fact> MapNumber(long numberId, AircallResult<AircallNumber> number)
     {
         var facts = new List<Fact>();

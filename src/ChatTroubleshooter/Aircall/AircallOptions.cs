@@ -24,6 +24,14 @@ public sealed class AircallOptions : IValidatableObject
     [Range(1, 100)]
     public int MaxLookupsPerUser { get; set; } = 3;
 
+    /// <summary>
+    /// The tokens of this bot's Aircall webhooks (<c>Aircall__WebhookTokens__0</c>, <c>__1</c>… so one can be rotated):
+    /// a webhook's envelope carries its token. None: <c>/aircall/webhooks</c> refuses everything.
+    /// </summary>
+#pragma warning disable CA1002, CA2227 // Bound from configuration.
+    public List<string> WebhookTokens { get; set; } = [];
+#pragma warning restore CA1002, CA2227
+
     /// <summary>Serve the built-in demo calls through the same client instead of calling Aircall.</summary>
     public bool Demo { get; set; }
 
@@ -74,5 +82,6 @@ public sealed class AircallOptions : IValidatableObject
     }
 
     // Never let the token reach a log through ToString.
-    public override string ToString() => $"Aircall {{ BaseUrl = {BaseUrl}, Demo = {Demo}, Credentials = {(HasCredentials ? "set" : "none")} }}";
+    public override string ToString() =>
+        $"Aircall {{ BaseUrl = {BaseUrl}, Demo = {Demo}, Credentials = {(HasCredentials ? "set" : "none")}, WebhookTokens = {WebhookTokens.Count} }}";
 }

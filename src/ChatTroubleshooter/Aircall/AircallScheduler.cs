@@ -57,7 +57,8 @@ internal sealed class AircallScheduler : IDisposable
         {
             var lane = LaneOf(requester);
             underWay = lane.Lookups;
-            if (lane.Lookups >= _maxLookups)
+            // Bulk work (alerts) is paced by its turns, after every user: it is never turned away.
+            if (!lane.Bulk && lane.Lookups >= _maxLookups)
             {
                 Forget(lane);
                 return null;

@@ -447,6 +447,29 @@ public sealed partial class ConversationService(
             : new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
 
     /// <summary>
+    /// A diagnosis from data alone, for a proactive alert: nothing is asked, so every cause the data cannot decide is
+    /// "possible", with the same rules, evidence and steps as in a conversation. It is recorded like any other, with
+    /// <paramref name="place"/>, so its buttons work where it is posted.
+    /// </summary>
+    public async Task<DiagnosisReply> DiagnoseFromDataAsync(
+        ChatChannel channel, string place, string callId, IReadOnlyList<Fact> facts, string language, IReadOnlyList<string> notices, CancellationToken ct)
+    {
+        var known = FactSet.From(facts);
+        var nothingToAsk = knowledge.Rules.FactsById.Keys.ToHashSet(StringComparer.Ordinal);
+        var diagnosis = (Diagnosis)Diagnoser.Decide(knowledge.Rules, known, nothingToAsk);
+        var id = NewId();
+        var reply = _composer.Diagnosis(diagnosis, known, language, id, callId) with { Notices = notices };
+        await diagnoses.AddDiagnosisAsync(new DiagnosisRecord(
+            id, ChannelName(channel), language, diagnosis.Kind.ToString(), [.. reply.Causes.Select(c => c.Id)], 0, null, time.GetUtcNow(),
+            System.Text.Json.JsonSerializer.Serialize(reply with { Notices = [] }))
+        {
+            Place = place,
+        }, ct);
+        logger.LogInformation("Alert diagnosis {DiagnosisId} ({Kind}) for call {CallId}: {Causes}", id, diagnosis.Kind, callId, string.Join(',', reply.Causes.Select(c => c.Id)));
+        return reply;
+    }
+
+    /// <summary>
     /// A diagnosis a click names, when it was given where the click happened (same channel, Slack team or Teams tenant,
     /// and conversation); null otherwise, so a click from elsewhere (a forged or replayed id) reads and counts nothing.
     /// </summary>

@@ -8,6 +8,9 @@ public enum ChatChannel
     Terminal,
     Slack,
     Teams,
+
+    /// <summary>Aircall's webhooks: no user, the proactive alerts' work.</summary>
+    Aircall,
 }
 
 /// <summary>Who reads the reply: only the user (a DM, an ephemeral message), or everyone in a channel or group chat.</summary>

@@ -21,6 +21,8 @@ namespace ChatTroubleshooter.Outbox;
 [JsonDerivedType(typeof(TeamsWelcomeWork), "teams.welcome")]
 [JsonDerivedType(typeof(TeamsRecheckWork), "teams.recheck")]
 [JsonDerivedType(typeof(TeamsSendWork), "teams.send")]
+[JsonDerivedType(typeof(Alerts.AlertCheckWork), "aircall.alert-check")]
+[JsonDerivedType(typeof(Alerts.NumberDeletedWork), "aircall.number-deleted")]
 public abstract record Work
 {
     /// <summary>The channel whose <see cref="IWorkHandler"/> does this work.</summary>

@@ -103,6 +103,7 @@ internal sealed class SlackApiClient(
         try
         {
             var result = await CallAsync("auth.test", new JsonObject(), ct);
+            cache.TeamId = (string?)result["team_id"];
             return cache.BotUserId = (string?)result["user_id"];
         }
         catch (Exception e) when (e is SlackApiException or HttpRequestException)
@@ -110,6 +111,13 @@ internal sealed class SlackApiClient(
             logger.LogWarning("Slack auth.test failed ({Error}); bot messages are still ignored by their bot_id.", e.Message);
             return null;
         }
+    }
+
+    /// <summary>The workspace's team id (auth.test, with the bot's user id): where the bot's own posts live.</summary>
+    public async Task<string?> TeamIdAsync(CancellationToken ct)
+    {
+        await BotUserIdAsync(ct);
+        return cache.TeamId;
     }
 
     private Task<JsonObject> CallAsync(string method, JsonObject body, CancellationToken ct)
@@ -154,6 +162,8 @@ internal sealed class SlackApiClient(
 internal sealed class SlackIdentityCache
 {
     public string? BotUserId { get; set; }
+
+    public string? TeamId { get; set; }
 }
 
 /// <summary>Posts to a <c>response_url</c>, but only under the allowed prefixes (never anywhere a payload says).</summary>

@@ -77,6 +77,7 @@ public static class StorageExtensions
         Expose<IUserPreferenceStore>(builder.Services);
         Expose<IFeedbackStore>(builder.Services);
         Expose<IDiagnosisLog>(builder.Services);
+        Expose<IDeletedNumbers>(builder.Services);
         Expose<IWorkOutbox>(builder.Services);
         Expose<IWorkQueue>(builder.Services);
         builder.Services.AddSingleton<StoreHealth>();

@@ -50,8 +50,16 @@ public interface IDiagnosisLog
     Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct);
 }
 
+/// <summary>Numbers Aircall said it deleted (webhook <c>number.deleted</c>): evidence for <c>number-deleted</c> without the API's 404.</summary>
+public interface IDeletedNumbers
+{
+    Task RememberAsync(long numberId, DateTimeOffset at, CancellationToken ct);
+
+    Task<DateTimeOffset?> DeletedAtAsync(long numberId, CancellationToken ct);
+}
+
 /// <summary>
 /// What a storage provider (Sqlite, Redis, Memory) implements: every concern, so one instance can back them all. Only
 /// the registration sees this; callers ask for the one concern they need.
 /// </summary>
-internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, Outbox.IWorkOutbox;
+internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, Outbox.IWorkOutbox;

@@ -31,6 +31,9 @@ public sealed class EndpointFuzzTests : IDisposable
         settings["State:Provider"] = "Sqlite";
         settings["State:SqlitePath"] = Path.Combine(_directory.FullName, "state.db");
         settings["State:SqliteSynchronous"] = "Normal";
+        settings["Aircall:WebhookTokens:0"] = AircallToken;
+        settings["Alerts:AssetsGrace"] = "00:00:00";
+        settings["Alerts:SlackChannel"] = "C0ALERTS";
         _app = new BotApp(settings);
         _botFramework = new BotFrameworkFake(_app.Teams);
         _app.UseKestrel(0);
@@ -59,6 +62,7 @@ public sealed class EndpointFuzzTests : IDisposable
             requests.Add(("/slack/events", Signer("/slack/events", JsonBody(random, SlackEvents), "application/json")));
             requests.Add(("/slack/interactions", Signer("/slack/interactions", InteractionBody(random), SlackRequests.Form)));
             requests.Add(("/api/messages", Teams(JsonBody(random, TeamsActivities), token)));
+            requests.Add(("/aircall/webhooks", Plain("/aircall/webhooks", JsonBody(random, AircallWebhooks))));
         }
 
         GC.Collect();
@@ -103,6 +107,19 @@ public sealed class EndpointFuzzTests : IDisposable
         Fixture("slack/event_app_mention_inner_edited.json"), Fixture("slack/event_message_from_app_bot.json"),
     ];
 
+    /// <summary>The token of the fixtures' webhook, configured: the fuzzed envelopes get past it and are read.</summary>
+    private const string AircallToken = "cebcaac65XXXXXXXXXx";
+
+    private static readonly JsonObject[] AircallWebhooks = [.. new[] { "call.ended", "call.comm_assets_generated", "number.deleted", "call.created" }.Select(name =>
+    {
+        var envelope = Fixture("aircall/webhook_call_created_example.json");
+        envelope["event"] = name;
+        var call = Fixture("aircall/call_api_example.json")["call"]!.DeepClone().AsObject();
+        call["recording"] = null;
+        envelope["data"] = call;
+        return envelope;
+    })];
+
     internal static readonly JsonObject[] TeamsActivities =
     [
         Teams("docs_message-personal.json"), Teams("playground_message-channel-with-bot-mention.json"),
@@ -118,6 +135,9 @@ public sealed class EndpointFuzzTests : IDisposable
     private static JsonObject Teams(string fixture) => BotFrameworkFake.Activity(fixture);
 
     private static Func<HttpRequestMessage> Signer(string path, byte[] body, string contentType) => () => BotApp.Signed(path, body, contentType);
+
+    private static Func<HttpRequestMessage> Plain(string path, byte[] body) => () =>
+        new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } } };
 
     private static Func<HttpRequestMessage> Teams(byte[] body, string token) => () =>
     {

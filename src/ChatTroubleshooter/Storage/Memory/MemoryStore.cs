@@ -15,6 +15,7 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
     private readonly WorkSignal _signal = new();
     private readonly Lock _claim = new();
     private readonly Lock _dedupe = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _deletedNumbers = new();
 
     /// <summary>Claimed and not yet completed, retried or dead: the items a heartbeat may renew.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _leased = new(StringComparer.Ordinal);
@@ -60,6 +61,15 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
     public Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<DiagnosisRecord>>(_diagnoses.Values.Where(d => d.At >= since).OrderBy(d => d.At).ToList());
+
+    public Task RememberAsync(long numberId, DateTimeOffset at, CancellationToken ct)
+    {
+        _deletedNumbers[numberId] = at;
+        return Task.CompletedTask;
+    }
+
+    public Task<DateTimeOffset?> DeletedAtAsync(long numberId, CancellationToken ct) =>
+        Task.FromResult(_deletedNumbers.TryGetValue(numberId, out var at) ? at : (DateTimeOffset?)null);
 
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {

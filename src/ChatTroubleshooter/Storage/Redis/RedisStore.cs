@@ -179,6 +179,14 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         return values.Where(v => !v.IsNull).Select(v => JsonSerializer.Deserialize<DiagnosisRecord>(v.ToString())!).ToList();
     }
 
+    public Task RememberAsync(long numberId, DateTimeOffset at, CancellationToken ct) =>
+        Db.HashSetAsync(Prefix + "numbers:deleted", numberId, at.ToUnixTimeMilliseconds());
+
+    public async Task<DateTimeOffset?> DeletedAtAsync(long numberId, CancellationToken ct) =>
+        await Db.HashGetAsync(Prefix + "numbers:deleted", numberId) is { HasValue: true } value
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)value)
+            : null;
+
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
         var transaction = Db.CreateTransaction();

@@ -58,6 +58,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
                 CREATE TABLE IF NOT EXISTS feedback (diagnosis_id TEXT NOT NULL, user TEXT NOT NULL, at INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (diagnosis_id, user));
                 CREATE TABLE IF NOT EXISTS diagnoses (id TEXT PRIMARY KEY, at INTEGER NOT NULL, json TEXT NOT NULL);
                 CREATE INDEX IF NOT EXISTS diagnoses_at ON diagnoses (at);
+                CREATE TABLE IF NOT EXISTS deleted_numbers (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
                 -- WITHOUT ROWID: the rows live in the b-tree of their (time-ordered) ids, one b-tree fewer to write per accepted request.
                 CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, due INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL, error TEXT) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due);
@@ -211,6 +212,17 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         using var connection = Open();
         using var command = Command(connection, "SELECT json FROM diagnoses WHERE at >= $s ORDER BY at", ("$s", since.ToUnixTimeMilliseconds()));
         return Task.FromResult<IReadOnlyList<DiagnosisRecord>>(ReadJson(command, json => JsonSerializer.Deserialize<DiagnosisRecord>(json)!));
+    }
+
+    public Task RememberAsync(long numberId, DateTimeOffset at, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("INSERT INTO deleted_numbers (id, at) VALUES ($i, $a) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+            ("$i", numberId), ("$a", at.ToUnixTimeMilliseconds())));
+
+    public Task<DateTimeOffset?> DeletedAtAsync(long numberId, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT at FROM deleted_numbers WHERE id = $i", ("$i", numberId));
+        return Task.FromResult(command.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null);
     }
 
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)

@@ -1,0 +1,137 @@
+using System.Globalization;
+using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Cards;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Diagnostics.Facts;
+using ChatTroubleshooter.Diagnostics.Texts;
+using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Slack;
+using Microsoft.Extensions.Options;
+
+namespace ChatTroubleshooter.Alerts;
+
+/// <summary>Work from Aircall's webhooks, done by <see cref="AlertWorkHandler"/>.</summary>
+public abstract record AircallWork : Work
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public sealed override ChatChannel Channel => ChatChannel.Aircall;
+}
+
+/// <summary>Look a call up again (its recording may have arrived) and alert when it still has none.</summary>
+public sealed record AlertCheckWork(long CallId) : AircallWork
+{
+    /// <summary>The item id and dedupe key of a call's one check.</summary>
+    public static string KeyOf(long callId) => string.Create(CultureInfo.InvariantCulture, $"aircall:alert:{callId}");
+}
+
+/// <summary>A number was deleted in Aircall: remembered as evidence for <c>number-deleted</c>.</summary>
+public sealed record NumberDeletedWork(long NumberId, DateTimeOffset At) : AircallWork;
+
+/// <summary>
+/// Decides and sends the proactive alerts: re-fetches the call (one request; its number is usually cached), and when
+/// a call that should have a recording still has none, diagnoses it from data only and posts one alert.
+/// </summary>
+internal sealed class AlertWorkHandler(
+    AircallClient aircall,
+    AircallFactMapper mapper,
+    ConversationService conversations,
+    SlackApiClient slack,
+    CardRenderer cards,
+    Diagnostics.Knowledge knowledge,
+    Storage.IDeletedNumbers deletedNumbers,
+    IOptions<AlertsOptions> options,
+    TimeProvider time,
+    ILogger<AlertWorkHandler> logger) : IWorkHandler
+{
+    /// <summary>Alerts wait their turn for Aircall after every user's lookup.</summary>
+    internal static readonly CallRequester Requester = new("aircall:alerts", Bulk: true);
+
+    public ChatChannel Channel => ChatChannel.Aircall;
+
+    public async Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct)
+    {
+        switch (item.Work)
+        {
+            case NumberDeletedWork deleted:
+                await deletedNumbers.RememberAsync(deleted.NumberId, deleted.At, ct);
+                logger.LogInformation("Aircall number {NumberId} was deleted at {At:u}; its calls' diagnoses will say so.", deleted.NumberId, deleted.At);
+                return [];
+
+            case AlertCheckWork check:
+                return await CheckAsync(check, ct);
+
+            default:
+                throw new InvalidOperationException($"Not Aircall work: {item.Work.GetType().Name}.");
+        }
+    }
+
+    private async Task<IReadOnlyList<Delivery>> CheckAsync(AlertCheckWork check, CancellationToken ct)
+    {
+        var fetched = await aircall.GetCallAsync(check.CallId, Requester, ct, fresh: true);
+        switch (fetched.Status)
+        {
+            case AircallStatus.NotFound:
+                return [];
+            case not AircallStatus.Ok:
+                // Retried by the outbox with backoff (Aircall down, or the credentials refused: said in the log).
+                throw new HttpRequestException($"Aircall answered {fetched.Status} for call {check.CallId}.");
+        }
+
+        var call = fetched.Value!;
+        if (AircallFactMapper.IsNotReady(call, time.GetUtcNow()))
+        {
+            // Not final yet (an assets event before the call ended): look again after the grace delay.
+            return [new FollowUp(options.Value.AssetsGrace, check)];
+        }
+
+        if (!AlertPolicy.NeedsCheck(call, options.Value))
+        {
+            return [];
+        }
+
+        var facts = new List<Fact>(mapper.MapCall(call));
+        var numberName = call.Number?.Name;
+        if (call.Number is { } number && await deletedNumbers.DeletedAtAsync(number.Id, ct) is { } deletedAt)
+        {
+            facts.AddRange(mapper.MapDeletedNumber(number.Id, deletedAt));
+        }
+        else if (call.Number is { } existing)
+        {
+            var found = await aircall.GetNumberAsync(existing.Id, Requester, ct);
+            facts.AddRange(mapper.MapNumber(existing.Id, found));
+            numberName = found.Value?.Name ?? numberName;
+        }
+
+        var channel = options.Value.SlackChannel;
+        if (channel is null)
+        {
+            logger.LogWarning("Call {CallId} has no recording, but no alert channel is set (Alerts__SlackChannel).", call.Id);
+            return [];
+        }
+
+        var language = options.Value.Language;
+        var callId = call.Id.ToString(CultureInfo.InvariantCulture);
+        var place = $"slack:{await slack.TeamIdAsync(ct)}:{channel}";
+        var texts = knowledge.Texts;
+        var header = texts.Get(language, TextKeys.NoticeAlert,
+            ("direction", texts.Get(language, call.Direction is "outbound" ? "option.direction.outbound" : "option.direction.inbound")),
+            ("callId", callId),
+            ("number", numberName ?? "—"),
+            ("agent", call.User?.Name ?? "—"),
+            ("talk", call is { AnsweredAt: { } a, EndedAt: { } e } ? TextCatalog.FormatSeconds(e - a) : "—"),
+            ("link", CallLinks.Dashboard(callId)));
+        var reply = await conversations.DiagnoseFromDataAsync(ChatChannel.Slack, place, callId, facts, language, [header], ct);
+        // A channel reads it: customer phone numbers are masked.
+        return [new SlackPostDelivery(channel, null, cards.Slack(reply, maskPhoneNumbers: true))];
+    }
+
+    public async Task DeliverAsync(Delivery delivery, CancellationToken ct)
+    {
+        if (delivery is not SlackPostDelivery post)
+        {
+            throw new InvalidOperationException($"Not an alert delivery: {delivery.GetType().Name}.");
+        }
+
+        await slack.PostMessageAsync(post.ChannelId, post.ThreadTs, post.Message, ct);
+    }
+}

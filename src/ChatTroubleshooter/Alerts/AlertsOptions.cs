@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatTroubleshooter.Alerts;
+
+/// <summary>Proactive alerts from Aircall's webhooks (environment form: <c>Alerts__SlackChannel</c>…).</summary>
+public sealed class AlertsOptions
+{
+    public const string Section = "Alerts";
+
+    /// <summary>The Slack channel id (C…) alerts are posted to; none: no Slack alerts.</summary>
+    [RegularExpression("^[CG][A-Z0-9]{2,30}$", ErrorMessage = "Alerts:SlackChannel is a Slack channel id (C… or G…), not a name.")]
+    public string? SlackChannel { get; set; }
+
+    /// <summary>How long to wait for a call's recording after <c>call.ended</c> before looking again (a durable planned item).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan AssetsGrace { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Also alert on calls that are not expected to have a recording (not answered, under 5 s, over 4 h).</summary>
+    public bool IncludeExpected { get; set; }
+
+    /// <summary>The language of alerts (a channel has no one user's language).</summary>
+    [RegularExpression("^(en|es|fr|de|it|pt|nl)$")]
+    public string Language { get; set; } = "en";
+}

@@ -1,0 +1,252 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Alerts;
+using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatTroubleshooter.Tests.Alerts;
+
+/// <summary>
+/// Issue 19: Aircall's webhooks → one alert per call that should have a recording and has none, in the alert channel.
+/// The envelopes are the reference pack's (<c>webhook_call_created_example.json</c> with <c>event</c> and <c>data</c>
+/// adapted, as its README says a <c>call.ended</c> is); Aircall and Slack are fakes.
+/// </summary>
+public sealed class AircallWebhookTests : IDisposable
+{
+    private const string Token = "cebcaac65-test-token";
+    private const string AlertChannel = "C0ALERTS";
+    private const long CallId = 1234567;
+
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("alerts-");
+    private readonly RecordingHandler _aircall = new();
+
+    /// <summary>What the fake Aircall answers for the call, changed by a test (e.g. the recording arrives).</summary>
+    private JsonObject _call = Call(talkSeconds: 120);
+
+    public AircallWebhookTests()
+    {
+        _aircall
+            .On($"/v1/calls/{CallId}", _ => RecordingHandler.Json(new JsonObject { ["call"] = _call.DeepClone() }.ToJsonString()))
+            .On("/v1/numbers/1234", _ =>
+            {
+                var number = JsonNode.Parse(TestData.Read("aircall/number_api_example.json"))!.AsObject();
+                number["number"]!["id"] = 1234;
+                number["number"]!["name"] = "Support";
+                number["number"]!["live_recording_activated"] = false; // recording switched off on this number
+                return RecordingHandler.Json(number.ToJsonString());
+            });
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private BotApp App(string grace = "00:00:00", bool sqlite = false, bool tokens = true)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Aircall:ApiId"] = "id123",
+            ["Aircall:ApiToken"] = "secret-token",
+            ["Alerts:SlackChannel"] = AlertChannel,
+            ["Alerts:AssetsGrace"] = grace,
+        };
+        if (tokens)
+        {
+            settings["Aircall:WebhookTokens:0"] = "an-older-token";
+            settings["Aircall:WebhookTokens:1"] = Token;
+        }
+
+        if (sqlite)
+        {
+            settings["State:Provider"] = "Sqlite";
+            settings["State:SqlitePath"] = Path.Combine(_directory.FullName, "state.db");
+        }
+
+        return new BotApp(settings) { TestServices = s => s.AddHttpClient<AircallClient>().ConfigurePrimaryHttpMessageHandler(() => _aircall) };
+    }
+
+    /// <summary>The reference pack's call (number 1234 "French Office", agent John Doe), answered, with this much talk.</summary>
+    private static JsonObject Call(int talkSeconds, string? recording = null)
+    {
+        var call = JsonNode.Parse(TestData.Read("aircall/call_api_example.json"))!["call"]!.AsObject();
+        call["id"] = CallId; // a call id as agents paste them (the example's 812 is too short to be read as one)
+        var answered = (long)call["answered_at"]!;
+        call["ended_at"] = answered + talkSeconds;
+        call["duration"] = talkSeconds + 6;
+        call["recording"] = recording;
+        call["asset"] = recording;
+        return call;
+    }
+
+    private static StringContent Webhook(string name, JsonNode data, string token = Token)
+    {
+        var envelope = JsonNode.Parse(TestData.Read("aircall/webhook_call_created_example.json"))!.AsObject();
+        envelope["event"] = name;
+        envelope["resource"] = name.Split('.')[0];
+        envelope["token"] = token;
+        envelope["data"] = data.DeepClone();
+        return new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json");
+    }
+
+    private static bool IsAlert(BotApp app, HttpRequestMessage r) =>
+        r.RequestUri!.AbsolutePath == "/api/chat.postMessage" && app.Slack.Body(r).Contains($"\"channel\":\"{AlertChannel}\"", StringComparison.Ordinal);
+
+    private static HttpRequestMessage[] Alerts(BotApp app) => app.Slack.Requests.Where(r => IsAlert(app, r)).ToArray();
+
+    [Fact]
+    public async Task AnAnswered120sCallWithoutRecording_OnANumberWithRecordingOff_IsOneAlert_WithRecordingDisabled()
+    {
+        using var app = App();
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct)).StatusCode);
+        var alert = Assert.Single(await app.WaitForAsync(r => IsAlert(app, r)));
+        await app.DrainAsync();
+
+        var body = app.Slack.Body(alert);
+        Assert.Contains("cause:recording-disabled", body, StringComparison.Ordinal);
+        Assert.Contains("Outbound call 1234567 on Support, answered by John Doe, 2 min of conversation: no recording.", body, StringComparison.Ordinal);
+        Assert.Contains("https://dashboard.aircall.io/calls/1234567", body, StringComparison.Ordinal);
+        // The buttons every diagnosis has, and at most two Aircall requests: the re-fetch and the number.
+        Assert.Contains("feedback:not-solved", body, StringComparison.Ordinal);
+        Assert.Equal(2, _aircall.Requests.Count);
+    }
+
+    [Fact]
+    public async Task TheSameEventThreeTimes_AfterTheAssetsEvent_IsStillOneAlert()
+    {
+        using var app = App(grace: "00:00:01");
+        using var client = app.CreateClient();
+
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.AssetsGenerated, _call), Ct);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct)).StatusCode);
+        }
+
+        await app.WaitForAsync(r => IsAlert(app, r));
+        await app.DrainAsync();
+        await app.SentinelAsync();
+
+        Assert.Single(Alerts(app));
+    }
+
+    [Fact]
+    public async Task ARecordingThatArrivesWithinTheGraceDelay_IsNoAlert()
+    {
+        using var app = App(grace: "00:00:02");
+        using var client = app.CreateClient();
+
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
+        _call = Call(talkSeconds: 120, recording: "https://example.test/recording.mp3");
+        await app.DrainAsync();
+        await app.SentinelAsync();
+
+        Assert.Empty(Alerts(app));
+        Assert.Equal(1, _aircall.Count($"/v1/calls/{CallId}")); // looked at once, after the grace delay
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5 * 3600)]
+    public async Task ACallNotExpectedToHaveARecording_IsNoAlert_AndNoWork(int talkSeconds)
+    {
+        using var app = App();
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, Call(talkSeconds)), Ct)).StatusCode);
+
+        Assert.Equal(0, await app.Services.GetRequiredService<IWorkOutbox>().CountPendingAsync(Ct));
+        await app.SentinelAsync();
+        Assert.Empty(Alerts(app));
+        Assert.Empty(_aircall.Requests);
+    }
+
+    [Theory]
+    [InlineData("wrong-token", true)]
+    [InlineData("", true)]
+    [InlineData(Token, false)]
+    public async Task AWrongOrMissingToken_OrNoTokenConfigured_Is401_AndNothingIsStored(string token, bool configured)
+    {
+        using var app = App(tokens: configured);
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call, token), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await app.Services.GetRequiredService<IWorkOutbox>().CountPendingAsync(Ct));
+    }
+
+    [Fact]
+    public async Task MalformedOrOversizedBodies_Are4xx()
+    {
+        using var app = App();
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(AircallWebhooks.Route, new StringContent("{not json", Encoding.UTF8, "application/json"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, new JsonObject { ["id"] = "x" }), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await client.PostAsync(AircallWebhooks.Route, new StringContent(new string(' ', 100 * 1024), Encoding.UTF8, "application/json"), Ct)).StatusCode);
+        // Found by the fuzz test (a 500 before): a timestamp that is no date stands for "now".
+        var deleted = JsonNode.Parse(await Webhook(AircallWebhooks.NumberDeleted, new JsonObject { ["id"] = 77 }).ReadAsStringAsync(Ct))!;
+        deleted["timestamp"] = 999_999_999_999_999;
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, new StringContent(deleted.ToJsonString(), Encoding.UTF8, "application/json"), Ct)).StatusCode);
+        await app.DrainAsync();
+        // Another event of the same webhook: acknowledged, nothing to do.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook("call.created", _call), Ct)).StatusCode);
+        Assert.Equal(0, await app.Services.GetRequiredService<IWorkOutbox>().CountPendingAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ARestartDuringTheGraceDelay_StillSendsTheAlertOnce()
+    {
+        using (var first = App(grace: "00:00:02", sqlite: true))
+        {
+            using var client = first.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct)).StatusCode);
+            Assert.Empty(Alerts(first));
+        }
+
+        using var restarted = App(grace: "00:00:02", sqlite: true);
+        using var start = restarted.CreateClient();
+        var alerts = await restarted.WaitForAsync(r => IsAlert(restarted, r));
+        await restarted.DrainAsync();
+
+        Assert.Single(alerts);
+        Assert.Single(Alerts(restarted));
+    }
+
+    [Fact]
+    public async Task ADeletedNumber_IsRemembered_AndIsEvidenceForNumberDeleted_WithoutAskingAircall()
+    {
+        using var app = App();
+        using var client = app.CreateClient();
+        var number = JsonNode.Parse(TestData.Read("aircall/webhook_number_closed_example.json"))!["data"]!.AsObject();
+        number["id"] = 1234;
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.NumberDeleted, number), Ct)).StatusCode);
+        await app.DrainAsync();
+
+        // An agent asks about a call of that number which has a recording link.
+        _call = Call(talkSeconds: 120, recording: "https://example.test/recording.mp3");
+        await client.SendAsync(SlackRequests.SlashCommand("1234567"), Ct);
+        static bool IsResponse(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";
+        var question = JsonNode.Parse(app.Slack.Body(Assert.Single(await app.WaitForAsync(IsResponse))))!;
+        // "Does the recording open and play?" No: the number's fate decides.
+        var no = question["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray())
+            .Select(e => e!.AsObject()).First(e => ((string?)e["value"])?.Contains("\"value\":\"no\"", StringComparison.Ordinal) == true);
+        await client.SendAsync(SlackRequests.Click(no), Ct);
+        var replies = await app.WaitForAsync(IsResponse, count: 3);
+        await app.DrainAsync();
+
+        var diagnosis = string.Join("\n", replies.Select(app.Slack.Body));
+        Assert.Contains("cause:number-deleted", diagnosis, StringComparison.Ordinal);
+        Assert.Contains("was deleted on", diagnosis, StringComparison.Ordinal);
+        Assert.Equal(0, _aircall.Count("/v1/numbers/1234"));
+    }
+}

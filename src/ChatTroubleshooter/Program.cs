@@ -21,7 +21,7 @@ if (args.Length > 0 && args[0] is PackageCommand.Package or PackageCommand.Icons
     return PackageCommand.Run(args, Console.Out, Console.Error);
 }
 
-if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Command)
+if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Command or AircallWebhookCommand.Command)
 {
     // Same environment as the web host (dotnet run's launch profile sets ASPNETCORE_ENVIRONMENT=Development).
     var chatBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -42,6 +42,11 @@ if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Com
     chatBuilder.AddAircall();
     chatBuilder.AddCards();
     using var chatHost = chatBuilder.Build();
+    if (args[0] == AircallWebhookCommand.Command)
+    {
+        return await ActivatorUtilities.CreateInstance<AircallWebhookCommand>(chatHost.Services, Console.Out, Console.Error).RunAsync(args[1..], CancellationToken.None);
+    }
+
     var conversations = chatHost.Services.GetRequiredService<ConversationService>();
     return args[0] == TerminalChat.Command
         ? await new TerminalChat(conversations, TimeProvider.System, Console.In, Console.Out).RunAsync(args[1..], CancellationToken.None)

@@ -28,6 +28,7 @@ internal static class StartupBanner
           ChatTroubleshooter cards --out DIR [--lang xx]  write sample cards (Adaptive Cards and Block Kit) to DIR
           ChatTroubleshooter package slack|teams ...      write the Slack manifest or the Teams app package
           ChatTroubleshooter icons --out DIR              draw the Teams icons
+          ChatTroubleshooter aircall webhook create --url URL | list   register or list the Aircall webhooks
           ChatTroubleshooter --help                       this text
 
         Settings are environment variables (Slack__SigningSecret, Slack__BotToken, Teams__AppId, Teams__AppPassword,

@@ -135,10 +135,19 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
         return AircallResult<IReadOnlyList<AircallCall>>.Ok(calls);
     }
 
+    /// <summary>Creates a webhook (<c>POST /v1/webhooks</c>); its answer holds the token to configure.</summary>
+    public Task<AircallResult<AircallWebhookEnvelope>> CreateWebhookAsync(AircallWebhookRequest webhook, CallRequester requester, CancellationToken ct) =>
+        SendAsync<AircallWebhookEnvelope>(HttpMethod.Post, "webhooks", requester, ct,
+            JsonContent.Create(webhook, AircallJson.Default.AircallWebhookRequest));
+
+    /// <summary>The company's webhooks (<c>GET /v1/webhooks</c>, first page of 50).</summary>
+    public Task<AircallResult<AircallWebhookList>> ListWebhooksAsync(CallRequester requester, CancellationToken ct) =>
+        SendAsync<AircallWebhookList>(HttpMethod.Get, "webhooks?per_page=50", requester, ct);
+
     private async Task<AircallResult<T>> GetAsync<T>(string path, CallRequester requester, CancellationToken ct)
     {
         BotMetrics.AircallCalls.Add(1, new KeyValuePair<string, object?>("resource", path.Split('/', '?')[0]));
-        var result = await SendAsync<T>(path, requester, ct);
+        var result = await SendAsync<T>(HttpMethod.Get, path, requester, ct);
         if (result.Status != AircallStatus.Ok)
         {
             BotMetrics.AircallErrors.Add(1, new KeyValuePair<string, object?>("kind", result.Status.ToString()));
@@ -147,11 +156,11 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
         return result;
     }
 
-    private async Task<AircallResult<T>> SendAsync<T>(string path, CallRequester requester, CancellationToken ct)
+    private async Task<AircallResult<T>> SendAsync<T>(HttpMethod method, string path, CallRequester requester, CancellationToken ct, HttpContent? content = null)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            using var request = new HttpRequestMessage(method, path) { Content = content };
             // Whose turn this request waits for (AircallScheduler).
             request.Options.Set(AircallScheduler.RequesterKey, requester);
             using var response = await http.SendAsync(request, ct);

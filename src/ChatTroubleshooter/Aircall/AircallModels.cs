@@ -9,6 +9,15 @@ internal sealed record AircallCallEnvelope(AircallCall? Call);
 
 internal sealed record AircallNumberEnvelope(AircallNumber? Number);
 
+/// <summary>A webhook as <c>/v1/webhooks</c> shows it (its token only in the answer to its creation).</summary>
+internal sealed record AircallWebhookInfo(string? WebhookId, string? CustomName, string? Url, bool? Active, string? Token, IReadOnlyList<string>? Events);
+
+internal sealed record AircallWebhookEnvelope(AircallWebhookInfo? Webhook);
+
+internal sealed record AircallWebhookList(IReadOnlyList<AircallWebhookInfo>? Webhooks);
+
+internal sealed record AircallWebhookRequest(string CustomName, string Url, IReadOnlyList<string> Events);
+
 internal sealed record AircallCallList(IReadOnlyList<AircallCall>? Calls, AircallMeta? Meta);
 
 internal sealed record AircallMeta(int? Total, int? CurrentPage, int? PerPage, string? NextPageLink);
@@ -35,6 +44,9 @@ internal sealed record AircallUser(long Id, string? Name);
 [JsonSerializable(typeof(AircallCallEnvelope))]
 [JsonSerializable(typeof(AircallNumberEnvelope))]
 [JsonSerializable(typeof(AircallCallList))]
+[JsonSerializable(typeof(AircallWebhookEnvelope))]
+[JsonSerializable(typeof(AircallWebhookList))]
+[JsonSerializable(typeof(AircallWebhookRequest))]
 internal sealed partial class AircallJson : JsonSerializerContext;
 
 internal static class AircallJsonExtensions

@@ -8,7 +8,7 @@
 #      once more, each on a fresh process: the host's speed drifts, so each gets two sweeps and its best run counts
 #      (the best of as many runs on both sides of a ratio). Saturation = the best req/s over the connection counts.
 #   2. the bot: signed Teams activities (test JWT from a local OpenID stand-in); then, on a fresh bot whose outbox
-#      work keeps up, slash commands at 1,000/s
+#      work keeps up, slash commands at 1,000/s; then Aircall call.ended webhooks at 1,000/s
 #   3. memory with 10,000 live conversations
 #   4. a full diagnosis from a demo call id, Teams message to posted answer (anonymous bot, fake Connector)
 # Prints throughput, latency percentiles and the bot's memory. Needs wrk (Debian package; installed when root).
@@ -103,6 +103,10 @@ echo "== 2b. the bot: signed slash commands at 1,000 requests/s (a fresh bot: no
 start_bot "$work/rate.db"
 dotnet "$tool" --url "http://127.0.0.1:$bot_port" --secret "$secret" --seconds "$SECONDS_PER_RUN" --concurrency 64 --rate 1000 --warmup 2
 echo "   bot memory: $(memory "$bot")"
+stop_bot
+echo "== 2c. the bot: Aircall call.ended webhooks at 1,000 requests/s (each a check planned once per call, stored durably)"
+start_bot "$work/webhooks.db" Aircall__WebhookTokens__0=load-test-token Alerts__SlackChannel=C0ALERTS
+dotnet "$tool" --url "http://127.0.0.1:$bot_port" --webhook load-test-token --seconds "$SECONDS_PER_RUN" --concurrency 64 --rate 1000 --warmup 2
 stop_bot
 
 echo "== 3. memory with 10,000 live conversations (each waiting for an answer)"

@@ -11,7 +11,11 @@ using System.Text;
 //   e2e --bot URL --serve URL --count N   Teams messages with demo call ids: time from ack to the posted answer
 //   (default) --url URL --secret S [--seconds 10] [--concurrency 32] [--rate 0 | requests/s]: ack latency of
 //   signed slash commands, optionally at a fixed rate
-var url = Arg("--url", "http://127.0.0.1:5080").TrimEnd('/') + "/slack/commands";
+// With --webhook TOKEN: Aircall call.ended webhooks (an answered 2 min call without a recording, a new call id each: a
+// check planned after the grace delay, stored durably) instead of slash commands.
+var webhookToken = Arg("--webhook", "");
+var url = Arg("--url", "http://127.0.0.1:5080").TrimEnd('/') + (webhookToken.Length > 0 ? "/aircall/webhooks" : "/slack/commands");
+var callIds = 10_000_000L;
 var secret = Encoding.UTF8.GetBytes(Arg("--secret", "load-test-secret"));
 var seconds = int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture);
 var concurrency = int.Parse(Arg("--concurrency", "32"), CultureInfo.InvariantCulture);
@@ -67,7 +71,7 @@ var (latencies, errors, elapsed) = await RunAsync(TimeSpan.FromSeconds(seconds),
 latencies.Sort();
 double P(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"signed slash commands: {latencies.Count} ok, {errors} errors in {elapsed.TotalSeconds:0.0} s = {latencies.Count / elapsed.TotalSeconds:0} req/s " +
+    $"{(webhookToken.Length > 0 ? "Aircall webhooks" : "signed slash commands")}: {latencies.Count} ok, {errors} errors in {elapsed.TotalSeconds:0.0} s = {latencies.Count / elapsed.TotalSeconds:0} req/s " +
     $"(concurrency {concurrency}, rate {(rate == 0 ? "max" : rate + "/s")})"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ack latency ms: p50 {P(0.50):0.00}  p90 {P(0.90):0.00}  p99 {P(0.99):0.00}  max {P(1.0):0.00}"));
@@ -183,6 +187,22 @@ async Task<int> EndToEndAsync()
 
 HttpRequestMessage Signed(int worker)
 {
+    if (webhookToken.Length > 0)
+    {
+        var id = Interlocked.Increment(ref callIds);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["resource"] = "call", ["event"] = "call.ended", ["timestamp"] = now, ["token"] = webhookToken,
+            ["data"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = id, ["status"] = "done", ["direction"] = "inbound", ["started_at"] = now - 130, ["answered_at"] = now - 125,
+                ["ended_at"] = now - 5, ["recording"] = null, ["number"] = new System.Text.Json.Nodes.JsonObject { ["id"] = 1234 },
+            },
+        }.ToJsonString();
+        return new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+    }
+
     var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
     var body = $"token=x&team_id=T111&channel_id=C111&user_id=U{worker:D4}&command=%2Fnorecording&text=1000004" +
                $"&response_url=https%3A%2F%2Fload-test.invalid%2Fcommands%2F1&trigger_id={Guid.NewGuid():N}";

@@ -70,5 +70,32 @@ internal sealed class RequestBody : IDisposable
         }
     }
 
+    /// <summary>
+    /// The body read as <typeparamref name="T"/>, or the 4xx to answer: 413 over the size limit, 400 naming where the JSON
+    /// could not be read (<paramref name="what"/>, e.g. "Malformed activity", starts the message).
+    /// </summary>
+    public static async Task<(T? Value, IResult? Failure)> ReadJsonAsync<T>(
+        HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string what, CancellationToken ct)
+    {
+        try
+        {
+            using var body = await ReadAsync(request, ct);
+            return (System.Text.Json.JsonSerializer.Deserialize(body.Span, type), null);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return (default, Results.BadRequest(e.Path is { Length: > 1 } path ? $"{what}: unreadable at {path}." : $"{what}: not JSON."));
+        }
+        catch (InvalidOperationException)
+        {
+            // A string System.Text.Json cannot turn into UTF-16 (a lone surrogate escape, "\ud800").
+            return (default, Results.BadRequest($"{what}: a string is not valid Unicode."));
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (default, Results.StatusCode(e.StatusCode));
+        }
+    }
+
     private static BadHttpRequestException TooLarge() => new("Request body too large.", StatusCodes.Status413PayloadTooLarge);
 }

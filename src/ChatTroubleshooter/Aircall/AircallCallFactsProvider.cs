@@ -11,7 +11,7 @@ internal sealed class AircallCallFactsProvider(
     AircallClient client,
     AircallScheduler scheduler,
     AircallFactMapper mapper,
-    Storage.IDeletedNumbers deletedNumbers,
+    AircallNumberFacts numbers,
     TimeProvider time,
     IOptions<AircallOptions> options) : ICallFactsProvider
 {
@@ -54,15 +54,11 @@ internal sealed class AircallCallFactsProvider(
         }
 
         string? country = data.Number?.Country;
-        if (data.Number is { } number && await deletedNumbers.DeletedAtAsync(number.Id, ct) is { } deletedAt)
+        if (data.Number is { } number)
         {
-            facts.AddRange(mapper.MapDeletedNumber(number.Id, deletedAt));
-        }
-        else if (data.Number is { } existing)
-        {
-            var found = await client.GetNumberAsync(existing.Id, requester, ct);
-            facts.AddRange(mapper.MapNumber(existing.Id, found));
-            country = found.Value?.Country ?? country;
+            var (numberFacts, found) = await numbers.ForAsync(number.Id, requester, ct);
+            facts.AddRange(numberFacts);
+            country = found?.Country ?? country;
         }
 
         if (data.User is { } user && data.StartedAt is { } started && data.AnsweredAt is not null && string.IsNullOrEmpty(data.Recording))

@@ -82,6 +82,7 @@ public static class AircallExtensions
             pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<AircallOptions>>().Value.AttemptTimeout));
 
         builder.Services.AddSingleton<AircallFactMapper>();
+        builder.Services.AddSingleton<AircallNumberFacts>();
         builder.Services.AddSingleton<ICallFactsProvider>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AircallOptions>>().Value;

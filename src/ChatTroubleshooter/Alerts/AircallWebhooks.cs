@@ -60,23 +60,10 @@ public static class AircallWebhooks
             return Results.Unauthorized();
         }
 
-        AircallWebhook? webhook;
-        try
+        var (webhook, unreadable) = await RequestBody.ReadJsonAsync(http.Request, AircallWebhookJson.Default.AircallWebhook, "Not an Aircall webhook", ct);
+        if (unreadable is not null)
         {
-            using var body = await RequestBody.ReadAsync(http.Request, ct);
-            webhook = JsonSerializer.Deserialize(body.Span, AircallWebhookJson.Default.AircallWebhook);
-        }
-        catch (JsonException e)
-        {
-            return Results.BadRequest(e.Path is { Length: > 1 } path ? $"Not an Aircall webhook: unreadable at {path}." : "Not an Aircall webhook: not JSON.");
-        }
-        catch (InvalidOperationException)
-        {
-            return Results.BadRequest("Not an Aircall webhook: a string is not valid Unicode.");
-        }
-        catch (BadHttpRequestException e)
-        {
-            return Results.StatusCode(e.StatusCode);
+            return unreadable;
         }
 
         if (!IsOneOf(webhook?.Token, tokens))

@@ -38,6 +38,7 @@ internal sealed class AlertWorkHandler(
     SlackApiClient slack,
     CardRenderer cards,
     Diagnostics.Knowledge knowledge,
+    AircallNumberFacts numbers,
     Storage.IDeletedNumbers deletedNumbers,
     IOptions<AlertsOptions> options,
     TimeProvider time,
@@ -91,15 +92,11 @@ internal sealed class AlertWorkHandler(
 
         var facts = new List<Fact>(mapper.MapCall(call));
         var numberName = call.Number?.Name;
-        if (call.Number is { } number && await deletedNumbers.DeletedAtAsync(number.Id, ct) is { } deletedAt)
+        if (call.Number is { } number)
         {
-            facts.AddRange(mapper.MapDeletedNumber(number.Id, deletedAt));
-        }
-        else if (call.Number is { } existing)
-        {
-            var found = await aircall.GetNumberAsync(existing.Id, Requester, ct);
-            facts.AddRange(mapper.MapNumber(existing.Id, found));
-            numberName = found.Value?.Name ?? numberName;
+            var (numberFacts, found) = await numbers.ForAsync(number.Id, Requester, ct);
+            facts.AddRange(numberFacts);
+            numberName = found?.Name ?? numberName;
         }
 
         var channel = options.Value.SlackChannel;

@@ -73,24 +73,10 @@ public static class TeamsEndpoints
             }
         }
 
-        Activity? activity;
-        try
+        var (activity, unreadable) = await RequestBody.ReadJsonAsync(http.Request, TeamsJson.Default.Activity, "Malformed activity", ct);
+        if (unreadable is not null)
         {
-            using var body = await RequestBody.ReadAsync(http.Request, ct);
-            activity = JsonSerializer.Deserialize(body.Span, TeamsJson.Default.Activity);
-        }
-        catch (JsonException e)
-        {
-            return Results.BadRequest(e.Path is { Length: > 1 } path ? $"Malformed activity: unreadable at {path}." : "Malformed activity: not JSON.");
-        }
-        catch (InvalidOperationException)
-        {
-            // A string System.Text.Json cannot turn into UTF-16 (a lone surrogate escape, "\ud800").
-            return Results.BadRequest("Malformed activity: a string is not valid Unicode.");
-        }
-        catch (BadHttpRequestException e)
-        {
-            return Results.StatusCode(e.StatusCode);
+            return unreadable;
         }
 
         if (activity?.Type is not { } type)

@@ -193,11 +193,20 @@ HttpRequestMessage Signed(int worker)
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var json = new System.Text.Json.Nodes.JsonObject
         {
-            ["resource"] = "call", ["event"] = "call.ended", ["timestamp"] = now, ["token"] = webhookToken,
+            ["resource"] = "call",
+            ["event"] = "call.ended",
+            ["timestamp"] = now,
+            ["token"] = webhookToken,
             ["data"] = new System.Text.Json.Nodes.JsonObject
             {
-                ["id"] = id, ["status"] = "done", ["direction"] = "inbound", ["started_at"] = now - 130, ["answered_at"] = now - 125,
-                ["ended_at"] = now - 5, ["recording"] = null, ["number"] = new System.Text.Json.Nodes.JsonObject { ["id"] = 1234 },
+                ["id"] = id,
+                ["status"] = "done",
+                ["direction"] = "inbound",
+                ["started_at"] = now - 130,
+                ["answered_at"] = now - 125,
+                ["ended_at"] = now - 5,
+                ["recording"] = null,
+                ["number"] = new System.Text.Json.Nodes.JsonObject { ["id"] = 1234 },
             },
         }.ToJsonString();
         return new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };

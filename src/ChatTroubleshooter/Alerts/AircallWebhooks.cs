@@ -97,7 +97,7 @@ public static class AircallWebhooks
                 {
                     NotBefore = name == CallEnded ? time.GetUtcNow() + alerts.Value.AssetsGrace : null,
                 };
-                return Ack(http, await intake.AcceptOnceAsync(item, key, CheckWindow, Source, ct));
+                return WorkIntake.Ack(http, await intake.AcceptOnceAsync(item, key, CheckWindow, Source, ct));
             }
 
             case NumberDeleted:
@@ -110,7 +110,7 @@ public static class AircallWebhooks
                 // When the payload was built (UNIX seconds); one that is no date at all stands for "now".
                 var at = webhook.Timestamp is { } ts and >= 0 and <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(ts) : time.GetUtcNow();
                 var key = $"aircall:number-deleted:{number.Id}";
-                return Ack(http, await intake.AcceptOnceAsync(new WorkItem(key, new NumberDeletedWork(number.Id, at)), key, CheckWindow, Source, ct));
+                return WorkIntake.Ack(http, await intake.AcceptOnceAsync(new WorkItem(key, new NumberDeletedWork(number.Id, at)), key, CheckWindow, Source, ct));
             }
 
             default:
@@ -118,9 +118,6 @@ public static class AircallWebhooks
                 return Results.Ok();
         }
     }
-
-    private static IResult Ack(HttpContext http, WorkIntake.Outcome outcome) =>
-        outcome is WorkIntake.Outcome.Unavailable ? WorkIntake.Unavailable(http) : Results.Ok();
 
     private static T? Read<T>(JsonElement data, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
         where T : class

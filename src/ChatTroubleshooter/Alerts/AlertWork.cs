@@ -108,7 +108,7 @@ internal sealed class AlertWorkHandler(
 
         var language = options.Value.Language;
         var callId = call.Id.ToString(CultureInfo.InvariantCulture);
-        var place = $"slack:{await slack.TeamIdAsync(ct)}:{channel}";
+        var place = SlackWorkHandler.Place(await slack.TeamIdAsync(ct), channel);
         var texts = knowledge.Texts;
         var header = texts.Get(language, TextKeys.NoticeAlert,
             ("direction", texts.Get(language, call.Direction is "outbound" ? "option.direction.outbound" : "option.direction.inbound")),

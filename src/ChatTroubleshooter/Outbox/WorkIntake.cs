@@ -23,6 +23,9 @@ internal sealed class WorkIntake(IWorkQueue queue, IOptions<OutboxOptions> optio
         return Results.Text("The bot's store is not answering; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
+    /// <summary>The ack for an outcome: 200 (accepted, or a duplicate), or 503 when the work could not be stored.</summary>
+    public static IResult Ack(HttpContext http, Outcome outcome) => outcome is Outcome.Unavailable ? Unavailable(http) : Results.Ok();
+
     public Task<Outcome> AcceptAsync(WorkItem item, string source, CancellationToken ct) =>
         WithinBudgetAsync(async () =>
         {

@@ -41,9 +41,8 @@ public static class SlackEndpoints
         }
 
         // An empty 200 is a silent ack; the answer follows through response_url.
-        return await intake.AcceptAsync(WorkItem.Accepted(
-            new SlackCommandWork(command.TeamId, command.ChannelId, command.UserId, command.Text, command.ResponseUrl), time), "Slack /slack/commands", ct)
-            is WorkIntake.Outcome.Unavailable ? WorkIntake.Unavailable(http) : Results.Ok();
+        return WorkIntake.Ack(http, await intake.AcceptAsync(WorkItem.Accepted(
+            new SlackCommandWork(command.TeamId, command.ChannelId, command.UserId, command.Text, command.ResponseUrl), time), "Slack /slack/commands", ct));
     }
 
     private static async Task<IResult> EventAsync(
@@ -95,8 +94,8 @@ public static class SlackEndpoints
 
         // Slack retries (X-Slack-Retry-Num) carry the same event_id: answer once.
         var id = $"slack:event:{eventId}";
-        return await intake.AcceptOnceAsync(new WorkItem(id, new SlackMessageWork(envelope.TeamId, channel, user, e.Text ?? "", e.Ts, e.ThreadTs, isMention)),
-            id, options.Value.EventDedupeWindow, "Slack /slack/events", ct) is WorkIntake.Outcome.Unavailable ? WorkIntake.Unavailable(http) : Results.Ok();
+        return WorkIntake.Ack(http, await intake.AcceptOnceAsync(new WorkItem(id, new SlackMessageWork(envelope.TeamId, channel, user, e.Text ?? "", e.Ts, e.ThreadTs, isMention)),
+            id, options.Value.EventDedupeWindow, "Slack /slack/events", ct));
     }
 
     /// <summary>Event types the bot acts on; anything else gets its 200 even when the bot cannot read it.</summary>
@@ -146,8 +145,7 @@ public static class SlackEndpoints
             payload.Message?.ThreadTs,
             payload.Container?.IsEphemeral ?? false,
             payload.ResponseUrl);
-        return await intake.AcceptAsync(WorkItem.Accepted(click, time), "Slack /slack/interactions", ct)
-            is WorkIntake.Outcome.Unavailable ? WorkIntake.Unavailable(http) : Results.Ok();
+        return WorkIntake.Ack(http, await intake.AcceptAsync(WorkItem.Accepted(click, time), "Slack /slack/interactions", ct));
     }
 }
 

@@ -80,7 +80,7 @@ internal sealed partial class SlackWorkHandler(
     }
 
     /// <summary>A Slack team and channel: where a diagnosis's buttons may be clicked (<see cref="Turn.Place"/>).</summary>
-    private static string Place(string? teamId, string channelId) => $"slack:{teamId}:{channelId}";
+    internal static string Place(string? teamId, string channelId) => $"slack:{teamId}:{channelId}";
 
     public async Task DeliverAsync(Delivery delivery, CancellationToken ct)
     {

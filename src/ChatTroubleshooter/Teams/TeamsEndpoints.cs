@@ -116,13 +116,13 @@ public static class TeamsEndpoints
             case "message" when activity.Value is { ValueKind: JsonValueKind.Object } && string.IsNullOrWhiteSpace(activity.Text):
                 // Action.Submit (the fallback of our Action.Execute buttons): the value is the button's data.
                 return ButtonValues.Read(activity.Value) is { } value
-                    ? Ack(http, await intake.AcceptAsync(WorkItem.Accepted(
+                    ? WorkIntake.Ack(http, await intake.AcceptAsync(WorkItem.Accepted(
                         new TeamsSubmitWork(to, user!, activity.UserLocale, value, activity.ReplyToId, activity.Id ?? activity.ReplyToId), time), Source, ct))
                     : Results.Ok();
 
             case "message":
                 var message = WorkItem.Accepted(new TeamsMessageWork(to, user!, activity.UserLocale, StripMention(activity), activity.Id ?? activity.ReplyToId), time);
-                return Ack(http, activity.Id is { } id
+                return WorkIntake.Ack(http, activity.Id is { } id
                     ? await intake.AcceptOnceAsync(message, $"teams:activity:{TeamsWorkHandler.ConversationKey(to)}:{id}", TimeSpan.FromHours(1), Source, ct)
                     : await intake.AcceptAsync(message, Source, ct));
 
@@ -137,7 +137,7 @@ public static class TeamsEndpoints
             case "conversationUpdate" when activity.MembersAdded?.Any(m => m?.Id is { } member && member == activity.Recipient?.Id) == true:
             case "installationUpdate" when activity.Action is "add" or "add-upgrade":
                 // Teams sends both on install: welcome once per conversation.
-                return Ack(http, await intake.AcceptOnceAsync(WorkItem.Accepted(new TeamsWelcomeWork(to, activity.UserLocale), time),
+                return WorkIntake.Ack(http, await intake.AcceptOnceAsync(WorkItem.Accepted(new TeamsWelcomeWork(to, activity.UserLocale), time),
                     $"teams:welcome:{TeamsWorkHandler.ConversationKey(to)}", TimeSpan.FromMinutes(10), Source, ct));
 
             default:
@@ -191,9 +191,6 @@ public static class TeamsEndpoints
             _ => InvokeCard(cards.Teams(outcome.Reply, outcome.MaskPhoneNumbers)),
         };
     }
-
-    private static IResult Ack(HttpContext http, WorkIntake.Outcome outcome) =>
-        outcome is WorkIntake.Outcome.Unavailable ? WorkIntake.Unavailable(http) : Results.Ok();
 
     private static IResult InvokeCard(JsonObject card) =>
         Results.Json(new JsonObject { ["statusCode"] = 200, ["type"] = CardRenderer.ContentType, ["value"] = card });

@@ -75,6 +75,7 @@ public static class TextKeys
     public const string NoticeAircallUnavailable = "reply.notice.aircall-unavailable";
     public const string NoticeLookupsWaiting = "reply.notice.lookups-waiting";
     public const string NoticeAlert = "reply.notice.alert";
+    public const string NoticeAlertBurst = "reply.notice.alert-burst";
     public const string NoticeNotReady = "reply.notice.not-ready";
     public const string NoticeHasRecording = "reply.notice.has-recording";
     public const string CardSolved = "card.feedback.solved";

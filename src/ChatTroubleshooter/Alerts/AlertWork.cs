@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
@@ -24,6 +25,19 @@ public sealed record AlertCheckWork(long CallId) : AircallWork
     public static string KeyOf(long callId) => string.Create(CultureInfo.InvariantCulture, $"aircall:alert:{callId}");
 }
 
+/// <summary>
+/// The summary of a number's burst of alerts: posted by the alert that started the burst (<paramref name="Create"/>),
+/// updated with the new count by the following ones.
+/// </summary>
+public sealed record AlertSummaryDelivery(string ChannelId, long NumberId, DateTimeOffset Since, string Text, bool Create) : Delivery
+{
+    /// <summary>An update sets the same text again; only the creation posts a message.</summary>
+    public override bool Repeatable => !Create;
+}
+
+/// <summary>An alert posted in the thread of its burst's summary (whose ts is known once the summary was posted).</summary>
+public sealed record AlertInThreadDelivery(string ChannelId, long NumberId, DateTimeOffset Since, JsonObject Message) : Delivery;
+
 /// <summary>A number was deleted in Aircall: remembered as evidence for <c>number-deleted</c>.</summary>
 public sealed record NumberDeletedWork(long NumberId, DateTimeOffset At) : AircallWork;
 
@@ -40,6 +54,7 @@ internal sealed class AlertWorkHandler(
     Diagnostics.Knowledge knowledge,
     AircallNumberFacts numbers,
     Storage.IDeletedNumbers deletedNumbers,
+    Storage.IAlertBursts bursts,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<AlertWorkHandler> logger) : IWorkHandler
@@ -119,16 +134,60 @@ internal sealed class AlertWorkHandler(
             ("link", CallLinks.Dashboard(callId)));
         var reply = await conversations.DiagnoseFromDataAsync(ChatChannel.Slack, place, callId, facts, language, [header], ct);
         // A channel reads it: customer phone numbers are masked.
-        return [new SlackPostDelivery(channel, null, cards.Slack(reply, maskPhoneNumbers: true))];
+        var alert = cards.Slack(reply, maskPhoneNumbers: true);
+        if (call.Number is not { } burstNumber)
+        {
+            return [new SlackPostDelivery(channel, null, alert)];
+        }
+
+        var burst = await bursts.AddAlertAsync(burstNumber.Id, time.GetUtcNow(), TimeSpan.FromHours(1), ct);
+        var threshold = options.Value.BurstThreshold;
+        if (burst.Count <= threshold)
+        {
+            return [new SlackPostDelivery(channel, null, alert)];
+        }
+
+        var summary = texts.Get(language, TextKeys.NoticeAlertBurst,
+            ("number", numberName ?? "—"),
+            ("count", burst.Count.ToString(CultureInfo.InvariantCulture)),
+            ("since", burst.Since.ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture)));
+        return
+        [
+            new AlertSummaryDelivery(channel, burstNumber.Id, burst.Since, summary, Create: burst.Count == threshold + 1),
+            new AlertInThreadDelivery(channel, burstNumber.Id, burst.Since, alert),
+        ];
     }
 
     public async Task DeliverAsync(Delivery delivery, CancellationToken ct)
     {
-        if (delivery is not SlackPostDelivery post)
+        switch (delivery)
         {
-            throw new InvalidOperationException($"Not an alert delivery: {delivery.GetType().Name}.");
-        }
+            case SlackPostDelivery post:
+                await slack.PostMessageAsync(post.ChannelId, post.ThreadTs, post.Message, ct);
+                break;
 
-        await slack.PostMessageAsync(post.ChannelId, post.ThreadTs, post.Message, ct);
+            case AlertSummaryDelivery { Create: true } summary:
+                var ts = await slack.PostMessageAsync(summary.ChannelId, null, new JsonObject { ["text"] = summary.Text }, ct)
+                    ?? throw new InvalidOperationException("chat.postMessage returned no ts for the burst summary.");
+                await bursts.SetSummaryAsync(summary.NumberId, summary.Since, ts, ct);
+                break;
+
+            case AlertSummaryDelivery summary:
+                // Retried (with the outbox's backoff) until the alert that started the burst has posted the summary.
+                await slack.UpdateAsync(summary.ChannelId, await SummaryTsAsync(summary.NumberId, summary.Since, ct), new JsonObject { ["text"] = summary.Text }, ct);
+                break;
+
+            case AlertInThreadDelivery threaded:
+                await slack.PostMessageAsync(threaded.ChannelId, await SummaryTsAsync(threaded.NumberId, threaded.Since, ct), threaded.Message, ct);
+                break;
+
+            default:
+                throw new InvalidOperationException($"Not an alert delivery: {delivery.GetType().Name}.");
+        }
     }
+
+    private async Task<string> SummaryTsAsync(long numberId, DateTimeOffset since, CancellationToken ct) =>
+        await bursts.GetAsync(numberId, ct) is { SummaryTs: { } ts } burst && burst.Since == since
+            ? ts
+            : throw new InvalidOperationException($"The burst summary of number {numberId} is not posted yet.");
 }

@@ -18,6 +18,13 @@ public sealed class AlertsOptions
     /// <summary>Also alert on calls that are not expected to have a recording (not answered, under 5 s, over 4 h).</summary>
     public bool IncludeExpected { get; set; }
 
+    /// <summary>
+    /// More alerts than this for one number within an hour make a burst: one summary message (kept up to date) and the
+    /// following alerts in its thread, instead of a flood in the channel.
+    /// </summary>
+    [Range(1, 1000)]
+    public int BurstThreshold { get; set; } = 5;
+
     /// <summary>The language of alerts (a channel has no one user's language).</summary>
     [RegularExpression("^(en|es|fr|de|it|pt|nl)$")]
     public string Language { get; set; } = "en";

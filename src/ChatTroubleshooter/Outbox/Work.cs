@@ -41,6 +41,8 @@ public abstract record Work
 [JsonDerivedType(typeof(TeamsTypingDelivery), "teams.typing")]
 [JsonDerivedType(typeof(TeamsReplyDelivery), "teams.reply")]
 [JsonDerivedType(typeof(TeamsUpdateDelivery), "teams.update")]
+[JsonDerivedType(typeof(Alerts.AlertSummaryDelivery), "aircall.burst-summary")]
+[JsonDerivedType(typeof(Alerts.AlertInThreadDelivery), "aircall.alert-in-thread")]
 public abstract record Delivery
 {
     /// <summary>Set once it went out; a retried item skips it.</summary>

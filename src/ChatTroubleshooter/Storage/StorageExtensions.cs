@@ -78,6 +78,7 @@ public static class StorageExtensions
         Expose<IFeedbackStore>(builder.Services);
         Expose<IDiagnosisLog>(builder.Services);
         Expose<IDeletedNumbers>(builder.Services);
+        Expose<IAlertBursts>(builder.Services);
         Expose<IWorkOutbox>(builder.Services);
         Expose<IWorkQueue>(builder.Services);
         builder.Services.AddSingleton<StoreHealth>();

@@ -58,8 +58,23 @@ public interface IDeletedNumbers
     Task<DateTimeOffset?> DeletedAtAsync(long numberId, CancellationToken ct);
 }
 
+/// <summary>One number's run of alerts: since when (the first alert of the hour), how many, and the summary posted for them.</summary>
+public sealed record AlertBurst(DateTimeOffset Since, int Count, string? SummaryTs);
+
+/// <summary>Alerts counted per number and hour, so a number that keeps failing gets one summary instead of a flood.</summary>
+public interface IAlertBursts
+{
+    /// <summary>Counts one more alert for <paramref name="numberId"/> (a new run when the last began over <paramref name="window"/> ago), atomically.</summary>
+    Task<AlertBurst> AddAlertAsync(long numberId, DateTimeOffset now, TimeSpan window, CancellationToken ct);
+
+    /// <summary>The summary message of the run that began at <paramref name="since"/>, once posted.</summary>
+    Task SetSummaryAsync(long numberId, DateTimeOffset since, string ts, CancellationToken ct);
+
+    Task<AlertBurst?> GetAsync(long numberId, CancellationToken ct);
+}
+
 /// <summary>
 /// What a storage provider (Sqlite, Redis, Memory) implements: every concern, so one instance can back them all. Only
 /// the registration sees this; callers ask for the one concern they need.
 /// </summary>
-internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, Outbox.IWorkOutbox;
+internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, IAlertBursts, Outbox.IWorkOutbox;

@@ -30,6 +30,8 @@ public sealed class AircallWebhookTests : IDisposable
     {
         _aircall
             .On($"/v1/calls/{CallId}", _ => RecordingHandler.Json(new JsonObject { ["call"] = _call.DeepClone() }.ToJsonString()))
+            // Other calls of the same number (a burst): the same call under their own id.
+            .On("/v1/calls/", r => RecordingHandler.Json(new JsonObject { ["call"] = WithId(_call, long.Parse(r.RequestUri!.Segments[^1], System.Globalization.CultureInfo.InvariantCulture)) }.ToJsonString()))
             .On("/v1/numbers/1234", _ =>
             {
                 var number = JsonNode.Parse(TestData.Read("aircall/number_api_example.json"))!.AsObject();
@@ -83,6 +85,13 @@ public sealed class AircallWebhookTests : IDisposable
         call["recording"] = recording;
         call["asset"] = recording;
         return call;
+    }
+
+    private static JsonObject WithId(JsonObject call, long id)
+    {
+        var copy = call.DeepClone().AsObject();
+        copy["id"] = id;
+        return copy;
     }
 
     private static StringContent Webhook(string name, JsonNode data, string token = Token)
@@ -201,6 +210,34 @@ public sealed class AircallWebhookTests : IDisposable
         // Another event of the same webhook: acknowledged, nothing to do.
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook("call.created", _call), Ct)).StatusCode);
         Assert.Equal(0, await app.Services.GetRequiredService<IWorkOutbox>().CountPendingAsync(Ct));
+    }
+
+    /// <summary>8 calls of one number without a recording within the hour: 5 alerts, then one summary kept up to date, and the rest in its thread.</summary>
+    [Fact]
+    public async Task ABurstOfEightCallsOnOneNumber_IsOneSummary_WithTheRestInItsThread()
+    {
+        using var app = App();
+        using var client = app.CreateClient();
+
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, WithId(_call, 2000000 + i)), Ct)).StatusCode);
+            // One at a time, as calls end: the burst is counted in the order the alerts are decided.
+            await app.WaitForAsync(r => IsAlert(app, r), count: i + 1 + (i >= 5 ? 1 : 0));
+        }
+
+        await app.DrainAsync();
+        var posts = Alerts(app).Select(r => JsonNode.Parse(app.Slack.Body(r))!).ToList();
+        var summaries = posts.Where(p => ((string?)p["text"])?.StartsWith("Recording looks switched off for number Support: 6 calls", StringComparison.Ordinal) == true).ToList();
+        var topLevelAlerts = posts.Where(p => p["thread_ts"] is null && ((string?)p["text"])?.StartsWith("Recording looks", StringComparison.Ordinal) != true).ToList();
+        var threaded = posts.Where(p => (string?)p["thread_ts"] == "1700000000.000100").ToList();
+        var updates = app.Slack.Requests.Where(r => r.RequestUri!.AbsolutePath == "/api/chat.update").Select(r => JsonNode.Parse(app.Slack.Body(r))!).ToList();
+
+        Assert.Single(summaries);
+        Assert.Equal(5, topLevelAlerts.Count);
+        Assert.Equal(3, threaded.Count);
+        Assert.All(threaded, p => Assert.Contains("cause:recording-disabled", p.ToJsonString(), StringComparison.Ordinal));
+        Assert.Equal(["7 calls", "8 calls"], updates.Select(u => ((string)u["text"]!).Split(": ")[1][..7]));
     }
 
     [Fact]

@@ -207,6 +207,32 @@ public abstract class StateStoreContract : IDisposable
         Assert.Equal(["held"], (await b.ClaimAsync(10, lease, Ct)).Select(i => ((SlackCommandWork)i.Work).Text));
     }
 
+    /// <summary>Issue 19: alerts counted per number and hour, atomically (concurrent checks), with the run's summary.</summary>
+    [Fact]
+    public async Task AlertBursts_CountPerNumberAndHour_AndKeepTheRunsSummary()
+    {
+        var a = Store();
+        var b = Store();
+        var number = Random.Shared.NextInt64(1, long.MaxValue);
+        var start = Time.GetUtcNow();
+        var hour = TimeSpan.FromHours(1);
+
+        var counts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? a : b).AddAlertAsync(number, start, hour, Ct)));
+        Assert.Equal(Enumerable.Range(1, 10), counts.Select(c => c.Count).Order());
+        Assert.All(counts, c => Assert.Equal(start.ToUnixTimeMilliseconds(), c.Since.ToUnixTimeMilliseconds()));
+
+        await a.SetSummaryAsync(number, start, "1700000000.000100", Ct);
+        Assert.Equal("1700000000.000100", (await b.GetAsync(number, Ct))!.SummaryTs);
+        Assert.Equal(11, (await b.AddAlertAsync(number, start.AddMinutes(59), hour, Ct)).Count);
+
+        // An hour after the run began, a new one starts: count 1, no summary; the old run's summary cannot be set on it.
+        var next = await a.AddAlertAsync(number, start.AddMinutes(61), hour, Ct);
+        Assert.Equal((1, (string?)null), (next.Count, next.SummaryTs));
+        await b.SetSummaryAsync(number, start, "1700000000.000200", Ct);
+        Assert.Null((await a.GetAsync(number, Ct))!.SummaryTs);
+        Assert.Null(await a.GetAsync(number + 1 == long.MaxValue ? 1 : number + 1, Ct));
+    }
+
     [Fact]
     public async Task Outbox_ClaimLeaseCompleteRetryAndDeadLetter()
     {

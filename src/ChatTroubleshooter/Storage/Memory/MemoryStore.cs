@@ -16,6 +16,7 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
     private readonly Lock _claim = new();
     private readonly Lock _dedupe = new();
     private readonly ConcurrentDictionary<long, DateTimeOffset> _deletedNumbers = new();
+    private readonly Dictionary<long, AlertBurst> _bursts = [];
 
     /// <summary>Claimed and not yet completed, retried or dead: the items a heartbeat may renew.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _leased = new(StringComparer.Ordinal);
@@ -70,6 +71,38 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
     public Task<DateTimeOffset?> DeletedAtAsync(long numberId, CancellationToken ct) =>
         Task.FromResult(_deletedNumbers.TryGetValue(numberId, out var at) ? at : (DateTimeOffset?)null);
+
+    public Task<AlertBurst> AddAlertAsync(long numberId, DateTimeOffset now, TimeSpan window, CancellationToken ct)
+    {
+        lock (_bursts)
+        {
+            var burst = _bursts.TryGetValue(numberId, out var run) && run.Since > now - window
+                ? run with { Count = run.Count + 1 }
+                : new AlertBurst(now, 1, null);
+            return Task.FromResult(_bursts[numberId] = burst);
+        }
+    }
+
+    public Task SetSummaryAsync(long numberId, DateTimeOffset since, string ts, CancellationToken ct)
+    {
+        lock (_bursts)
+        {
+            if (_bursts.TryGetValue(numberId, out var run) && run.Since == since)
+            {
+                _bursts[numberId] = run with { SummaryTs = ts };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<AlertBurst?> GetAsync(long numberId, CancellationToken ct)
+    {
+        lock (_bursts)
+        {
+            return Task.FromResult(_bursts.GetValueOrDefault(numberId));
+        }
+    }
 
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {

@@ -60,6 +60,19 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         return renewed
         """;
 
+    // KEYS[1]: the number's hash (since, count, ts); a run older than the window starts over.
+    private const string BurstScript = """
+        local since = tonumber(redis.call('HGET', KEYS[1], 'since'))
+        if since == nil or since <= tonumber(ARGV[2]) then
+          redis.call('DEL', KEYS[1])
+          redis.call('HSET', KEYS[1], 'since', ARGV[1], 'count', 1)
+        else
+          redis.call('HINCRBY', KEYS[1], 'count', 1)
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        return redis.call('HMGET', KEYS[1], 'since', 'count', 'ts')
+        """;
+
     private readonly string _instanceId = instanceId ?? InstanceId.Current;
 
     private readonly WorkSignal _signal = CreateSignal(redis, prefix + "outbox:wake");
@@ -186,6 +199,29 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         await Db.HashGetAsync(Prefix + "numbers:deleted", numberId) is { HasValue: true } value
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)value)
             : null;
+
+    public async Task<AlertBurst> AddAlertAsync(long numberId, DateTimeOffset now, TimeSpan window, CancellationToken ct)
+    {
+        var values = (RedisValue[])(await Db.ScriptEvaluateAsync(BurstScript, [Prefix + "burst:" + numberId],
+            [now.ToUnixTimeMilliseconds(), (now - window).ToUnixTimeMilliseconds(), (long)(window * 2).TotalMilliseconds]))!;
+        return new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds((long)values[0]), (int)values[1], values[2].IsNull ? null : values[2].ToString());
+    }
+
+    public async Task SetSummaryAsync(long numberId, DateTimeOffset since, string ts, CancellationToken ct)
+    {
+        var key = Prefix + "burst:" + numberId;
+        var transaction = Db.CreateTransaction();
+        transaction.AddCondition(Condition.HashEqual(key, "since", since.ToUnixTimeMilliseconds()));
+        _ = transaction.HashSetAsync(key, "ts", ts);
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task<AlertBurst?> GetAsync(long numberId, CancellationToken ct)
+    {
+        var values = await Db.HashGetAsync(Prefix + "burst:" + numberId, ["since", "count", "ts"]);
+        return values[0].IsNull ? null
+            : new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds((long)values[0]), (int)values[1], values[2].IsNull ? null : values[2].ToString());
+    }
 
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {

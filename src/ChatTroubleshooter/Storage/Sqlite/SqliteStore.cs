@@ -59,6 +59,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
                 CREATE TABLE IF NOT EXISTS diagnoses (id TEXT PRIMARY KEY, at INTEGER NOT NULL, json TEXT NOT NULL);
                 CREATE INDEX IF NOT EXISTS diagnoses_at ON diagnoses (at);
                 CREATE TABLE IF NOT EXISTS deleted_numbers (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS alert_bursts (number INTEGER PRIMARY KEY, since INTEGER NOT NULL, count INTEGER NOT NULL, summary_ts TEXT);
                 -- WITHOUT ROWID: the rows live in the b-tree of their (time-ordered) ids, one b-tree fewer to write per accepted request.
                 CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, due INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL, error TEXT) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due);
@@ -223,6 +224,36 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         using var connection = Open();
         using var command = Command(connection, "SELECT at FROM deleted_numbers WHERE id = $i", ("$i", numberId));
         return Task.FromResult(command.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null);
+    }
+
+    public Task<AlertBurst> AddAlertAsync(long numberId, DateTimeOffset now, TimeSpan window, CancellationToken ct) =>
+        WriteAsync(writer =>
+        {
+            var command = writer.Command("""
+                INSERT INTO alert_bursts (number, since, count) VALUES ($n, $now, 1)
+                ON CONFLICT (number) DO UPDATE SET
+                  count = CASE WHEN alert_bursts.since <= $old THEN 1 ELSE alert_bursts.count + 1 END,
+                  summary_ts = CASE WHEN alert_bursts.since <= $old THEN NULL ELSE alert_bursts.summary_ts END,
+                  since = CASE WHEN alert_bursts.since <= $old THEN $now ELSE alert_bursts.since END
+                RETURNING since, count, summary_ts
+                """, ("$n", numberId), ("$now", now.ToUnixTimeMilliseconds()), ("$old", (now - window).ToUnixTimeMilliseconds()));
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        });
+
+    public Task SetSummaryAsync(long numberId, DateTimeOffset since, string ts, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("UPDATE alert_bursts SET summary_ts = $t WHERE number = $n AND since = $s",
+            ("$t", ts), ("$n", numberId), ("$s", since.ToUnixTimeMilliseconds())));
+
+    public Task<AlertBurst?> GetAsync(long numberId, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT since, count, summary_ts FROM alert_bursts WHERE number = $n", ("$n", numberId));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read()
+            ? new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null);
     }
 
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)

@@ -77,6 +77,9 @@ public sealed record DiagnosisReply(
 
     /// <summary>Shows the escalation summary even for a confirmed diagnosis ("Not solved", "Still stuck?").</summary>
     public bool Escalated { get; init; }
+
+    /// <summary>Set on a proactive alert: the call and number its "Expected" and "Investigate" buttons act on.</summary>
+    public AlertSource? Alert { get; init; }
 }
 
 /// <summary>Statistics for admins: a title and a plain-text table.</summary>
@@ -103,3 +106,6 @@ public sealed record MessageReply(string Language, MessageKind Kind, string Text
 
 /// <summary>The call's recording may not exist yet; the bot looks again after <see cref="RecheckAfter"/> and answers then.</summary>
 public sealed record NotReadyReply(string Language, string CallId, string Text, TimeSpan RecheckAfter) : Reply(Language);
+
+/// <summary>What a proactive alert is about: the call to investigate, the number to mute.</summary>
+public sealed record AlertSource(string CallId, long? NumberId, string NumberName);

@@ -83,6 +83,9 @@ public static class TextKeys
     public const string CardDetails = "card.details";
     public const string CardCopySummary = "card.copy-summary";
     public const string CardDraft = "card.draft";
+    public const string CardAlertExpected = "card.alert.expected";
+    public const string CardAlertInvestigate = "card.alert.investigate";
+    public const string AlertMuted = "reply.alert.muted";
     public const string CardBackToDiagnosis = "card.back-to-diagnosis";
     public const string DraftTitle = "draft.title";
     public const string DraftGreeting = "draft.greeting";

@@ -55,6 +55,7 @@ internal sealed class AlertWorkHandler(
     AircallNumberFacts numbers,
     Storage.IDeletedNumbers deletedNumbers,
     Storage.IAlertBursts bursts,
+    Storage.IAlertMutes mutes,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<AlertWorkHandler> logger) : IWorkHandler
@@ -114,6 +115,12 @@ internal sealed class AlertWorkHandler(
             numberName = found?.Name ?? numberName;
         }
 
+        if (call.Number is { } muted && await mutes.MutedByAsync(muted.Id, time.GetUtcNow(), ct) is { } by)
+        {
+            logger.LogInformation("Call {CallId} has no recording; its number's alerts were muted by {User} (Expected).", call.Id, by);
+            return [];
+        }
+
         var channel = options.Value.SlackChannel;
         if (channel is null)
         {
@@ -132,7 +139,8 @@ internal sealed class AlertWorkHandler(
             ("agent", call.User?.Name ?? "—"),
             ("talk", call is { AnsweredAt: { } a, EndedAt: { } e } ? TextCatalog.FormatSeconds(e - a) : "—"),
             ("link", CallLinks.Dashboard(callId)));
-        var reply = await conversations.DiagnoseFromDataAsync(ChatChannel.Slack, place, callId, facts, language, [header], ct);
+        var source = new Diagnostics.Replies.AlertSource(callId, call.Number?.Id, numberName ?? "—");
+        var reply = await conversations.DiagnoseFromDataAsync(ChatChannel.Slack, place, source, facts, language, [header], ct);
         // A channel reads it: customer phone numbers are masked.
         var alert = cards.Slack(reply, maskPhoneNumbers: true);
         if (call.Number is not { } burstNumber)

@@ -17,6 +17,8 @@ namespace ChatTroubleshooter.Cards;
 [JsonDerivedType(typeof(SummaryButton), SummaryButton.Verb)]
 [JsonDerivedType(typeof(DraftButton), DraftButton.Verb)]
 [JsonDerivedType(typeof(DiagnosisButton), DiagnosisButton.Verb)]
+[JsonDerivedType(typeof(MuteButton), MuteButton.Verb)]
+[JsonDerivedType(typeof(InvestigateButton), InvestigateButton.Verb)]
 public abstract record ButtonValue
 {
     /// <summary>
@@ -72,6 +74,28 @@ public sealed record DiagnosisButton(string DiagnosisId) : ButtonValue
     public const string Verb = "diagnosis";
 
     public override Turn ApplyTo(Turn here) => here with { DiagnosisOf = DiagnosisId };
+}
+
+/// <summary>"Expected" on an alert: mutes that number's alerts for 24 hours.</summary>
+public sealed record MuteButton(string DiagnosisId, long NumberId, string NumberName) : ButtonValue
+{
+    public const string Verb = "mute";
+
+    public override Turn ApplyTo(Turn here) => here with { Mute = new MuteRequest(DiagnosisId, NumberId, NumberName) };
+}
+
+/// <summary>"Investigate" on an alert: a conversation about that call in the alert's thread.</summary>
+public sealed record InvestigateButton(string DiagnosisId, string CallId) : ButtonValue
+{
+    public const string Verb = "investigate";
+
+    public override Turn ApplyTo(Turn here) => here with
+    {
+        Text = CallId,
+        InvestigateOf = DiagnosisId,
+        ConversationKey = here.Thread is { } thread ? $"{here.Place}:thread:{thread}" : here.ConversationKey,
+        ReplyInThread = true,
+    };
 }
 
 // Strict: every field of the record present and non-null, the verb anywhere in the object (Teams may reorder data).

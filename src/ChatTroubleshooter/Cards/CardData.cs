@@ -81,6 +81,21 @@ internal static class CardData
                     ["slackSolved"] = ButtonValues.ToText(solved),
                     ["slackNotSolved"] = ButtonValues.ToText(notSolved),
                 };
+                data["showAlert"] = d.Alert is not null && d.FeedbackThanks is null;
+                if (d.Alert is { } alert)
+                {
+                    var investigate = new InvestigateButton(d.DiagnosisId, alert.CallId);
+                    data["alert"] = new JsonObject
+                    {
+                        ["investigate"] = texts.Get(lang, TextKeys.CardAlertInvestigate),
+                        ["investigateData"] = ButtonValues.ToJson(investigate),
+                        ["slackInvestigate"] = ButtonValues.ToText(investigate),
+                        ["showExpected"] = alert.NumberId is not null,
+                        ["expected"] = texts.Get(lang, TextKeys.CardAlertExpected),
+                        ["slackExpected"] = alert.NumberId is { } number ? ButtonValues.ToText(new MuteButton(d.DiagnosisId, number, alert.NumberName)) : "",
+                    };
+                }
+
                 break;
 
             case HelpReply h:

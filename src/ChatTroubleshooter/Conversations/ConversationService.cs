@@ -21,6 +21,7 @@ public sealed partial class ConversationService(
     IConversationStore store,
     ICallFactsProvider calls,
     IDiagnosisLog diagnoses,
+    IAlertMutes mutes,
     IFeedbackStore feedback,
     StatsService stats,
     TimeProvider time,
@@ -51,12 +52,19 @@ public sealed partial class ConversationService(
     /// </summary>
     public async Task<TurnOutcome> HandleTurnAsync(Turn turn, CancellationToken ct)
     {
-        var outcome = turn.Feedback is { } click ? await FeedbackAsync(turn, click, ct)
+        // A click on an alert acts only where the alert was posted (like every diagnosis's buttons).
+        if ((turn.Mute?.DiagnosisId ?? turn.InvestigateOf) is { } alert && await DiagnosisHereAsync(turn, alert, ct) is null)
+        {
+            return new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
+        }
+
+        var outcome = turn.Mute is { } mute ? await MuteAsync(turn, mute, ct)
+            : turn.Feedback is { } click ? await FeedbackAsync(turn, click, ct)
             : turn.SummaryOf is { } diagnosisId ? await SummaryAsync(turn, diagnosisId, ct)
             : turn.DraftOf is { } draft ? await DraftAsync(turn, draft, ct)
             : turn.DiagnosisOf is { } shown ? await DiagnosisAgainAsync(turn, shown, ct)
             : await ConverseAsync(turn, ct);
-        return outcome with { MaskPhoneNumbers = turn.Visibility == Visibility.Shared };
+        return outcome with { MaskPhoneNumbers = turn.Visibility == Visibility.Shared, InThread = turn.ReplyInThread };
     }
 
     private async Task<TurnOutcome> ConverseAsync(Turn turn, CancellationToken ct)
@@ -446,19 +454,32 @@ public sealed partial class ConversationService(
             ? new TurnOutcome(new SummaryReply(reply.Language, reply.EscalationTitle, reply.Escalation)) { PrivateToUser = true }
             : new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
 
+    /// <summary>How long "Expected" on an alert mutes its number.</summary>
+    public static readonly TimeSpan MuteFor = TimeSpan.FromHours(24);
+
+    /// <summary>"Expected" on an alert: that number's alerts stop for 24 hours, and the channel is told who muted them.</summary>
+    private async Task<TurnOutcome> MuteAsync(Turn turn, MuteRequest mute, CancellationToken ct)
+    {
+        var by = turn.UserName ?? turn.UserId;
+        await mutes.MuteAsync(mute.NumberId, time.GetUtcNow() + MuteFor, by, ct);
+        logger.LogInformation("Alerts for number {NumberId} muted for {Hours} h by {User}.", mute.NumberId, MuteFor.TotalHours, turn.UserId);
+        return new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.AlertMuted, ("number", mute.NumberName), ("user", by)));
+    }
+
     /// <summary>
     /// A diagnosis from data alone, for a proactive alert: nothing is asked, so every cause the data cannot decide is
     /// "possible", with the same rules, evidence and steps as in a conversation. It is recorded like any other, with
     /// <paramref name="place"/>, so its buttons work where it is posted.
     /// </summary>
     public async Task<DiagnosisReply> DiagnoseFromDataAsync(
-        ChatChannel channel, string place, string callId, IReadOnlyList<Fact> facts, string language, IReadOnlyList<string> notices, CancellationToken ct)
+        ChatChannel channel, string place, AlertSource alert, IReadOnlyList<Fact> facts, string language, IReadOnlyList<string> notices, CancellationToken ct)
     {
+        var callId = alert.CallId;
         var known = FactSet.From(facts);
         var nothingToAsk = knowledge.Rules.FactsById.Keys.ToHashSet(StringComparer.Ordinal);
         var diagnosis = (Diagnosis)Diagnoser.Decide(knowledge.Rules, known, nothingToAsk);
         var id = NewId();
-        var reply = _composer.Diagnosis(diagnosis, known, language, id, callId) with { Notices = notices };
+        var reply = _composer.Diagnosis(diagnosis, known, language, id, callId) with { Notices = notices, Alert = alert };
         await diagnoses.AddDiagnosisAsync(new DiagnosisRecord(
             id, ChannelName(channel), language, diagnosis.Kind.ToString(), [.. reply.Causes.Select(c => c.Id)], 0, null, time.GetUtcNow(),
             System.Text.Json.JsonSerializer.Serialize(reply with { Notices = [] }))

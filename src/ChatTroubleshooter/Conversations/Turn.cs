@@ -26,6 +26,9 @@ public sealed record Answer(string ConversationId, string FactId, string Value);
 /// <summary>The customer draft of a diagnosis, in <paramref name="Language"/> or the default customer language when null.</summary>
 public sealed record DraftRequest(string DiagnosisId, string? Language);
 
+/// <summary>"Expected" on an alert: mute that number's alerts.</summary>
+public sealed record MuteRequest(string DiagnosisId, long NumberId, string NumberName);
+
 /// <summary>A "solved" / "not solved" click on a diagnosis.</summary>
 public sealed record FeedbackClick(string DiagnosisId, bool Helpful);
 
@@ -76,6 +79,21 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
     /// <summary>A diagnosis to show again (Teams' "Back to the diagnosis" on a draft).</summary>
     public string? DiagnosisOf { get; init; }
 
+    /// <summary>"Expected" on an alert.</summary>
+    public MuteRequest? Mute { get; init; }
+
+    /// <summary>The user's display name, when the platform gives it (to say who muted an alert).</summary>
+    public string? UserName { get; init; }
+
+    /// <summary>The thread under the clicked message (Slack: its thread, or the message itself), for a reply that goes there.</summary>
+    public string? Thread { get; init; }
+
+    /// <summary>Reply in <see cref="Thread"/> ("Investigate" on an alert: the conversation continues under it).</summary>
+    public bool ReplyInThread { get; init; }
+
+    /// <summary>The alert's diagnosis an "Investigate" click came from: honoured only where that alert was posted.</summary>
+    public string? InvestigateOf { get; init; }
+
     /// <summary>The "Start over" button: ends the open conversation.</summary>
     public bool Restart { get; init; }
 
@@ -106,6 +124,9 @@ public sealed record TurnOutcome(Reply Reply)
 
     /// <summary>Only the user who asked may see the reply (a customer draft): never posted where others read.</summary>
     public bool PrivateToUser { get; init; }
+
+    /// <summary>Send it in the thread under the clicked message (see <see cref="Turn.ReplyInThread"/>).</summary>
+    public bool InThread { get; init; }
 
     /// <summary>Mask customer phone numbers when rendering: the reply is read in a channel.</summary>
     public bool MaskPhoneNumbers { get; init; }

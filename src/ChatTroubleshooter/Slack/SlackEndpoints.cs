@@ -98,6 +98,9 @@ public static class SlackEndpoints
             id, options.Value.EventDedupeWindow, "Slack /slack/events", ct));
     }
 
+    /// <summary>A name from a payload, kept short (Slack's display names are at most 80 characters).</summary>
+    private static string? Shorten(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Length <= 80 ? name : name[..80];
+
     /// <summary>Event types the bot acts on; anything else gets its 200 even when the bot cannot read it.</summary>
     private static bool Handled(SlackTypes types) =>
         types.Type is "url_verification" || types is { Type: "event_callback", Event.Type: "app_mention" or "message" };
@@ -144,7 +147,10 @@ public static class SlackEndpoints
             payload.Container?.MessageTs,
             payload.Message?.ThreadTs,
             payload.Container?.IsEphemeral ?? false,
-            payload.ResponseUrl);
+            payload.ResponseUrl)
+        {
+            UserName = Shorten(payload.User?.Name ?? payload.User?.Username),
+        };
         return WorkIntake.Ack(http, await intake.AcceptAsync(WorkItem.Accepted(click, time), "Slack /slack/interactions", ct));
     }
 }

@@ -76,7 +76,7 @@ internal sealed record SlackTypes(string? Type, SlackTypes? Event);
 internal sealed record SlackInteraction(
     string? Type,
     SlackId? Team,
-    SlackId? User,
+    SlackUser? User,
     SlackId? Channel,
     SlackContainer? Container,
     SlackMessage? Message,
@@ -84,6 +84,9 @@ internal sealed record SlackInteraction(
     IReadOnlyList<SlackAction>? Actions);
 
 internal sealed record SlackId(string? Id);
+
+/// <summary>The user of an interaction: its id, and the name Slack shows (<c>name</c>; <c>username</c> in older payloads).</summary>
+internal sealed record SlackUser(string? Id, string? Name, string? Username);
 
 internal sealed record SlackContainer(string? ChannelId, string? MessageTs, bool? IsEphemeral);
 

@@ -20,7 +20,11 @@ public sealed record SlackMessageWork(string? TeamId, string ChannelId, string U
 
 /// <summary>A click on one of the bot's buttons, with where the clicked message is.</summary>
 public sealed record SlackClickWork(
-    string? TeamId, string ChannelId, string UserId, ButtonValue Value, string? MessageTs, string? ThreadTs, bool IsEphemeral, string? ResponseUrl) : SlackWork;
+    string? TeamId, string ChannelId, string UserId, ButtonValue Value, string? MessageTs, string? ThreadTs, bool IsEphemeral, string? ResponseUrl) : SlackWork
+{
+    /// <summary>The clicker's name as the payload gives it (to say who muted an alert); null in items stored before it.</summary>
+    public string? UserName { get; init; }
+}
 
 /// <summary>Look the conversation's call up again and answer where the first answer went.</summary>
 public sealed record SlackRecheckWork(string ConversationKey, SlackTarget Target) : SlackWork

@@ -62,8 +62,16 @@ internal sealed partial class SlackWorkHandler(
                     : SlackTarget.Post(click.ChannelId, click.ThreadTs, click.UserId, click.ChannelId.StartsWith('D') ? Visibility.Private : Visibility.Shared);
                 // Clicks on a diagnosis are not part of a conversation: they are keyed by where they happened.
                 var place = Place(click.TeamId, click.ChannelId);
-                var here = new Turn(ChatChannel.Slack, place, click.UserId, null) { Id = item.Id, Place = place };
-                return await TurnAsync(click.Value.ApplyTo(here), target, click.MessageTs, ct, privately);
+                var here = new Turn(ChatChannel.Slack, place, click.UserId, null)
+                {
+                    Id = item.Id,
+                    Place = place,
+                    UserName = click.UserName,
+                    Thread = click.ThreadTs ?? click.MessageTs,
+                };
+                // A reply the core wants under the clicked message ("Investigate") goes in its thread.
+                var inThread = click.MessageTs is null ? target : SlackTarget.Post(click.ChannelId, here.Thread, click.UserId, target.Visibility);
+                return await TurnAsync(click.Value.ApplyTo(here), target, click.MessageTs, ct, privately, inThread);
             }
 
             case SlackRecheckWork recheck:
@@ -113,13 +121,18 @@ internal sealed partial class SlackWorkHandler(
     /// The turn with the user's locale, and what to send for the core's outcome; a private outcome goes to
     /// <paramref name="privately"/> when the turn came with one (a click's response_url).
     /// </summary>
-    private async Task<IReadOnlyList<Delivery>> TurnAsync(Turn turn, SlackTarget target, string? clickedTs, CancellationToken ct, SlackTarget? privately = null)
+    private async Task<IReadOnlyList<Delivery>> TurnAsync(
+        Turn turn, SlackTarget target, string? clickedTs, CancellationToken ct, SlackTarget? privately = null, SlackTarget? inThread = null)
     {
         var locale = await api.UserLocaleAsync(turn.UserId, ct);
         var outcome = await conversations.HandleTurnAsync(turn with { Locale = locale, Visibility = target.Visibility }, ct);
         if (outcome.PrivateToUser && privately is not null)
         {
             target = privately;
+        }
+        else if (outcome.InThread && inThread is not null)
+        {
+            target = inThread;
         }
 
         var plan = new List<Delivery>(3);

@@ -79,6 +79,7 @@ public static class StorageExtensions
         Expose<IDiagnosisLog>(builder.Services);
         Expose<IDeletedNumbers>(builder.Services);
         Expose<IAlertBursts>(builder.Services);
+        Expose<IAlertMutes>(builder.Services);
         Expose<IWorkOutbox>(builder.Services);
         Expose<IWorkQueue>(builder.Services);
         builder.Services.AddSingleton<StoreHealth>();

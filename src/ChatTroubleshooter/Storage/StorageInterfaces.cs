@@ -73,8 +73,17 @@ public interface IAlertBursts
     Task<AlertBurst?> GetAsync(long numberId, CancellationToken ct);
 }
 
+/// <summary>Numbers whose alerts someone muted ("Expected" on an alert): until when, and who.</summary>
+public interface IAlertMutes
+{
+    Task MuteAsync(long numberId, DateTimeOffset until, string by, CancellationToken ct);
+
+    /// <summary>Who muted the number, while the mute lasts; null when its alerts are on.</summary>
+    Task<string?> MutedByAsync(long numberId, DateTimeOffset now, CancellationToken ct);
+}
+
 /// <summary>
 /// What a storage provider (Sqlite, Redis, Memory) implements: every concern, so one instance can back them all. Only
 /// the registration sees this; callers ask for the one concern they need.
 /// </summary>
-internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, IAlertBursts, Outbox.IWorkOutbox;
+internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, IAlertBursts, IAlertMutes, Outbox.IWorkOutbox;

@@ -23,12 +23,16 @@ public sealed class AircallWebhookTests : IDisposable
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("alerts-");
     private readonly RecordingHandler _aircall = new();
 
+    /// <summary>Whether the number records (off: the cause most alerts are about).</summary>
+    private bool _numberRecording;
+
     /// <summary>What the fake Aircall answers for the call, changed by a test (e.g. the recording arrives).</summary>
     private JsonObject _call = Call(talkSeconds: 120);
 
     public AircallWebhookTests()
     {
         _aircall
+            .On("/v1/calls/search", _ => RecordingHandler.Json("""{"meta":{"total":0,"current_page":1,"per_page":50,"next_page_link":null},"calls":[]}"""))
             .On($"/v1/calls/{CallId}", _ => RecordingHandler.Json(new JsonObject { ["call"] = _call.DeepClone() }.ToJsonString()))
             // Other calls of the same number (a burst): the same call under their own id.
             .On("/v1/calls/", r => RecordingHandler.Json(new JsonObject { ["call"] = WithId(_call, long.Parse(r.RequestUri!.Segments[^1], System.Globalization.CultureInfo.InvariantCulture)) }.ToJsonString()))
@@ -37,7 +41,7 @@ public sealed class AircallWebhookTests : IDisposable
                 var number = JsonNode.Parse(TestData.Read("aircall/number_api_example.json"))!.AsObject();
                 number["number"]!["id"] = 1234;
                 number["number"]!["name"] = "Support";
-                number["number"]!["live_recording_activated"] = false; // recording switched off on this number
+                number["number"]!["live_recording_activated"] = _numberRecording; // switched off unless a test says otherwise
                 return RecordingHandler.Json(number.ToJsonString());
             });
     }
@@ -238,6 +242,85 @@ public sealed class AircallWebhookTests : IDisposable
         Assert.Equal(3, threaded.Count);
         Assert.All(threaded, p => Assert.Contains("cause:recording-disabled", p.ToJsonString(), StringComparison.Ordinal));
         Assert.Equal(["7 calls", "8 calls"], updates.Select(u => ((string)u["text"]!).Split(": ")[1][..7]));
+    }
+
+    private static JsonObject Button(BotApp app, HttpRequestMessage alert, string actionId) =>
+        JsonNode.Parse(app.Slack.Body(alert))!["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions")
+            .SelectMany(b => b!["elements"]!.AsArray()).Select(e => e!.AsObject()).Single(e => (string?)e["action_id"] == actionId);
+
+    /// <summary>A click on an alert as Slack sends it: on the message posted in the alert channel (not ephemeral).</summary>
+    private static HttpRequestMessage ClickOnAlert(JsonObject button, string user = "W111")
+    {
+        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
+        payload["user"]!["id"] = user;
+        payload["user"]!["name"] = "ana.support";
+        payload["team"]!["id"] = "T0G9PQBBK"; // the fake auth.test's team: where the alert was posted
+        payload["channel"]!["id"] = AlertChannel;
+        payload["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = "1700000000.000100", ["channel_id"] = AlertChannel, ["is_ephemeral"] = false };
+        payload["message"] = new JsonObject { ["ts"] = "1700000000.000100" };
+        payload["actions"] = new JsonArray(new JsonObject { ["action_id"] = (string?)button["action_id"], ["block_id"] = "alert", ["type"] = "button", ["value"] = (string?)button["value"] });
+        return BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), SlackRequests.Form);
+    }
+
+    [Fact]
+    public async Task Expected_MutesTheNumberFor24Hours_SayingWhoMutedIt()
+    {
+        using var app = App();
+        using var client = app.CreateClient();
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
+        var alert = Assert.Single(await app.WaitForAsync(r => IsAlert(app, r)));
+
+        await client.SendAsync(ClickOnAlert(Button(app, alert, "alert:expected")), Ct);
+        var said = await app.WaitForAsync(r => IsAlert(app, r), count: 2);
+        await app.DrainAsync();
+        Assert.Contains("Alerts for number Support are muted for 24 hours (muted by ana.support).", app.Slack.Body(said[1]), StringComparison.Ordinal);
+
+        // The next call of that number without a recording: no alert.
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, WithId(_call, 3000001)), Ct);
+        await app.DrainAsync();
+        await app.SentinelAsync();
+        Assert.Equal(2, Alerts(app).Length);
+        Assert.Equal(1, _aircall.Count("/v1/calls/3000001")); // looked at, then not posted
+    }
+
+    [Fact]
+    public async Task Investigate_ContinuesInTheAlertsThread_AskingOnlyWhatTheDataCouldNotDecide()
+    {
+        // Recording on for the number today, answered, 2 min: the data rules most causes out, but not the switch at call time.
+        _numberRecording = true;
+        using var app = App();
+        using var client = app.CreateClient();
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
+        var alert = Assert.Single(await app.WaitForAsync(r => IsAlert(app, r)));
+
+        await client.SendAsync(ClickOnAlert(Button(app, alert, "alert:investigate")), Ct);
+        var question = (await app.WaitForAsync(r => IsAlert(app, r), count: 2))[1];
+        await app.DrainAsync();
+
+        var body = JsonNode.Parse(app.Slack.Body(question))!;
+        Assert.Equal("1700000000.000100", (string?)body["thread_ts"]);
+        Assert.StartsWith("Was call recording on for this number", (string?)body["text"], StringComparison.Ordinal);
+        Assert.DoesNotContain("Was the call answered", body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AlertButtons_ClickedInAnotherTeam_ChangeNothing()
+    {
+        using var app = App();
+        using var client = app.CreateClient();
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
+        var alert = Assert.Single(await app.WaitForAsync(r => IsAlert(app, r)));
+        var expected = Button(app, alert, "alert:expected");
+
+        var forged = ClickOnAlert(expected);
+        var payload = JsonNode.Parse(Uri.UnescapeDataString((await forged.Content!.ReadAsStringAsync(Ct))["payload=".Length..]))!;
+        payload["team"]!["id"] = "T0OTHER";
+        await client.SendAsync(BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), SlackRequests.Form), Ct);
+        var said = (await app.WaitForAsync(r => IsAlert(app, r), count: 2))[1];
+        await app.DrainAsync();
+
+        Assert.Contains("expired", app.Slack.Body(said), StringComparison.Ordinal);
+        Assert.Null(await app.Services.GetRequiredService<ChatTroubleshooter.Storage.IAlertMutes>().MutedByAsync(1234, DateTimeOffset.UtcNow, Ct));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ internal static class TestConversations
         time ??= TimeProvider.System;
         state ??= new MemoryStore(time, MemoryCacheClock.Create(time));
         var stats = new StatsService(state, state, Knowledge, time, Options.Create(new StatsOptions { AdminUserIds = [.. admins ?? []] }));
-        return new ConversationService(Knowledge, state, calls ?? new NoCallFactsProvider(), state, state, stats, time,
+        return new ConversationService(Knowledge, state, calls ?? new NoCallFactsProvider(), state, state, state, stats, time,
             Options.Create(new ConversationOptions()), NullLogger<ConversationService>.Instance);
     }
 }

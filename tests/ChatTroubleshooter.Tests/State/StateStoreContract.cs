@@ -234,6 +234,21 @@ public abstract class StateStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task AlertMutes_LastUntilTheirEnd_AndSayWhoMuted()
+    {
+        var a = Store();
+        var b = Store();
+        var number = Random.Shared.NextInt64(1, long.MaxValue);
+
+        await a.MuteAsync(number, Time.GetUtcNow().AddMilliseconds(400), "ana.support", Ct);
+        Assert.Equal("ana.support", await b.MutedByAsync(number, Time.GetUtcNow(), Ct));
+        Assert.Null(await b.MutedByAsync(number == 1 ? 2 : number - 1, Time.GetUtcNow(), Ct));
+
+        await PassAsync(TimeSpan.FromMilliseconds(500));
+        Assert.Null(await b.MutedByAsync(number, Time.GetUtcNow(), Ct));
+    }
+
+    [Fact]
     public async Task Outbox_ClaimLeaseCompleteRetryAndDeadLetter()
     {
         var a = Store();

@@ -17,6 +17,7 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
     private readonly Lock _dedupe = new();
     private readonly ConcurrentDictionary<long, DateTimeOffset> _deletedNumbers = new();
     private readonly Dictionary<long, AlertBurst> _bursts = [];
+    private readonly ConcurrentDictionary<long, (DateTimeOffset Until, string By)> _mutes = new();
 
     /// <summary>Claimed and not yet completed, retried or dead: the items a heartbeat may renew.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _leased = new(StringComparer.Ordinal);
@@ -71,6 +72,15 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
     public Task<DateTimeOffset?> DeletedAtAsync(long numberId, CancellationToken ct) =>
         Task.FromResult(_deletedNumbers.TryGetValue(numberId, out var at) ? at : (DateTimeOffset?)null);
+
+    public Task MuteAsync(long numberId, DateTimeOffset until, string by, CancellationToken ct)
+    {
+        _mutes[numberId] = (until, by);
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> MutedByAsync(long numberId, DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult(_mutes.TryGetValue(numberId, out var mute) && mute.Until > now ? mute.By : null);
 
     public Task<AlertBurst> AddAlertAsync(long numberId, DateTimeOffset now, TimeSpan window, CancellationToken ct)
     {

@@ -200,6 +200,13 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)value)
             : null;
 
+    /// <summary>The key expires with the mute (Redis's clock); <see cref="MutedByAsync"/> reads it.</summary>
+    public Task MuteAsync(long numberId, DateTimeOffset until, string by, CancellationToken ct) =>
+        Db.StringSetAsync(Prefix + "mute:" + numberId, by, until - time.GetUtcNow() is { Ticks: > 0 } left ? left : TimeSpan.FromMilliseconds(1));
+
+    public async Task<string?> MutedByAsync(long numberId, DateTimeOffset now, CancellationToken ct) =>
+        await Db.StringGetAsync(Prefix + "mute:" + numberId) is { HasValue: true } by ? by.ToString() : null;
+
     public async Task<AlertBurst> AddAlertAsync(long numberId, DateTimeOffset now, TimeSpan window, CancellationToken ct)
     {
         var values = (RedisValue[])(await Db.ScriptEvaluateAsync(BurstScript, [Prefix + "burst:" + numberId],

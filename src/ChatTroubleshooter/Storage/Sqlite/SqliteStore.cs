@@ -59,6 +59,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
                 CREATE TABLE IF NOT EXISTS diagnoses (id TEXT PRIMARY KEY, at INTEGER NOT NULL, json TEXT NOT NULL);
                 CREATE INDEX IF NOT EXISTS diagnoses_at ON diagnoses (at);
                 CREATE TABLE IF NOT EXISTS deleted_numbers (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS alert_mutes (number INTEGER PRIMARY KEY, until INTEGER NOT NULL, by TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS alert_bursts (number INTEGER PRIMARY KEY, since INTEGER NOT NULL, count INTEGER NOT NULL, summary_ts TEXT);
                 -- WITHOUT ROWID: the rows live in the b-tree of their (time-ordered) ids, one b-tree fewer to write per accepted request.
                 CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, due INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL, error TEXT) WITHOUT ROWID;
@@ -224,6 +225,17 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         using var connection = Open();
         using var command = Command(connection, "SELECT at FROM deleted_numbers WHERE id = $i", ("$i", numberId));
         return Task.FromResult(command.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null);
+    }
+
+    public Task MuteAsync(long numberId, DateTimeOffset until, string by, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("INSERT INTO alert_mutes (number, until, by) VALUES ($n, $u, $b) ON CONFLICT (number) DO UPDATE SET until = excluded.until, by = excluded.by",
+            ("$n", numberId), ("$u", until.ToUnixTimeMilliseconds()), ("$b", by)));
+
+    public Task<string?> MutedByAsync(long numberId, DateTimeOffset now, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT by FROM alert_mutes WHERE number = $n AND until > $now", ("$n", numberId), ("$now", now.ToUnixTimeMilliseconds()));
+        return Task.FromResult(command.ExecuteScalar() as string);
     }
 
     public Task<AlertBurst> AddAlertAsync(long numberId, DateTimeOffset now, TimeSpan window, CancellationToken ct) =>

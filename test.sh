@@ -37,7 +37,7 @@ redis_port="${CT_TEST_REDIS##*:}"
 started_redis=""
 command -v redis-server >/dev/null 2>&1 || apt_install redis-server
 if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -p "$redis_port" ping >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1; then
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$(mktemp -d)" --daemonize yes \
     --pidfile "/tmp/ct-test-redis-$redis_port.pid" --logfile "/tmp/ct-test-redis-$redis_port.log" && started_redis=1
   for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi

@@ -93,7 +93,7 @@ public sealed record InvestigateButton(string DiagnosisId, string CallId) : Butt
     {
         Text = CallId,
         InvestigateOf = DiagnosisId,
-        ConversationKey = here.Thread is { } thread ? $"{here.Place}:thread:{thread}" : here.ConversationKey,
+        ConversationKey = here.Thread is { } thread ? Turn.ThreadKey(here.Place, thread) : here.ConversationKey,
         ReplyInThread = true,
     };
 }

@@ -43,6 +43,9 @@ public sealed partial class ConversationService(
     private readonly TextFactExtractor _extractor = new(knowledge);
     private readonly ReplyComposer _composer = new(knowledge);
 
+    /// <summary>Every fact of the rules, as "already asked": a diagnosis from data alone asks nothing.</summary>
+    private readonly HashSet<string> _everyFact = knowledge.Rules.FactsById.Keys.ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The reply to a turn (the terminal, which has no messages to replace and no channel to mask for).</summary>
     public async Task<Reply> HandleAsync(Turn turn, CancellationToken ct) => (await HandleTurnAsync(turn, ct)).Reply;
 
@@ -476,16 +479,10 @@ public sealed partial class ConversationService(
     {
         var callId = alert.CallId;
         var known = FactSet.From(facts);
-        var nothingToAsk = knowledge.Rules.FactsById.Keys.ToHashSet(StringComparer.Ordinal);
-        var diagnosis = (Diagnosis)Diagnoser.Decide(knowledge.Rules, known, nothingToAsk);
+        var diagnosis = (Diagnosis)Diagnoser.Decide(knowledge.Rules, known, _everyFact);
         var id = NewId();
         var reply = _composer.Diagnosis(diagnosis, known, language, id, callId) with { Notices = notices, Alert = alert };
-        await diagnoses.AddDiagnosisAsync(new DiagnosisRecord(
-            id, ChannelName(channel), language, diagnosis.Kind.ToString(), [.. reply.Causes.Select(c => c.Id)], 0, null, time.GetUtcNow(),
-            System.Text.Json.JsonSerializer.Serialize(reply with { Notices = [] }))
-        {
-            Place = place,
-        }, ct);
+        await RecordDiagnosisAsync(reply, channel, place, questions: 0, input: null, country: null, ct);
         logger.LogInformation("Alert diagnosis {DiagnosisId} ({Kind}) for call {CallId}: {Causes}", id, diagnosis.Kind, callId, string.Join(',', reply.Causes.Select(c => c.Id)));
         return reply;
     }
@@ -517,28 +514,38 @@ public sealed partial class ConversationService(
                 BotMetrics.Questions.Add(1, new KeyValuePair<string, object?>("fact", question.FactId));
                 break;
             case DiagnosisReply diagnosis:
-                var causes = diagnosis.Causes.Select(c => c.Id).ToArray();
-                foreach (var cause in diagnosis.Kind == DiagnosisKind.Confirmed ? causes : [diagnosis.Kind.ToString()])
-                {
-                    BotMetrics.Diagnoses.Add(1, new KeyValuePair<string, object?>("cause", cause));
-                }
-
-                await diagnoses.AddDiagnosisAsync(new DiagnosisRecord(
-                    diagnosis.DiagnosisId,
-                    ChannelName(turn.Channel),
-                    diagnosis.Language,
-                    diagnosis.Kind.ToString(),
-                    causes,
-                    conversation.QuestionsAsked,
-                    conversation.Input,
-                    time.GetUtcNow(),
-                    System.Text.Json.JsonSerializer.Serialize(diagnosis with { Notices = [] }))
-                {
-                    Country = conversation.Country,
-                    Place = turn.Place,
-                }, ct);
+                await RecordDiagnosisAsync(diagnosis, turn.Channel, turn.Place, conversation.QuestionsAsked, conversation.Input, conversation.Country, ct);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A diagnosis given (in a conversation or an alert): counted by cause, and logged with where it was given, for its
+    /// buttons (which act only there) and the stats.
+    /// </summary>
+    private async Task RecordDiagnosisAsync(
+        DiagnosisReply diagnosis, ChatChannel channel, string place, int questions, string? input, string? country, CancellationToken ct)
+    {
+        var causes = diagnosis.Causes.Select(c => c.Id).ToArray();
+        foreach (var cause in diagnosis.Kind == DiagnosisKind.Confirmed ? causes : [diagnosis.Kind.ToString()])
+        {
+            BotMetrics.Diagnoses.Add(1, new KeyValuePair<string, object?>("cause", cause));
+        }
+
+        await diagnoses.AddDiagnosisAsync(new DiagnosisRecord(
+            diagnosis.DiagnosisId,
+            ChannelName(channel),
+            diagnosis.Language,
+            diagnosis.Kind.ToString(),
+            causes,
+            questions,
+            input,
+            time.GetUtcNow(),
+            System.Text.Json.JsonSerializer.Serialize(diagnosis with { Notices = [] }))
+        {
+            Country = country,
+            Place = place,
+        }, ct);
     }
 
     private static string? Shorten(string text) => text.Length == 0 ? null : text.Length <= MaxStoredInput ? text : text[..MaxStoredInput];

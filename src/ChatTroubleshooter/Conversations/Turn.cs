@@ -54,6 +54,9 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
 
     private readonly string? _place;
 
+    /// <summary>The key of the conversation in <paramref name="thread"/> of <paramref name="place"/> (a Slack thread under a message).</summary>
+    public static string ThreadKey(string place, string thread) => $"{place}:thread:{thread}";
+
     /// <summary>Whether <paramref name="conversationKey"/> (from a button) names a conversation of this turn's place.</summary>
     public bool IsInPlace(string conversationKey) =>
         conversationKey == Place || conversationKey.StartsWith(Place + ":", StringComparison.Ordinal);

@@ -60,43 +60,22 @@ internal sealed class WorkIntake(IWorkQueue queue, IOptions<OutboxOptions> optio
         }
     }
 
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim() is { Length: > 160 } line ? line[..160] + "…" : message.Split('\n', 2)[0].Trim();
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim() is var line && line.Length > 160 ? line[..160] + "…" : line;
 }
 
 /// <summary>Whether the store's writes are failing, from the writes themselves (acks, claims); for <c>/readyz</c>.</summary>
 internal sealed class StoreHealth(TimeProvider time)
 {
-    private readonly Lock _lock = new();
-    private DateTimeOffset? _failingSince;
-    private string? _error;
+    /// <summary>Swapped whole (no lock): every ack reports a success, and that must cost a write, not a lock.</summary>
+    private volatile Failing? _failing;
 
-    public void Succeeded()
-    {
-        lock (_lock)
-        {
-            _failingSince = null;
-            _error = null;
-        }
-    }
+    public void Succeeded() => _failing = null;
 
-    public void Failed(string error)
-    {
-        lock (_lock)
-        {
-            _failingSince ??= time.GetUtcNow();
-            _error = error;
-        }
-    }
+    /// <summary>Keeps when the failures began; the last error wins (two failing at once may race on it, harmlessly).</summary>
+    public void Failed(string error) => _failing = new Failing(_failing?.Since ?? time.GetUtcNow(), error);
 
     /// <summary>Null while writes succeed; else since when they fail, and the last error.</summary>
-    public (DateTimeOffset Since, string Error)? Failure
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _failingSince is { } since ? (since, _error ?? "unknown") : null;
-            }
-        }
-    }
+    public (DateTimeOffset Since, string Error)? Failure => _failing is { } f ? (f.Since, f.Error) : null;
+
+    private sealed record Failing(DateTimeOffset Since, string Error);
 }

@@ -26,9 +26,11 @@ internal sealed partial class SlackWorkHandler(
         {
             case SlackCommandWork command:
             {
-                var key = $"slack:{command.TeamId}:{command.ChannelId}:{command.UserId}";
+                // Each user's own conversation in the channel (the replies are ephemeral).
+                var place = Place(command.TeamId, command.ChannelId);
+                var key = $"{place}:{command.UserId}";
                 var target = SlackTarget.Response(command.ResponseUrl, command.ChannelId, command.UserId);
-                var turn = new Turn(ChatChannel.Slack, key, command.UserId, null) { Text = command.Text, Id = item.Id, Place = Place(command.TeamId, command.ChannelId) };
+                var turn = new Turn(ChatChannel.Slack, key, command.UserId, null) { Text = command.Text, Id = item.Id, Place = place };
                 return await TurnAsync(turn, target, null, ct);
             }
 
@@ -41,13 +43,14 @@ internal sealed partial class SlackWorkHandler(
                 }
 
                 var threadTs = message.ThreadTs ?? (message.IsMention ? message.Ts : null);
-                var key = threadTs is null ? $"slack:{message.TeamId}:{message.ChannelId}" : $"slack:{message.TeamId}:{message.ChannelId}:thread:{threadTs}";
+                var place = Place(message.TeamId, message.ChannelId);
+                var key = threadTs is null ? place : Turn.ThreadKey(place, threadTs);
                 var target = SlackTarget.Post(message.ChannelId, threadTs, message.UserId, message.IsMention ? Visibility.Shared : Visibility.Private);
                 var turn = new Turn(ChatChannel.Slack, key, message.UserId, null)
                 {
                     Text = StripMentions(message.Text, bot),
                     Id = item.Id,
-                    Place = Place(message.TeamId, message.ChannelId),
+                    Place = place,
                 };
                 return await TurnAsync(turn, target, null, ct);
             }

@@ -248,27 +248,25 @@ public sealed class AircallWebhookTests : IDisposable
         JsonNode.Parse(app.Slack.Body(alert))!["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions")
             .SelectMany(b => b!["elements"]!.AsArray()).Select(e => e!.AsObject()).Single(e => (string?)e["action_id"] == actionId);
 
-    /// <summary>A click on an alert as Slack sends it: on the message posted in the alert channel (not ephemeral).</summary>
-    private static HttpRequestMessage ClickOnAlert(JsonObject button, string user = "W111")
+    /// <summary>A click on an alert as Slack sends it: on the message posted in the alert channel, in the fake auth.test's team.</summary>
+    private static HttpRequestMessage ClickOnAlert(JsonObject button, string team = "T0G9PQBBK") =>
+        SlackRequests.Click(button, team: team, channel: AlertChannel, messageTs: "1700000000.000100", userName: "ana.support");
+
+    /// <summary>An app whose alert channel got the alert for the fixture's call.</summary>
+    private async Task<(BotApp App, HttpClient Client, HttpRequestMessage Alert)> AlertedAsync()
     {
-        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
-        payload["user"]!["id"] = user;
-        payload["user"]!["name"] = "ana.support";
-        payload["team"]!["id"] = "T0G9PQBBK"; // the fake auth.test's team: where the alert was posted
-        payload["channel"]!["id"] = AlertChannel;
-        payload["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = "1700000000.000100", ["channel_id"] = AlertChannel, ["is_ephemeral"] = false };
-        payload["message"] = new JsonObject { ["ts"] = "1700000000.000100" };
-        payload["actions"] = new JsonArray(new JsonObject { ["action_id"] = (string?)button["action_id"], ["block_id"] = "alert", ["type"] = "button", ["value"] = (string?)button["value"] });
-        return BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), SlackRequests.Form);
+        var app = App();
+        var client = app.CreateClient();
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
+        return (app, client, Assert.Single(await app.WaitForAsync(r => IsAlert(app, r))));
     }
 
     [Fact]
     public async Task Expected_MutesTheNumberFor24Hours_SayingWhoMutedIt()
     {
-        using var app = App();
-        using var client = app.CreateClient();
-        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
-        var alert = Assert.Single(await app.WaitForAsync(r => IsAlert(app, r)));
+        var (app, client, alert) = await AlertedAsync();
+        using var disposeApp = app;
+        using var disposeClient = client;
 
         await client.SendAsync(ClickOnAlert(Button(app, alert, "alert:expected")), Ct);
         var said = await app.WaitForAsync(r => IsAlert(app, r), count: 2);
@@ -288,10 +286,9 @@ public sealed class AircallWebhookTests : IDisposable
     {
         // Recording on for the number today, answered, 2 min: the data rules most causes out, but not the switch at call time.
         _numberRecording = true;
-        using var app = App();
-        using var client = app.CreateClient();
-        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
-        var alert = Assert.Single(await app.WaitForAsync(r => IsAlert(app, r)));
+        var (app, client, alert) = await AlertedAsync();
+        using var disposeApp = app;
+        using var disposeClient = client;
 
         await client.SendAsync(ClickOnAlert(Button(app, alert, "alert:investigate")), Ct);
         var question = (await app.WaitForAsync(r => IsAlert(app, r), count: 2))[1];
@@ -306,16 +303,11 @@ public sealed class AircallWebhookTests : IDisposable
     [Fact]
     public async Task AlertButtons_ClickedInAnotherTeam_ChangeNothing()
     {
-        using var app = App();
-        using var client = app.CreateClient();
-        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
-        var alert = Assert.Single(await app.WaitForAsync(r => IsAlert(app, r)));
-        var expected = Button(app, alert, "alert:expected");
+        var (app, client, alert) = await AlertedAsync();
+        using var disposeApp = app;
+        using var disposeClient = client;
 
-        var forged = ClickOnAlert(expected);
-        var payload = JsonNode.Parse(Uri.UnescapeDataString((await forged.Content!.ReadAsStringAsync(Ct))["payload=".Length..]))!;
-        payload["team"]!["id"] = "T0OTHER";
-        await client.SendAsync(BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), SlackRequests.Form), Ct);
+        await client.SendAsync(ClickOnAlert(Button(app, alert, "alert:expected"), team: "T0OTHER"), Ct);
         var said = (await app.WaitForAsync(r => IsAlert(app, r), count: 2))[1];
         await app.DrainAsync();
 

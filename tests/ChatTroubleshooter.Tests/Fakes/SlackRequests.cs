@@ -21,14 +21,29 @@ internal static class SlackRequests
 
     public static HttpRequestMessage SlashCommand(string text) => BotApp.Signed("/slack/commands", SlashCommandBody(text), Form);
 
-    /// <summary>A block_actions click on <paramref name="button"/> (a button from a message the bot posted).</summary>
-    public static HttpRequestMessage Click(JsonObject button, string user = "W111", string team = "T111", string channel = "C111")
+    /// <summary>
+    /// A block_actions click on <paramref name="button"/> (a button from a message the bot posted): on the fixture's
+    /// ephemeral message, or with <paramref name="messageTs"/> on a message posted in the channel.
+    /// </summary>
+    public static HttpRequestMessage Click(
+        JsonObject button, string user = "W111", string team = "T111", string channel = "C111", string? messageTs = null, string? userName = null)
     {
         var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
         payload["user"]!["id"] = user;
+        if (userName is not null)
+        {
+            payload["user"]!["name"] = userName;
+        }
+
         payload["team"]!["id"] = team;
         payload["channel"]!["id"] = channel;
         payload["container"]!["channel_id"] = channel;
+        if (messageTs is not null)
+        {
+            payload["container"]!["message_ts"] = messageTs;
+            payload["container"]!["is_ephemeral"] = false;
+            payload["message"] = new JsonObject { ["ts"] = messageTs };
+        }
         payload["actions"] = new JsonArray(new JsonObject
         {
             ["action_id"] = (string?)button["action_id"],

@@ -86,6 +86,14 @@ public static class TextKeys
     public const string CardAlertExpected = "card.alert.expected";
     public const string CardAlertInvestigate = "card.alert.investigate";
     public const string AlertMuted = "reply.alert.muted";
+    public const string AlertsOn = "reply.alerts.on";
+    public const string AlertsOff = "reply.alerts.off";
+    public const string AlertsWereOff = "reply.alerts.were-off";
+    public const string AlertsStatusOn = "reply.alerts.status-on";
+    public const string AlertsStatusOff = "reply.alerts.status-off";
+    public const string AlertsRefused = "reply.alerts.refused";
+    public const string AlertsNotHere = "reply.alerts.not-here";
+    public const string AlertsNoWebhooks = "reply.alerts.no-webhooks";
     public const string CardBackToDiagnosis = "card.back-to-diagnosis";
     public const string DraftTitle = "draft.title";
     public const string DraftGreeting = "draft.greeting";

@@ -63,6 +63,9 @@ public sealed class AircallOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan ParallelSearchWindow { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>Whether any webhook token is set (without one, <c>/aircall/webhooks</c> refuses everything and no alert can come).</summary>
+    public bool HasWebhookTokens => WebhookTokens.Any(t => !string.IsNullOrWhiteSpace(t));
+
     public bool HasCredentials => !string.IsNullOrWhiteSpace(ApiId) && !string.IsNullOrWhiteSpace(ApiToken);
 
     /// <summary>The demo calls serve lookups: asked for, and no real credentials (real keys always win).</summary>

@@ -7,6 +7,7 @@ using ChatTroubleshooter.Diagnostics.Facts;
 using ChatTroubleshooter.Diagnostics.Texts;
 using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Slack;
+using ChatTroubleshooter.Teams;
 using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Alerts;
@@ -25,37 +26,43 @@ public sealed record AlertCheckWork(long CallId) : AircallWork
     public static string KeyOf(long callId) => string.Create(CultureInfo.InvariantCulture, $"aircall:alert:{callId}");
 }
 
+/// <summary>An alert, as a new message where it goes (rendered for that channel: Block Kit, or a Teams activity).</summary>
+public sealed record AlertPostDelivery(AlertTarget Target, JsonObject Message) : Delivery;
+
 /// <summary>
-/// The summary of a number's burst of alerts: posted by the alert that started the burst (<paramref name="Create"/>),
-/// updated with the new count by the following ones.
+/// The summary of a number's burst of alerts in one place: posted by the alert that started the burst
+/// (<paramref name="Create"/>), updated with the new count by the following ones.
 /// </summary>
-public sealed record AlertSummaryDelivery(string ChannelId, long NumberId, DateTimeOffset Since, string Text, bool Create) : Delivery
+public sealed record AlertSummaryDelivery(AlertTarget Target, string Place, long NumberId, DateTimeOffset Since, string Text, bool Create) : Delivery
 {
     /// <summary>An update sets the same text again; only the creation posts a message.</summary>
     public override bool Repeatable => !Create;
 }
 
-/// <summary>An alert posted in the thread of its burst's summary (whose ts is known once the summary was posted).</summary>
-public sealed record AlertInThreadDelivery(string ChannelId, long NumberId, DateTimeOffset Since, JsonObject Message) : Delivery;
+/// <summary>An alert posted in the thread of its burst's summary in that place (known once the summary was posted).</summary>
+public sealed record AlertInThreadDelivery(AlertTarget Target, string Place, long NumberId, DateTimeOffset Since, JsonObject Message) : Delivery;
 
 /// <summary>A number was deleted in Aircall: remembered as evidence for <c>number-deleted</c>.</summary>
 public sealed record NumberDeletedWork(long NumberId, DateTimeOffset At) : AircallWork;
 
 /// <summary>
 /// Decides and sends the proactive alerts: re-fetches the call (one request; its number is usually cached), and when
-/// a call that should have a recording still has none, diagnoses it from data only and posts one alert.
+/// a call that should have a recording still has none, diagnoses it from data only and posts one alert in each place
+/// alerts go to (<c>Alerts__SlackChannel</c>, and the conversations subscribed with <c>alerts here</c>).
 /// </summary>
 internal sealed class AlertWorkHandler(
     AircallClient aircall,
     AircallFactMapper mapper,
     ConversationService conversations,
     SlackApiClient slack,
+    ConnectorClient connector,
     CardRenderer cards,
     Diagnostics.Knowledge knowledge,
     AircallNumberFacts numbers,
     Storage.IDeletedNumbers deletedNumbers,
     Storage.IAlertBursts bursts,
     Storage.IAlertMutes mutes,
+    Storage.IAlertSubscriptions subscriptions,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<AlertWorkHandler> logger) : IWorkHandler
@@ -121,48 +128,73 @@ internal sealed class AlertWorkHandler(
             return [];
         }
 
-        var channel = options.Value.SlackChannel;
-        if (channel is null)
+        var places = await PlacesAsync(ct);
+        if (places.Count == 0)
         {
-            logger.LogWarning("Call {CallId} has no recording, but no alert channel is set (Alerts__SlackChannel).", call.Id);
+            logger.LogWarning("Call {CallId} has no recording, but alerts go nowhere (set Alerts__SlackChannel, or write \"alerts here\" as an admin).", call.Id);
             return [];
         }
 
-        var language = options.Value.Language;
-        var callId = call.Id.ToString(CultureInfo.InvariantCulture);
-        var place = SlackWorkHandler.Place(await slack.TeamIdAsync(ct), channel);
+        var burst = call.Number is { } counted ? await bursts.AddAlertAsync(counted.Id, time.GetUtcNow(), TimeSpan.FromHours(1), ct) : null;
+        var source = new Diagnostics.Replies.AlertSource(call.Id.ToString(CultureInfo.InvariantCulture), call.Number?.Id, numberName ?? "—");
+        var plan = new List<Delivery>(places.Count * 2);
+        foreach (var place in places)
+        {
+            plan.AddRange(await AlertAsync(call, source, facts, place, burst, ct));
+        }
+
+        return plan;
+    }
+
+    /// <summary>Where alerts go: the configured Slack channel, and every subscribed conversation (once each).</summary>
+    private async Task<List<AlertSubscription>> PlacesAsync(CancellationToken ct)
+    {
+        var places = new List<AlertSubscription>(await subscriptions.SubscriptionsAsync(ct));
+        if (options.Value.SlackChannel is { } channel)
+        {
+            var place = SlackWorkHandler.Place(await slack.TeamIdAsync(ct), channel);
+            if (places.TrueForAll(p => p.Place != place))
+            {
+                places.Insert(0, new AlertSubscription(place, new SlackAlertTarget(channel), "Alerts__SlackChannel", DateTimeOffset.MinValue, options.Value.Language));
+            }
+        }
+
+        return places;
+    }
+
+    /// <summary>One place's alert: a diagnosis recorded for that place (its buttons act there), in its language.</summary>
+    private async Task<IReadOnlyList<Delivery>> AlertAsync(
+        AircallCall call, Diagnostics.Replies.AlertSource source, IReadOnlyList<Fact> facts, AlertSubscription place, Storage.AlertBurst? burst, CancellationToken ct)
+    {
+        var language = place.Language;
         var texts = knowledge.Texts;
         var header = texts.Get(language, TextKeys.NoticeAlert,
             ("direction", texts.Get(language, call.Direction is "outbound" ? "option.direction.outbound" : "option.direction.inbound")),
-            ("callId", callId),
-            ("number", numberName ?? "—"),
+            ("callId", source.CallId),
+            ("number", source.NumberName),
             ("agent", call.User?.Name ?? "—"),
             ("talk", call is { AnsweredAt: { } a, EndedAt: { } e } ? TextCatalog.FormatSeconds(e - a) : "—"),
-            ("link", CallLinks.Dashboard(callId)));
-        var source = new Diagnostics.Replies.AlertSource(callId, call.Number?.Id, numberName ?? "—");
-        var reply = await conversations.DiagnoseFromDataAsync(ChatChannel.Slack, place, source, facts, language, [header], ct);
+            ("link", CallLinks.Dashboard(source.CallId)));
+        var channel = place.Target is TeamsAlertTarget ? ChatChannel.Teams : ChatChannel.Slack;
+        var reply = await conversations.DiagnoseFromDataAsync(channel, place.Place, source, facts, language, [header], ct);
         // A channel reads it: customer phone numbers are masked.
-        var alert = cards.Slack(reply, maskPhoneNumbers: true);
-        if (call.Number is not { } burstNumber)
-        {
-            return [new SlackPostDelivery(channel, null, alert)];
-        }
-
-        var burst = await bursts.AddAlertAsync(burstNumber.Id, time.GetUtcNow(), TimeSpan.FromHours(1), ct);
+        var alert = place.Target is TeamsAlertTarget
+            ? TeamsWorkHandler.Activity(cards.Teams(reply, maskPhoneNumbers: true), CardRenderer.Summary(reply, maskPhoneNumbers: true))
+            : cards.Slack(reply, maskPhoneNumbers: true);
         var threshold = options.Value.BurstThreshold;
-        if (burst.Count <= threshold)
+        if (burst is null || call.Number is not { } number || burst.Count <= threshold)
         {
-            return [new SlackPostDelivery(channel, null, alert)];
+            return [new AlertPostDelivery(place.Target, alert)];
         }
 
         var summary = texts.Get(language, TextKeys.NoticeAlertBurst,
-            ("number", numberName ?? "—"),
+            ("number", source.NumberName),
             ("count", burst.Count.ToString(CultureInfo.InvariantCulture)),
             ("since", burst.Since.ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture)));
         return
         [
-            new AlertSummaryDelivery(channel, burstNumber.Id, burst.Since, summary, Create: burst.Count == threshold + 1),
-            new AlertInThreadDelivery(channel, burstNumber.Id, burst.Since, alert),
+            new AlertSummaryDelivery(place.Target, place.Place, number.Id, burst.Since, summary, Create: burst.Count == threshold + 1),
+            new AlertInThreadDelivery(place.Target, place.Place, number.Id, burst.Since, alert),
         ];
     }
 
@@ -170,23 +202,36 @@ internal sealed class AlertWorkHandler(
     {
         switch (delivery)
         {
-            case SlackPostDelivery post:
-                await slack.PostMessageAsync(post.ChannelId, post.ThreadTs, post.Message, ct);
+            case AlertPostDelivery post:
+                await PostAsync(post.Target, post.Message, ct);
                 break;
 
             case AlertSummaryDelivery { Create: true } summary:
-                var ts = await slack.PostMessageAsync(summary.ChannelId, null, new JsonObject { ["text"] = summary.Text }, ct)
-                    ?? throw new InvalidOperationException("chat.postMessage returned no ts for the burst summary.");
-                await bursts.SetSummaryAsync(summary.NumberId, summary.Since, ts, ct);
+                var id = await PostAsync(summary.Target, Text(summary.Target, summary.Text), ct)
+                    ?? throw new InvalidOperationException("The burst summary was posted without an id to thread the alerts under.");
+                await bursts.SetSummaryAsync(summary.NumberId, summary.Since, summary.Place, id, ct);
                 break;
 
             case AlertSummaryDelivery summary:
                 // Retried (with the outbox's backoff) until the alert that started the burst has posted the summary.
-                await slack.UpdateAsync(summary.ChannelId, await SummaryTsAsync(summary.NumberId, summary.Since, ct), new JsonObject { ["text"] = summary.Text }, ct);
+                var root = await SummaryIdAsync(summary.NumberId, summary.Since, summary.Place, ct);
+                await (summary.Target switch
+                {
+                    SlackAlertTarget s => slack.UpdateAsync(s.ChannelId, root, Text(s, summary.Text), ct),
+                    TeamsAlertTarget t => connector.UpdateAsync(t.ServiceUrl, Thread(t, root), root, Text(t, summary.Text, root), ct),
+                    _ => throw Unknown(summary.Target),
+                });
                 break;
 
             case AlertInThreadDelivery threaded:
-                await slack.PostMessageAsync(threaded.ChannelId, await SummaryTsAsync(threaded.NumberId, threaded.Since, ct), threaded.Message, ct);
+                var under = await SummaryIdAsync(threaded.NumberId, threaded.Since, threaded.Place, ct);
+                await (threaded.Target switch
+                {
+                    SlackAlertTarget s => slack.PostMessageAsync(s.ChannelId, under, threaded.Message, ct),
+                    // In a channel, the summary's thread; in a chat (no threads), a reply to the summary.
+                    TeamsAlertTarget t => connector.ReplyAsync(t.ServiceUrl, Thread(t, under), t.IsChannel ? null : under, threaded.Message, ct),
+                    _ => throw Unknown(threaded.Target),
+                });
                 break;
 
             default:
@@ -194,8 +239,35 @@ internal sealed class AlertWorkHandler(
         }
     }
 
-    private async Task<string> SummaryTsAsync(long numberId, DateTimeOffset since, CancellationToken ct) =>
-        await bursts.GetAsync(numberId, ct) is { SummaryTs: { } ts } burst && burst.Since == since
-            ? ts
-            : throw new InvalidOperationException($"The burst summary of number {numberId} is not posted yet.");
+    /// <summary>A new message in the place; its id (Slack ts, Teams activity id).</summary>
+    private Task<string?> PostAsync(AlertTarget target, JsonObject message, CancellationToken ct) => target switch
+    {
+        SlackAlertTarget s => slack.PostMessageAsync(s.ChannelId, null, message, ct),
+        // A channel gets a post of its own (a new thread); a personal or group chat, a message.
+        TeamsAlertTarget { IsChannel: true } t => connector.PostInChannelAsync(t.ServiceUrl, t.ConversationId, t.TenantId, message, ct),
+        TeamsAlertTarget t => connector.ReplyAsync(t.ServiceUrl, t.ConversationId, null, message, ct),
+        _ => throw Unknown(target),
+    };
+
+    /// <summary>A plain-text message for the place's channel.</summary>
+    private static JsonObject Text(AlertTarget target, string text, string? id = null)
+    {
+        var message = target is TeamsAlertTarget ? new JsonObject { ["type"] = "message", ["text"] = text } : new JsonObject { ["text"] = text };
+        if (id is not null)
+        {
+            message["id"] = id;
+        }
+
+        return message;
+    }
+
+    /// <summary>The conversation of a Teams post's thread: in a channel, the channel's id with the root message.</summary>
+    private static string Thread(TeamsAlertTarget target, string root) =>
+        target.IsChannel ? target.ConversationId + TeamsConversation.ThreadMarker + root : target.ConversationId;
+
+    private static InvalidOperationException Unknown(AlertTarget target) => new($"Unknown alert target: {target.GetType().Name}.");
+
+    private async Task<string> SummaryIdAsync(long numberId, DateTimeOffset since, string place, CancellationToken ct) =>
+        await bursts.SummaryAsync(numberId, since, place, ct)
+            ?? throw new InvalidOperationException($"The burst summary of number {numberId} is not posted yet in {place}.");
 }

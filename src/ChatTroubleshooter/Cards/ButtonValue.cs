@@ -81,7 +81,8 @@ public sealed record MuteButton(string DiagnosisId, long NumberId, string Number
 {
     public const string Verb = "mute";
 
-    public override Turn ApplyTo(Turn here) => here with { Mute = new MuteRequest(DiagnosisId, NumberId, NumberName) };
+    // Said in the alert's thread, for everyone there: who muted it.
+    public override Turn ApplyTo(Turn here) => here with { Mute = new MuteRequest(DiagnosisId, NumberId, NumberName), ReplyInThread = true };
 }
 
 /// <summary>"Investigate" on an alert: a conversation about that call in the alert's thread.</summary>

@@ -90,9 +90,10 @@ internal static class CardData
                         ["investigate"] = texts.Get(lang, TextKeys.CardAlertInvestigate),
                         ["investigateData"] = ButtonValues.ToJson(investigate),
                         ["slackInvestigate"] = ButtonValues.ToText(investigate),
-                        ["showExpected"] = alert.NumberId is not null,
+                        ["showExpected"] = alert.NumberId is not null && d.FeedbackThanks is null,
                         ["expected"] = texts.Get(lang, TextKeys.CardAlertExpected),
                         ["slackExpected"] = alert.NumberId is { } number ? ButtonValues.ToText(new MuteButton(d.DiagnosisId, number, alert.NumberName)) : "",
+                        ["expectedData"] = alert.NumberId is { } muted ? ButtonValues.ToJson(new MuteButton(d.DiagnosisId, muted, alert.NumberName)) : null,
                     };
                 }
 

@@ -19,6 +19,7 @@ public static class ConversationExtensions
         builder.Services.TryAddSingleton<ICallFactsProvider, NoCallFactsProvider>();
         builder.Services.AddOptions<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StatsService>();
+        builder.Services.AddSingleton<Alerts.AlertCommands>();
         builder.Services.AddSingleton<ConversationService>();
         builder.AddState();
         return builder;

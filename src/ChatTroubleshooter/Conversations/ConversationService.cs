@@ -24,6 +24,7 @@ public sealed partial class ConversationService(
     IAlertMutes mutes,
     IFeedbackStore feedback,
     StatsService stats,
+    Alerts.AlertCommands alerts,
     TimeProvider time,
     IOptions<ConversationOptions> options,
     ILogger<ConversationService> logger)
@@ -166,6 +167,11 @@ public sealed partial class ConversationService(
         if (string.Equals(text.Trim(), StatsCommand, StringComparison.OrdinalIgnoreCase))
         {
             return (await stats.ReplyAsync(turn.Channel, turn.UserId, language, ct), null);
+        }
+
+        if (await alerts.TryHandleAsync(turn, text, language, ct) is { } alertsReply)
+        {
+            return (alertsReply, null);
         }
 
         if (open?.PendingFactId is { } pending && TypedAnswer(text, pending, language) is { } typed)
@@ -493,8 +499,9 @@ public sealed partial class ConversationService(
     /// </summary>
     private async Task<(DiagnosisRecord Record, DiagnosisReply Reply)?> DiagnosisHereAsync(Turn turn, string diagnosisId, CancellationToken ct)
     {
+        // Given here, or (stored before Teams channel places dropped the thread) in a thread of this place.
         if (await diagnoses.GetDiagnosisAsync(diagnosisId, ct) is not { } record
-            || record.Place != turn.Place
+            || record.Place is not { } given || !turn.IsInPlace(given)
             || System.Text.Json.JsonSerializer.Deserialize<DiagnosisReply>(record.ReplyJson) is not { } reply)
         {
             return null;

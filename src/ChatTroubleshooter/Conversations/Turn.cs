@@ -57,9 +57,16 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
     /// <summary>The key of the conversation in <paramref name="thread"/> of <paramref name="place"/> (a Slack thread under a message).</summary>
     public static string ThreadKey(string place, string thread) => $"{place}:thread:{thread}";
 
-    /// <summary>Whether <paramref name="conversationKey"/> (from a button) names a conversation of this turn's place.</summary>
-    public bool IsInPlace(string conversationKey) =>
-        conversationKey == Place || conversationKey.StartsWith(Place + ":", StringComparison.Ordinal);
+    /// <summary>
+    /// Whether <paramref name="key"/> (a conversation's key from a button, or where a diagnosis was given) is this turn's
+    /// place or a part of it: a thread (<c>…:thread:…</c>), a user's conversation in it (<c>…:U123</c>), a Teams channel's
+    /// thread (<c>…;messageid=…</c>).
+    /// </summary>
+    public bool IsInPlace(string key) =>
+        key.StartsWith(Place, StringComparison.Ordinal) && (key.Length == Place.Length || key[Place.Length] is ':' or ';');
+
+    /// <summary>How to reach this place later without being asked (a proactive alert), when the channel can; null in the terminal.</summary>
+    public Alerts.AlertTarget? Reachable { get; init; }
 
     public string? Text { get; init; }
 

@@ -41,6 +41,7 @@ public abstract record Work
 [JsonDerivedType(typeof(TeamsTypingDelivery), "teams.typing")]
 [JsonDerivedType(typeof(TeamsReplyDelivery), "teams.reply")]
 [JsonDerivedType(typeof(TeamsUpdateDelivery), "teams.update")]
+[JsonDerivedType(typeof(Alerts.AlertPostDelivery), "aircall.alert")]
 [JsonDerivedType(typeof(Alerts.AlertSummaryDelivery), "aircall.burst-summary")]
 [JsonDerivedType(typeof(Alerts.AlertInThreadDelivery), "aircall.alert-in-thread")]
 public abstract record Delivery

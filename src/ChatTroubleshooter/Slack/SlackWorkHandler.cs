@@ -30,7 +30,13 @@ internal sealed partial class SlackWorkHandler(
                 var place = Place(command.TeamId, command.ChannelId);
                 var key = $"{place}:{command.UserId}";
                 var target = SlackTarget.Response(command.ResponseUrl, command.ChannelId, command.UserId);
-                var turn = new Turn(ChatChannel.Slack, key, command.UserId, null) { Text = command.Text, Id = item.Id, Place = place };
+                var turn = new Turn(ChatChannel.Slack, key, command.UserId, null)
+                {
+                    Text = command.Text,
+                    Id = item.Id,
+                    Place = place,
+                    Reachable = new Alerts.SlackAlertTarget(command.ChannelId),
+                };
                 return await TurnAsync(turn, target, null, ct);
             }
 
@@ -51,6 +57,7 @@ internal sealed partial class SlackWorkHandler(
                     Text = StripMentions(message.Text, bot),
                     Id = item.Id,
                     Place = place,
+                    Reachable = new Alerts.SlackAlertTarget(message.ChannelId),
                 };
                 return await TurnAsync(turn, target, null, ct);
             }

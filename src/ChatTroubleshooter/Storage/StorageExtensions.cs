@@ -80,6 +80,7 @@ public static class StorageExtensions
         Expose<IDeletedNumbers>(builder.Services);
         Expose<IAlertBursts>(builder.Services);
         Expose<IAlertMutes>(builder.Services);
+        Expose<IAlertSubscriptions>(builder.Services);
         Expose<IWorkOutbox>(builder.Services);
         Expose<IWorkQueue>(builder.Services);
         builder.Services.AddSingleton<StoreHealth>();

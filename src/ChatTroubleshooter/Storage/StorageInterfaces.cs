@@ -58,19 +58,35 @@ public interface IDeletedNumbers
     Task<DateTimeOffset?> DeletedAtAsync(long numberId, CancellationToken ct);
 }
 
-/// <summary>One number's run of alerts: since when (the first alert of the hour), how many, and the summary posted for them.</summary>
-public sealed record AlertBurst(DateTimeOffset Since, int Count, string? SummaryTs);
+/// <summary>One number's run of alerts: since when (the first alert of the hour) and how many.</summary>
+public sealed record AlertBurst(DateTimeOffset Since, int Count);
 
-/// <summary>Alerts counted per number and hour, so a number that keeps failing gets one summary instead of a flood.</summary>
+/// <summary>
+/// Alerts counted per number and hour, so a number that keeps failing gets one summary instead of a flood; each place
+/// alerts go to has its own summary message of the run.
+/// </summary>
 public interface IAlertBursts
 {
     /// <summary>Counts one more alert for <paramref name="numberId"/> (a new run when the last began over <paramref name="window"/> ago), atomically.</summary>
     Task<AlertBurst> AddAlertAsync(long numberId, DateTimeOffset now, TimeSpan window, CancellationToken ct);
 
-    /// <summary>The summary message of the run that began at <paramref name="since"/>, once posted.</summary>
-    Task SetSummaryAsync(long numberId, DateTimeOffset since, string ts, CancellationToken ct);
+    /// <summary>The summary message posted in <paramref name="place"/> for the run that began at <paramref name="since"/>.</summary>
+    Task SetSummaryAsync(long numberId, DateTimeOffset since, string place, string messageId, CancellationToken ct);
 
-    Task<AlertBurst?> GetAsync(long numberId, CancellationToken ct);
+    /// <summary>The summary message of that run in <paramref name="place"/>; null until it is posted.</summary>
+    Task<string?> SummaryAsync(long numberId, DateTimeOffset since, string place, CancellationToken ct);
+}
+
+/// <summary>Places an admin asked alerts to go to (<c>alerts here</c>), one subscription per place.</summary>
+public interface IAlertSubscriptions
+{
+    /// <summary>Adds the subscription, or replaces the one of the same place.</summary>
+    Task SubscribeAsync(Alerts.AlertSubscription subscription, CancellationToken ct);
+
+    /// <summary>Removes the place's subscription; false when there was none.</summary>
+    Task<bool> UnsubscribeAsync(string place, CancellationToken ct);
+
+    Task<IReadOnlyList<Alerts.AlertSubscription>> SubscriptionsAsync(CancellationToken ct);
 }
 
 /// <summary>Numbers whose alerts someone muted ("Expected" on an alert): until when, and who.</summary>
@@ -86,4 +102,4 @@ public interface IAlertMutes
 /// What a storage provider (Sqlite, Redis, Memory) implements: every concern, so one instance can back them all. Only
 /// the registration sees this; callers ask for the one concern they need.
 /// </summary>
-internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, IAlertBursts, IAlertMutes, Outbox.IWorkOutbox;
+internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, IAlertBursts, IAlertMutes, IAlertSubscriptions, Outbox.IWorkOutbox;

@@ -14,13 +14,41 @@ namespace ChatTroubleshooter.Teams;
 /// </summary>
 internal sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider tokens, IOptions<TeamsOptions> options, ILogger<ConnectorClient> logger)
 {
-    public Task<string?> ReplyAsync(string serviceUrl, string conversationId, string? replyToId, JsonObject activity, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, Url(serviceUrl, conversationId, replyToId), activity, ct);
+    public async Task<string?> ReplyAsync(string serviceUrl, string conversationId, string? replyToId, JsonObject activity, CancellationToken ct) =>
+        (string?)(await SendAsync(HttpMethod.Post, Url(serviceUrl, conversationId, replyToId), activity, ct))?["id"];
 
-    public Task<string?> UpdateAsync(string serviceUrl, string conversationId, string activityId, JsonObject activity, CancellationToken ct) =>
-        SendAsync(HttpMethod.Put, Url(serviceUrl, conversationId, activityId), activity, ct);
+    public async Task<string?> UpdateAsync(string serviceUrl, string conversationId, string activityId, JsonObject activity, CancellationToken ct) =>
+        (string?)(await SendAsync(HttpMethod.Put, Url(serviceUrl, conversationId, activityId), activity, ct))?["id"];
 
-    public Task<string?> TypingAsync(string serviceUrl, string conversationId, CancellationToken ct) =>
+    /// <summary>
+    /// A new post in a Teams channel (a thread of its own), proactively: <c>POST /v3/conversations</c> with the channel
+    /// in <c>channelData</c> and the first activity. Returns the new activity's id (its thread's root).
+    /// </summary>
+    public async Task<string?> PostInChannelAsync(string serviceUrl, string channelId, string? tenantId, JsonObject activity, CancellationToken ct)
+    {
+        var parameters = new JsonObject
+        {
+            ["isGroup"] = true,
+            ["channelData"] = new JsonObject { ["channel"] = new JsonObject { ["id"] = channelId } },
+            ["activity"] = activity,
+        };
+        if (tenantId is not null)
+        {
+            parameters["tenantId"] = tenantId;
+            ((JsonObject)parameters["channelData"]!)["tenant"] = new JsonObject { ["id"] = tenantId };
+        }
+
+        var created = await SendAsync(HttpMethod.Post, $"{serviceUrl.TrimEnd('/')}/v3/conversations", parameters, ct);
+        // The answer's id is the new thread's conversation id ("<channel>;messageid=<activity id>"); activityId names the post.
+        if ((string?)created?["activityId"] is { } activityId)
+        {
+            return activityId;
+        }
+
+        return ((string?)created?["id"])?.Split(TeamsConversation.ThreadMarker) is [_, var root] ? root : null;
+    }
+
+    public Task TypingAsync(string serviceUrl, string conversationId, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, Url(serviceUrl, conversationId, null), new JsonObject { ["type"] = "typing" }, ct);
 
     /// <summary>A service URL we may post to: https, or loopback only in anonymous (local development) mode.</summary>
@@ -34,7 +62,8 @@ internal sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider to
         $"{serviceUrl.TrimEnd('/')}/v3/conversations/{Uri.EscapeDataString(conversationId)}/activities"
         + (activityId is null ? "" : "/" + Uri.EscapeDataString(activityId));
 
-    private async Task<string?> SendAsync(HttpMethod method, string url, JsonObject activity, CancellationToken ct)
+    /// <summary>Sends <paramref name="body"/>; the Connector's JSON answer, or null when it had none (or we refused the URL).</summary>
+    private async Task<JsonObject?> SendAsync(HttpMethod method, string url, JsonObject body, CancellationToken ct)
     {
         if (!IsAllowed(url))
         {
@@ -42,7 +71,7 @@ internal sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider to
             return null;
         }
 
-        var json = activity.ToJsonString();
+        var json = body.ToJsonString();
         if (Encoding.UTF8.GetByteCount(json) > options.Value.MaxMessageBytes)
         {
             throw new InvalidOperationException($"A Teams message of {json.Length} characters is over the {options.Value.MaxMessageBytes}-byte limit.");
@@ -67,7 +96,7 @@ internal sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider to
 
         try
         {
-            return (await response.Content.ReadFromJsonAsync<JsonObject>(ct))?["id"]?.GetValue<string>();
+            return await response.Content.ReadFromJsonAsync<JsonObject>(ct);
         }
         catch (JsonException)
         {

@@ -104,7 +104,7 @@ public static class TeamsEndpoints
         }
 
         var visibility = activity.Conversation.ConversationType is "channel" or "groupChat" ? Visibility.Shared : Visibility.Private;
-        var to = new TeamsConversation(serviceUrl, conversationId, visibility) { TenantId = activity.Conversation.TenantId };
+        var to = new TeamsConversation(serviceUrl, conversationId, visibility) { TenantId = activity.Conversation.TenantId, Type = activity.Conversation.ConversationType };
         var user = activity.From?.Id;
         if (type is "message" or "invoke" && user is null)
         {
@@ -117,11 +117,11 @@ public static class TeamsEndpoints
                 // Action.Submit (the fallback of our Action.Execute buttons): the value is the button's data.
                 return ButtonValues.Read(activity.Value) is { } value
                     ? WorkIntake.Ack(http, await intake.AcceptAsync(WorkItem.Accepted(
-                        new TeamsSubmitWork(to, user!, activity.UserLocale, value, activity.ReplyToId, activity.Id ?? activity.ReplyToId), time), Source, ct))
+                        new TeamsSubmitWork(to, user!, activity.UserLocale, value, activity.ReplyToId, activity.Id ?? activity.ReplyToId) { UserName = UserName(activity) }, time), Source, ct))
                     : Results.Ok();
 
             case "message":
-                var message = WorkItem.Accepted(new TeamsMessageWork(to, user!, activity.UserLocale, StripMention(activity), activity.Id ?? activity.ReplyToId), time);
+                var message = WorkItem.Accepted(new TeamsMessageWork(to, user!, activity.UserLocale, StripMention(activity), activity.Id ?? activity.ReplyToId) { UserName = UserName(activity) }, time);
                 return WorkIntake.Ack(http, activity.Id is { } id
                     ? await intake.AcceptOnceAsync(message, $"teams:activity:{TeamsWorkHandler.ConversationKey(to)}:{id}", TimeSpan.FromHours(1), Source, ct)
                     : await intake.AcceptAsync(message, Source, ct));
@@ -164,7 +164,7 @@ public static class TeamsEndpoints
             return InvokeError(400, "BadRequest", "Expected an Action.Execute.");
         }
 
-        var here = TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale);
+        var here = TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), user, activity.UserLocale) with { UserName = UserName(activity) };
         // The answer comes back in the invoke response: a draft or summary reaches only the user who clicked.
         if (ButtonValues.Read(action.Data)?.ApplyTo(here) is not { } turn)
         {
@@ -182,6 +182,19 @@ public static class TeamsEndpoints
             }
 
             return InvokeCard(cards.Answered(CardChannel.Teams, answered.Question, answered.Value, outcome.MaskPhoneNumbers));
+        }
+
+        if (outcome.InThread)
+        {
+            // "Investigate", "Expected" on an alert: the alert stays as it is, what follows goes in its thread for everyone
+            // there (the invoke's conversation is that thread); the clicker sees a one-line confirmation.
+            var plan = handler.Deliveries(to, turn, outcome, replyToId: null, clickedId: null);
+            if (await intake.AcceptAsync(WorkItem.Accepted(new TeamsSendWork(), time) with { Plan = plan }, Source, ct) is WorkIntake.Outcome.Unavailable)
+            {
+                return WorkIntake.Unavailable(http);
+            }
+
+            return InvokeMessage(CardRenderer.Summary(outcome.Reply, outcome.MaskPhoneNumbers));
         }
 
         return outcome switch
@@ -206,6 +219,9 @@ public static class TeamsEndpoints
             ["type"] = ErrorType,
             ["value"] = new JsonObject { ["code"] = code, ["message"] = message },
         }, statusCode: http ? status : StatusCodes.Status200OK);
+
+    /// <summary>The user's display name, as far as a reply needs it ("muted by …"): at most 100 characters.</summary>
+    private static string? UserName(Activity activity) => activity.From?.Name is { Length: > 100 } name ? name[..100] : activity.From?.Name;
 
     /// <summary>Removes the bot's own mention: entities of type mention whose id is the recipient (Bot Framework's RemoveMentionText).</summary>
     internal static string StripMention(Activity activity)

@@ -17,13 +17,31 @@ public sealed record TeamsConversation(string ServiceUrl, string ConversationId,
 {
     /// <summary>The Microsoft Entra tenant the conversation belongs to (<c>conversation.tenantId</c>), when Teams says.</summary>
     public string? TenantId { get; init; }
+
+    /// <summary><c>conversation.conversationType</c>: "personal", "groupChat" or "channel".</summary>
+    public string? Type { get; init; }
+
+    /// <summary>A channel's own id: a thread's conversation id without its <c>;messageid=</c> (the root message).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string PlaceId => ConversationId.Split(ThreadMarker)[0];
+
+    /// <summary>What Teams appends to a channel's id for one of its threads.</summary>
+    public const string ThreadMarker = ";messageid=";
 }
 
 /// <summary>A message to the bot (a personal chat, or an @mention in a channel or group chat).</summary>
-public sealed record TeamsMessageWork(TeamsConversation Conversation, string UserId, string? Locale, string Text, string? ReplyToId) : TeamsWork;
+public sealed record TeamsMessageWork(TeamsConversation Conversation, string UserId, string? Locale, string Text, string? ReplyToId) : TeamsWork
+{
+    /// <summary>The user's display name (<c>from.name</c>), to say who did something in a channel.</summary>
+    public string? UserName { get; init; }
+}
 
 /// <summary>An Action.Submit click (the fallback of the Action.Execute buttons) on the card <see cref="CardId"/>.</summary>
-public sealed record TeamsSubmitWork(TeamsConversation Conversation, string UserId, string? Locale, ButtonValue Value, string? CardId, string? ReplyToId) : TeamsWork;
+public sealed record TeamsSubmitWork(TeamsConversation Conversation, string UserId, string? Locale, ButtonValue Value, string? CardId, string? ReplyToId) : TeamsWork
+{
+    /// <summary>The user's display name (<c>from.name</c>): who muted an alert.</summary>
+    public string? UserName { get; init; }
+}
 
 /// <summary>The bot was added to a conversation.</summary>
 public sealed record TeamsWelcomeWork(TeamsConversation Conversation, string? Locale) : TeamsWork;

@@ -18,8 +18,18 @@ internal sealed class TeamsWorkHandler(
 {
     public ChatChannel Channel => ChatChannel.Teams;
 
-    /// <summary>A Teams conversation in its tenant: the conversation's key, and the place its buttons act in (<see cref="Turn.Place"/>).</summary>
+    /// <summary>A Teams conversation in its tenant (a channel's thread is one conversation).</summary>
     public static string ConversationKey(TeamsConversation conversation) => $"teams:{conversation.TenantId ?? "-"}:{conversation.ConversationId}";
+
+    /// <summary>
+    /// Where a diagnosis's buttons act (<see cref="Turn.Place"/>): the conversation, or for a channel's thread the channel
+    /// (the same people read every thread of it, and an alert posted in the channel is clicked from its own thread).
+    /// </summary>
+    public static string Place(TeamsConversation conversation) => $"teams:{conversation.TenantId ?? "-"}:{conversation.PlaceId}";
+
+    /// <summary>How to post in this conversation later (a proactive alert): for a channel, as a new post in it.</summary>
+    public static Alerts.TeamsAlertTarget Reachable(TeamsConversation conversation) =>
+        new(conversation.ServiceUrl, conversation.PlaceId, conversation.TenantId, IsChannel: conversation.Type == "channel");
 
     public async Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct)
     {
@@ -28,7 +38,13 @@ internal sealed class TeamsWorkHandler(
             case TeamsMessageWork message:
             {
                 var key = ConversationKey(message.Conversation);
-                var turn = Turn(message.Conversation, key, message.UserId, message.Locale) with { Text = message.Text, Id = item.Id };
+                var turn = Turn(message.Conversation, key, message.UserId, message.Locale) with
+                {
+                    Text = message.Text,
+                    Id = item.Id,
+                    UserName = message.UserName,
+                    Reachable = Reachable(message.Conversation),
+                };
                 var outcome = await conversations.HandleTurnAsync(turn, ct);
                 return [new TeamsTypingDelivery(message.Conversation), .. Deliveries(message.Conversation, turn, outcome, message.ReplyToId, clickedId: null)];
             }
@@ -36,7 +52,7 @@ internal sealed class TeamsWorkHandler(
             case TeamsSubmitWork submit:
             {
                 var here = Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale);
-                var turn = submit.Value.ApplyTo(here with { Id = item.Id });
+                var turn = submit.Value.ApplyTo(here with { Id = item.Id, UserName = submit.UserName });
                 var outcome = await conversations.HandleTurnAsync(turn, ct);
                 if (outcome.PrivateToUser && submit.Conversation.Visibility == Visibility.Shared)
                 {
@@ -97,7 +113,7 @@ internal sealed class TeamsWorkHandler(
     }
 
     public static Turn Turn(TeamsConversation conversation, string key, string user, string? locale) =>
-        new(ChatChannel.Teams, key, user, locale) { Visibility = conversation.Visibility, Place = ConversationKey(conversation) };
+        new(ChatChannel.Teams, key, user, locale) { Visibility = conversation.Visibility, Place = Place(conversation) };
 
     /// <summary>A message activity holding a card, with its one-line summary; with <paramref name="id"/>, the replacement of that activity.</summary>
     public static JsonObject Activity(JsonObject card, string summary, string? id = null)

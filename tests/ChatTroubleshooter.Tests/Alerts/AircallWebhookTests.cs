@@ -16,35 +16,14 @@ namespace ChatTroubleshooter.Tests.Alerts;
 /// </summary>
 public sealed class AircallWebhookTests : IDisposable
 {
-    private const string Token = "cebcaac65-test-token";
+    private const string Token = AlertPeers.Token;
     private const string AlertChannel = "C0ALERTS";
-    private const long CallId = 1234567;
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("alerts-");
-    private readonly RecordingHandler _aircall = new();
+    private readonly AlertPeers _peers = new();
+    private readonly RecordingHandler _aircall;
 
-    /// <summary>Whether the number records (off: the cause most alerts are about).</summary>
-    private bool _numberRecording;
-
-    /// <summary>What the fake Aircall answers for the call, changed by a test (e.g. the recording arrives).</summary>
-    private JsonObject _call = Call(talkSeconds: 120);
-
-    public AircallWebhookTests()
-    {
-        _aircall
-            .On("/v1/calls/search", _ => RecordingHandler.Json("""{"meta":{"total":0,"current_page":1,"per_page":50,"next_page_link":null},"calls":[]}"""))
-            .On($"/v1/calls/{CallId}", _ => RecordingHandler.Json(new JsonObject { ["call"] = _call.DeepClone() }.ToJsonString()))
-            // Other calls of the same number (a burst): the same call under their own id.
-            .On("/v1/calls/", r => RecordingHandler.Json(new JsonObject { ["call"] = WithId(_call, long.Parse(r.RequestUri!.Segments[^1], System.Globalization.CultureInfo.InvariantCulture)) }.ToJsonString()))
-            .On("/v1/numbers/1234", _ =>
-            {
-                var number = JsonNode.Parse(TestData.Read("aircall/number_api_example.json"))!.AsObject();
-                number["number"]!["id"] = 1234;
-                number["number"]!["name"] = "Support";
-                number["number"]!["live_recording_activated"] = _numberRecording; // switched off unless a test says otherwise
-                return RecordingHandler.Json(number.ToJsonString());
-            });
-    }
+    public AircallWebhookTests() => _aircall = _peers.Aircall;
 
     public void Dispose()
     {
@@ -58,55 +37,23 @@ public sealed class AircallWebhookTests : IDisposable
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Aircall:ApiId"] = "id123",
-            ["Aircall:ApiToken"] = "secret-token",
             ["Alerts:SlackChannel"] = AlertChannel,
             ["Alerts:AssetsGrace"] = grace,
         };
-        if (tokens)
-        {
-            settings["Aircall:WebhookTokens:0"] = "an-older-token";
-            settings["Aircall:WebhookTokens:1"] = Token;
-        }
-
         if (sqlite)
         {
             settings["State:Provider"] = "Sqlite";
             settings["State:SqlitePath"] = Path.Combine(_directory.FullName, "state.db");
         }
 
-        return new BotApp(settings) { TestServices = s => s.AddHttpClient<AircallClient>().ConfigurePrimaryHttpMessageHandler(() => _aircall) };
+        return _peers.App(settings, tokens);
     }
 
-    /// <summary>The reference pack's call (number 1234 "French Office", agent John Doe), answered, with this much talk.</summary>
-    private static JsonObject Call(int talkSeconds, string? recording = null)
-    {
-        var call = JsonNode.Parse(TestData.Read("aircall/call_api_example.json"))!["call"]!.AsObject();
-        call["id"] = CallId; // a call id as agents paste them (the example's 812 is too short to be read as one)
-        var answered = (long)call["answered_at"]!;
-        call["ended_at"] = answered + talkSeconds;
-        call["duration"] = talkSeconds + 6;
-        call["recording"] = recording;
-        call["asset"] = recording;
-        return call;
-    }
+    private static JsonObject Call(int talkSeconds, string? recording = null) => AlertPeers.Call(talkSeconds, recording);
 
-    private static JsonObject WithId(JsonObject call, long id)
-    {
-        var copy = call.DeepClone().AsObject();
-        copy["id"] = id;
-        return copy;
-    }
+    private static JsonObject WithId(JsonObject call, long id) => AlertPeers.WithId(call, id);
 
-    private static StringContent Webhook(string name, JsonNode data, string token = Token)
-    {
-        var envelope = JsonNode.Parse(TestData.Read("aircall/webhook_call_created_example.json"))!.AsObject();
-        envelope["event"] = name;
-        envelope["resource"] = name.Split('.')[0];
-        envelope["token"] = token;
-        envelope["data"] = data.DeepClone();
-        return new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json");
-    }
+    private static StringContent Webhook(string name, JsonNode data, string token = Token) => AlertPeers.Webhook(name, data, token);
 
     private static bool IsAlert(BotApp app, HttpRequestMessage r) =>
         r.RequestUri!.AbsolutePath == "/api/chat.postMessage" && app.Slack.Body(r).Contains($"\"channel\":\"{AlertChannel}\"", StringComparison.Ordinal);
@@ -119,7 +66,7 @@ public sealed class AircallWebhookTests : IDisposable
         using var app = App();
         using var client = app.CreateClient();
 
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _peers.CallData), Ct)).StatusCode);
         var alert = Assert.Single(await app.WaitForAsync(r => IsAlert(app, r)));
         await app.DrainAsync();
 
@@ -138,10 +85,10 @@ public sealed class AircallWebhookTests : IDisposable
         using var app = App(grace: "00:00:01");
         using var client = app.CreateClient();
 
-        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.AssetsGenerated, _call), Ct);
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.AssetsGenerated, _peers.CallData), Ct);
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _peers.CallData), Ct)).StatusCode);
         }
 
         await app.WaitForAsync(r => IsAlert(app, r));
@@ -157,13 +104,13 @@ public sealed class AircallWebhookTests : IDisposable
         using var app = App(grace: "00:00:02");
         using var client = app.CreateClient();
 
-        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
-        _call = Call(talkSeconds: 120, recording: "https://example.test/recording.mp3");
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _peers.CallData), Ct);
+        _peers.CallData = Call(talkSeconds: 120, recording: "https://example.test/recording.mp3");
         await app.DrainAsync();
         await app.SentinelAsync();
 
         Assert.Empty(Alerts(app));
-        Assert.Equal(1, _aircall.Count($"/v1/calls/{CallId}")); // looked at once, after the grace delay
+        Assert.Equal(1, _aircall.Count($"/v1/calls/{AlertPeers.CallId}")); // looked at once, after the grace delay
     }
 
     [Theory]
@@ -191,7 +138,7 @@ public sealed class AircallWebhookTests : IDisposable
         using var app = App(tokens: configured);
         using var client = app.CreateClient();
 
-        var response = await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call, token), Ct);
+        var response = await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _peers.CallData, token), Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(0, await app.Services.GetRequiredService<IWorkOutbox>().CountPendingAsync(Ct));
@@ -212,7 +159,7 @@ public sealed class AircallWebhookTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, new StringContent(deleted.ToJsonString(), Encoding.UTF8, "application/json"), Ct)).StatusCode);
         await app.DrainAsync();
         // Another event of the same webhook: acknowledged, nothing to do.
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook("call.created", _call), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook("call.created", _peers.CallData), Ct)).StatusCode);
         Assert.Equal(0, await app.Services.GetRequiredService<IWorkOutbox>().CountPendingAsync(Ct));
     }
 
@@ -225,7 +172,7 @@ public sealed class AircallWebhookTests : IDisposable
 
         for (var i = 0; i < 8; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, WithId(_call, 2000000 + i)), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, WithId(_peers.CallData, 2000000 + i)), Ct)).StatusCode);
             // One at a time, as calls end: the burst is counted in the order the alerts are decided.
             await app.WaitForAsync(r => IsAlert(app, r), count: i + 1 + (i >= 5 ? 1 : 0));
         }
@@ -257,7 +204,7 @@ public sealed class AircallWebhookTests : IDisposable
     {
         var app = App();
         var client = app.CreateClient();
-        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct);
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _peers.CallData), Ct);
         return (app, client, Assert.Single(await app.WaitForAsync(r => IsAlert(app, r))));
     }
 
@@ -274,7 +221,7 @@ public sealed class AircallWebhookTests : IDisposable
         Assert.Contains("Alerts for number Support are muted for 24 hours (muted by ana.support).", app.Slack.Body(said[1]), StringComparison.Ordinal);
 
         // The next call of that number without a recording: no alert.
-        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, WithId(_call, 3000001)), Ct);
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, WithId(_peers.CallData, 3000001)), Ct);
         await app.DrainAsync();
         await app.SentinelAsync();
         Assert.Equal(2, Alerts(app).Length);
@@ -285,7 +232,7 @@ public sealed class AircallWebhookTests : IDisposable
     public async Task Investigate_ContinuesInTheAlertsThread_AskingOnlyWhatTheDataCouldNotDecide()
     {
         // Recording on for the number today, answered, 2 min: the data rules most causes out, but not the switch at call time.
-        _numberRecording = true;
+        _peers.NumberRecording = true;
         var (app, client, alert) = await AlertedAsync();
         using var disposeApp = app;
         using var disposeClient = client;
@@ -321,7 +268,7 @@ public sealed class AircallWebhookTests : IDisposable
         using (var first = App(grace: "00:00:02", sqlite: true))
         {
             using var client = first.CreateClient();
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _call), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _peers.CallData), Ct)).StatusCode);
             Assert.Empty(Alerts(first));
         }
 
@@ -345,7 +292,7 @@ public sealed class AircallWebhookTests : IDisposable
         await app.DrainAsync();
 
         // An agent asks about a call of that number which has a recording link.
-        _call = Call(talkSeconds: 120, recording: "https://example.test/recording.mp3");
+        _peers.CallData = Call(talkSeconds: 120, recording: "https://example.test/recording.mp3");
         await client.SendAsync(SlackRequests.SlashCommand("1234567"), Ct);
         static bool IsResponse(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";
         var question = JsonNode.Parse(app.Slack.Body(Assert.Single(await app.WaitForAsync(IsResponse))))!;

@@ -54,6 +54,13 @@ internal static class SampleReplies
         var possible = (Diagnosis)Diagnoser.Decide(rules, FactSet.Empty, all);
         yield return ("diagnosis-possible", composer.Diagnosis(possible, FactSet.Empty, language, "d2b8", null));
 
+        // A proactive alert: "Investigate" and "Expected" besides the feedback buttons; the number's name is Aircall's, not ours.
+        yield return ("diagnosis-alert", composer.Diagnosis(confirmed, facts, language, "d4e6", "1234567") with
+        {
+            Notices = [userText],
+            Alert = new AlertSource("1234567", 1234, userText),
+        });
+
         var healthy = FactSet.From(new Dictionary<string, string>
         {
             ["answered"] = "yes",

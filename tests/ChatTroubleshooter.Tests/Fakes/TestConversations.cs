@@ -17,7 +17,9 @@ internal static class TestConversations
         time ??= TimeProvider.System;
         state ??= new MemoryStore(time, MemoryCacheClock.Create(time));
         var stats = new StatsService(state, state, Knowledge, time, Options.Create(new StatsOptions { AdminUserIds = [.. admins ?? []] }));
-        return new ConversationService(Knowledge, state, calls ?? new NoCallFactsProvider(), state, state, state, stats, time,
+        var alerts = new ChatTroubleshooter.Alerts.AlertCommands(Knowledge, state, stats, Options.Create(new ChatTroubleshooter.Aircall.AircallOptions()), time,
+            NullLogger<ChatTroubleshooter.Alerts.AlertCommands>.Instance);
+        return new ConversationService(Knowledge, state, calls ?? new NoCallFactsProvider(), state, state, state, stats, alerts, time,
             Options.Create(new ConversationOptions()), NullLogger<ConversationService>.Instance);
     }
 }

@@ -207,30 +207,54 @@ public abstract class StateStoreContract : IDisposable
         Assert.Equal(["held"], (await b.ClaimAsync(10, lease, Ct)).Select(i => ((SlackCommandWork)i.Work).Text));
     }
 
-    /// <summary>Issue 19: alerts counted per number and hour, atomically (concurrent checks), with the run's summary.</summary>
+    /// <summary>Issue 19: alerts counted per number and hour, atomically (concurrent checks), with the run's summary per place.</summary>
     [Fact]
-    public async Task AlertBursts_CountPerNumberAndHour_AndKeepTheRunsSummary()
+    public async Task AlertBursts_CountPerNumberAndHour_AndKeepTheRunsSummaryPerPlace()
     {
         var a = Store();
         var b = Store();
-        var number = Random.Shared.NextInt64(1, long.MaxValue);
+        var number = Random.Shared.NextInt64(1, long.MaxValue - 1);
         var start = Time.GetUtcNow();
         var hour = TimeSpan.FromHours(1);
+        const string Slack = "slack:T1:C1", Teams = "teams:t1:19:abc@thread.tacv2";
 
         var counts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? a : b).AddAlertAsync(number, start, hour, Ct)));
         Assert.Equal(Enumerable.Range(1, 10), counts.Select(c => c.Count).Order());
         Assert.All(counts, c => Assert.Equal(start.ToUnixTimeMilliseconds(), c.Since.ToUnixTimeMilliseconds()));
+        var since = counts[0].Since;
 
-        await a.SetSummaryAsync(number, start, "1700000000.000100", Ct);
-        Assert.Equal("1700000000.000100", (await b.GetAsync(number, Ct))!.SummaryTs);
+        await a.SetSummaryAsync(number, since, Slack, "1700000000.000100", Ct);
+        await a.SetSummaryAsync(number, since, Teams, "1700000000123", Ct);
+        Assert.Equal("1700000000.000100", await b.SummaryAsync(number, since, Slack, Ct));
+        Assert.Equal("1700000000123", await b.SummaryAsync(number, since, Teams, Ct));
+        Assert.Null(await b.SummaryAsync(number + 1, since, Slack, Ct));
         Assert.Equal(11, (await b.AddAlertAsync(number, start.AddMinutes(59), hour, Ct)).Count);
 
-        // An hour after the run began, a new one starts: count 1, no summary; the old run's summary cannot be set on it.
+        // An hour after the run began, a new one starts: count 1, and no summary yet for the new run anywhere.
         var next = await a.AddAlertAsync(number, start.AddMinutes(61), hour, Ct);
-        Assert.Equal((1, (string?)null), (next.Count, next.SummaryTs));
-        await b.SetSummaryAsync(number, start, "1700000000.000200", Ct);
-        Assert.Null((await a.GetAsync(number, Ct))!.SummaryTs);
-        Assert.Null(await a.GetAsync(number + 1 == long.MaxValue ? 1 : number + 1, Ct));
+        Assert.Equal(1, next.Count);
+        Assert.Null(await b.SummaryAsync(number, next.Since, Slack, Ct));
+    }
+
+    /// <summary>Issue 19: <c>alerts here</c> / <c>alerts off</c>: one subscription per place, its target read back typed.</summary>
+    [Fact]
+    public async Task AlertSubscriptions_OnePerPlace_ReadBackTyped()
+    {
+        var a = Store();
+        var b = Store();
+        var at = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        var slack = new ChatTroubleshooter.Alerts.AlertSubscription("slack:T1:C1", new ChatTroubleshooter.Alerts.SlackAlertTarget("C1"), "U1", at, "en");
+        var teams = new ChatTroubleshooter.Alerts.AlertSubscription("teams:t1:19:abc@thread.tacv2",
+            new ChatTroubleshooter.Alerts.TeamsAlertTarget("https://smba.test/amer/", "19:abc@thread.tacv2", "t1", IsChannel: true), "Ana", at, "es");
+
+        await a.SubscribeAsync(slack, Ct);
+        await a.SubscribeAsync(teams, Ct);
+        await b.SubscribeAsync(slack with { By = "U2", Language = "fr" }, Ct);
+
+        Assert.Equal([slack with { By = "U2", Language = "fr" }, teams], await b.SubscriptionsAsync(Ct));
+        Assert.True(await b.UnsubscribeAsync(slack.Place, Ct));
+        Assert.False(await a.UnsubscribeAsync(slack.Place, Ct));
+        Assert.Equal([teams], await a.SubscriptionsAsync(Ct));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Alerts;
 using System.Collections.Concurrent;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
@@ -17,6 +18,8 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
     private readonly Lock _dedupe = new();
     private readonly ConcurrentDictionary<long, DateTimeOffset> _deletedNumbers = new();
     private readonly Dictionary<long, AlertBurst> _bursts = [];
+    private readonly ConcurrentDictionary<(long Number, DateTimeOffset Since, string Place), string> _summaries = new();
+    private readonly ConcurrentDictionary<string, AlertSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, (DateTimeOffset Until, string By)> _mutes = new();
 
     /// <summary>Claimed and not yet completed, retried or dead: the items a heartbeat may renew.</summary>
@@ -88,31 +91,39 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
         {
             var burst = _bursts.TryGetValue(numberId, out var run) && run.Since > now - window
                 ? run with { Count = run.Count + 1 }
-                : new AlertBurst(now, 1, null);
+                : new AlertBurst(now, 1);
+            if (burst.Count == 1)
+            {
+                // The summaries of this number's runs that ended are not needed any more.
+                foreach (var ended in _summaries.Keys.Where(k => k.Number == numberId && k.Since <= now - window))
+                {
+                    _summaries.TryRemove(ended, out _);
+                }
+            }
+
             return Task.FromResult(_bursts[numberId] = burst);
         }
     }
 
-    public Task SetSummaryAsync(long numberId, DateTimeOffset since, string ts, CancellationToken ct)
+    public Task SetSummaryAsync(long numberId, DateTimeOffset since, string place, string messageId, CancellationToken ct)
     {
-        lock (_bursts)
-        {
-            if (_bursts.TryGetValue(numberId, out var run) && run.Since == since)
-            {
-                _bursts[numberId] = run with { SummaryTs = ts };
-            }
-        }
-
+        _summaries[(numberId, since, place)] = messageId;
         return Task.CompletedTask;
     }
 
-    public Task<AlertBurst?> GetAsync(long numberId, CancellationToken ct)
+    public Task<string?> SummaryAsync(long numberId, DateTimeOffset since, string place, CancellationToken ct) =>
+        Task.FromResult(_summaries.GetValueOrDefault((numberId, since, place)));
+
+    public Task SubscribeAsync(AlertSubscription subscription, CancellationToken ct)
     {
-        lock (_bursts)
-        {
-            return Task.FromResult(_bursts.GetValueOrDefault(numberId));
-        }
+        _subscriptions[subscription.Place] = subscription;
+        return Task.CompletedTask;
     }
+
+    public Task<bool> UnsubscribeAsync(string place, CancellationToken ct) => Task.FromResult(_subscriptions.TryRemove(place, out _));
+
+    public Task<IReadOnlyList<AlertSubscription>> SubscriptionsAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<AlertSubscription>>(_subscriptions.Values.OrderBy(s => s.Place, StringComparer.Ordinal).ToList());
 
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Alerts;
 using System.Text.Json;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
@@ -60,7 +61,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         return renewed
         """;
 
-    // KEYS[1]: the number's hash (since, count, ts); a run older than the window starts over.
+    // KEYS[1]: the number's hash (since, count); a run older than the window starts over.
     private const string BurstScript = """
         local since = tonumber(redis.call('HGET', KEYS[1], 'since'))
         if since == nil or since <= tonumber(ARGV[2]) then
@@ -70,7 +71,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
           redis.call('HINCRBY', KEYS[1], 'count', 1)
         end
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        return redis.call('HMGET', KEYS[1], 'since', 'count', 'ts')
+        return redis.call('HMGET', KEYS[1], 'since', 'count')
         """;
 
     private readonly string _instanceId = instanceId ?? InstanceId.Current;
@@ -211,24 +212,35 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
     {
         var values = (RedisValue[])(await Db.ScriptEvaluateAsync(BurstScript, [Prefix + "burst:" + numberId],
             [now.ToUnixTimeMilliseconds(), (now - window).ToUnixTimeMilliseconds(), (long)(window * 2).TotalMilliseconds]))!;
-        return new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds((long)values[0]), (int)values[1], values[2].IsNull ? null : values[2].ToString());
+        return new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds((long)values[0]), (int)values[1]);
     }
 
-    public async Task SetSummaryAsync(long numberId, DateTimeOffset since, string ts, CancellationToken ct)
+    /// <summary>One hash per run (<c>burst:{number}:{since}</c>, place → message id), expiring with the run.</summary>
+    private RedisKey Summaries(long numberId, DateTimeOffset since) =>
+        Prefix + "burst:" + numberId + ":" + since.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task SetSummaryAsync(long numberId, DateTimeOffset since, string place, string messageId, CancellationToken ct)
     {
-        var key = Prefix + "burst:" + numberId;
+        var key = Summaries(numberId, since);
         var transaction = Db.CreateTransaction();
-        transaction.AddCondition(Condition.HashEqual(key, "since", since.ToUnixTimeMilliseconds()));
-        _ = transaction.HashSetAsync(key, "ts", ts);
+        _ = transaction.HashSetAsync(key, place, messageId);
+        _ = transaction.KeyExpireAsync(key, TimeSpan.FromDays(1));
         await transaction.ExecuteAsync();
     }
 
-    public async Task<AlertBurst?> GetAsync(long numberId, CancellationToken ct)
-    {
-        var values = await Db.HashGetAsync(Prefix + "burst:" + numberId, ["since", "count", "ts"]);
-        return values[0].IsNull ? null
-            : new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds((long)values[0]), (int)values[1], values[2].IsNull ? null : values[2].ToString());
-    }
+    public async Task<string?> SummaryAsync(long numberId, DateTimeOffset since, string place, CancellationToken ct) =>
+        await Db.HashGetAsync(Summaries(numberId, since), place) is { HasValue: true } id ? id.ToString() : null;
+
+    private RedisKey Subscriptions => Prefix + "alerts:subscriptions";
+
+    public Task SubscribeAsync(AlertSubscription subscription, CancellationToken ct) =>
+        Db.HashSetAsync(Subscriptions, subscription.Place, AlertSubscriptionJson.Write(subscription));
+
+    public Task<bool> UnsubscribeAsync(string place, CancellationToken ct) => Db.HashDeleteAsync(Subscriptions, place);
+
+    public async Task<IReadOnlyList<AlertSubscription>> SubscriptionsAsync(CancellationToken ct) =>
+        (await Db.HashGetAllAsync(Subscriptions)).Select(e => AlertSubscriptionJson.Read(e.Value.ToString())).OfType<AlertSubscription>()
+            .OrderBy(s => s.Place, StringComparer.Ordinal).ToList();
 
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {

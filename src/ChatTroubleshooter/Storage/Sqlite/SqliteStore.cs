@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Alerts;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Data.Sqlite;
 
@@ -60,7 +61,9 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
                 CREATE INDEX IF NOT EXISTS diagnoses_at ON diagnoses (at);
                 CREATE TABLE IF NOT EXISTS deleted_numbers (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS alert_mutes (number INTEGER PRIMARY KEY, until INTEGER NOT NULL, by TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS alert_bursts (number INTEGER PRIMARY KEY, since INTEGER NOT NULL, count INTEGER NOT NULL, summary_ts TEXT);
+                CREATE TABLE IF NOT EXISTS alert_bursts (number INTEGER PRIMARY KEY, since INTEGER NOT NULL, count INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS alert_summaries (number INTEGER NOT NULL, since INTEGER NOT NULL, place TEXT NOT NULL, message_id TEXT NOT NULL, PRIMARY KEY (number, since, place)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS alert_subscriptions (place TEXT PRIMARY KEY, json TEXT NOT NULL);
                 -- WITHOUT ROWID: the rows live in the b-tree of their (time-ordered) ids, one b-tree fewer to write per accepted request.
                 CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, due INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL, error TEXT) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due);
@@ -241,31 +244,51 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     public Task<AlertBurst> AddAlertAsync(long numberId, DateTimeOffset now, TimeSpan window, CancellationToken ct) =>
         WriteAsync(writer =>
         {
+            var old = (now - window).ToUnixTimeMilliseconds();
             var command = writer.Command("""
                 INSERT INTO alert_bursts (number, since, count) VALUES ($n, $now, 1)
                 ON CONFLICT (number) DO UPDATE SET
                   count = CASE WHEN alert_bursts.since <= $old THEN 1 ELSE alert_bursts.count + 1 END,
-                  summary_ts = CASE WHEN alert_bursts.since <= $old THEN NULL ELSE alert_bursts.summary_ts END,
                   since = CASE WHEN alert_bursts.since <= $old THEN $now ELSE alert_bursts.since END
-                RETURNING since, count, summary_ts
-                """, ("$n", numberId), ("$now", now.ToUnixTimeMilliseconds()), ("$old", (now - window).ToUnixTimeMilliseconds()));
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            return new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+                RETURNING since, count
+                """, ("$n", numberId), ("$now", now.ToUnixTimeMilliseconds()), ("$old", old));
+            AlertBurst burst;
+            using (var reader = command.ExecuteReader())
+            {
+                reader.Read();
+                burst = new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetInt32(1));
+            }
+
+            // The summaries of runs that ended are not needed any more.
+            writer.Execute("DELETE FROM alert_summaries WHERE number = $n AND since <= $old", ("$n", numberId), ("$old", old));
+            return burst;
         });
 
-    public Task SetSummaryAsync(long numberId, DateTimeOffset since, string ts, CancellationToken ct) =>
-        WriteAsync(writer => writer.Execute("UPDATE alert_bursts SET summary_ts = $t WHERE number = $n AND since = $s",
-            ("$t", ts), ("$n", numberId), ("$s", since.ToUnixTimeMilliseconds())));
+    public Task SetSummaryAsync(long numberId, DateTimeOffset since, string place, string messageId, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute(
+            "INSERT INTO alert_summaries (number, since, place, message_id) VALUES ($n, $s, $p, $m) ON CONFLICT DO UPDATE SET message_id = excluded.message_id",
+            ("$n", numberId), ("$s", since.ToUnixTimeMilliseconds()), ("$p", place), ("$m", messageId)));
 
-    public Task<AlertBurst?> GetAsync(long numberId, CancellationToken ct)
+    public Task<string?> SummaryAsync(long numberId, DateTimeOffset since, string place, CancellationToken ct)
     {
         using var connection = Open();
-        using var command = Command(connection, "SELECT since, count, summary_ts FROM alert_bursts WHERE number = $n", ("$n", numberId));
-        using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read()
-            ? new AlertBurst(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2))
-            : null);
+        using var command = Command(connection, "SELECT message_id FROM alert_summaries WHERE number = $n AND since = $s AND place = $p",
+            ("$n", numberId), ("$s", since.ToUnixTimeMilliseconds()), ("$p", place));
+        return Task.FromResult(command.ExecuteScalar() as string);
+    }
+
+    public Task SubscribeAsync(AlertSubscription subscription, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("INSERT INTO alert_subscriptions (place, json) VALUES ($p, $j) ON CONFLICT (place) DO UPDATE SET json = excluded.json",
+            ("$p", subscription.Place), ("$j", AlertSubscriptionJson.Write(subscription))));
+
+    public Task<bool> UnsubscribeAsync(string place, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("DELETE FROM alert_subscriptions WHERE place = $p", ("$p", place)) == 1);
+
+    public Task<IReadOnlyList<AlertSubscription>> SubscriptionsAsync(CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT json FROM alert_subscriptions ORDER BY place");
+        return Task.FromResult<IReadOnlyList<AlertSubscription>>(ReadJson(command, AlertSubscriptionJson.Read).OfType<AlertSubscription>().ToList());
     }
 
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)

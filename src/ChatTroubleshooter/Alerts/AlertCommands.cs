@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Diagnostics;
+using ChatTroubleshooter.Diagnostics.Replies;
+using ChatTroubleshooter.Diagnostics.Texts;
+using ChatTroubleshooter.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ChatTroubleshooter.Alerts;
+
+/// <summary>
+/// <c>alerts here</c> / <c>alerts off</c> / <c>alerts</c>: an admin chooses the conversations proactive alerts go to
+/// (Slack: <c>/norecording alerts here</c>; Teams: <c>@bot alerts here</c>). Part of the conversation core: the channel
+/// only says how its place can be reached later (<see cref="Turn.Reachable"/>).
+/// </summary>
+public sealed partial class AlertCommands(
+    Knowledge knowledge,
+    IAlertSubscriptions subscriptions,
+    StatsService stats,
+    IOptions<AircallOptions> aircall,
+    TimeProvider time,
+    ILogger<AlertCommands> logger)
+{
+    private readonly ReplyComposer _composer = new(knowledge);
+
+    /// <summary>The reply to an alerts command, or null when <paramref name="text"/> is not one.</summary>
+    public async Task<Reply?> TryHandleAsync(Turn turn, string text, string language, CancellationToken ct)
+    {
+        if (Command().Match(text.Trim()) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        if (!stats.IsAdmin(turn.Channel, turn.UserId))
+        {
+            return Say(language, TextKeys.AlertsRefused);
+        }
+
+        if (turn.Reachable is not { } target)
+        {
+            return Say(language, TextKeys.AlertsNotHere);
+        }
+
+        var all = await subscriptions.SubscriptionsAsync(ct);
+        switch (match.Groups[1].Value.ToLowerInvariant())
+        {
+            case "here" or "on":
+                var by = turn.UserName ?? turn.UserId;
+                await subscriptions.SubscribeAsync(new AlertSubscription(turn.Place, target, by, time.GetUtcNow(), language), ct);
+                logger.LogInformation("Alerts turned on in {Place} by {User}.", turn.Place, turn.UserId);
+                var on = _composer.Text(language, TextKeys.AlertsOn);
+                return new MessageReply(language, MessageKind.Info, aircall.Value.HasWebhookTokens ? on : on + "\n\n" + _composer.Text(language, TextKeys.AlertsNoWebhooks));
+
+            case "off":
+                var removed = await subscriptions.UnsubscribeAsync(turn.Place, ct);
+                logger.LogInformation("Alerts turned off in {Place} by {User} (were on: {WereOn}).", turn.Place, turn.UserId, removed);
+                return Say(language, removed ? TextKeys.AlertsOff : TextKeys.AlertsWereOff);
+
+            default:
+                var count = all.Count.ToString(CultureInfo.InvariantCulture);
+                return all.FirstOrDefault(s => s.Place == turn.Place) is { } here
+                    ? Say(language, TextKeys.AlertsStatusOn, ("since", here.Since.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)), ("by", here.By), ("count", count))
+                    : Say(language, TextKeys.AlertsStatusOff, ("count", count));
+        }
+    }
+
+    private MessageReply Say(string language, string key, params (string Name, string Value)[] args) =>
+        _composer.Message(language, MessageKind.Info, key, args);
+
+    [GeneratedRegex(@"^alerts(?:\s+(here|on|off|status))?$", RegexOptions.IgnoreCase)]
+    private static partial Regex Command();
+}

@@ -128,7 +128,7 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
         _work.TryAdd(item.Id, (item, item.NotBefore ?? time.GetUtcNow()));
-        _signal.Notify();
+        WakeFor(item);
         return ValueTask.CompletedTask;
     }
 
@@ -146,7 +146,7 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
             cache.Set("seen:" + dedupeKey, true, window);
         }
 
-        _signal.Notify();
+        WakeFor(item);
         return ValueTask.FromResult(true);
     }
 
@@ -229,4 +229,12 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
     public Task<int> CountPendingAsync(CancellationToken ct) => Task.FromResult(_work.Count);
 
     public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    private void WakeFor(WorkItem item)
+    {
+        if (item.IsDueBy(time.GetUtcNow()))
+        {
+            _signal.Notify();
+        }
+    }
 }

@@ -248,7 +248,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         _ = transaction.StringSetAsync(Work + item.Id, OutboxJson.SerializeToString(item), when: When.NotExists);
         _ = transaction.SortedSetAddAsync(Due, item.Id, item.NotBefore?.ToUnixTimeMilliseconds() ?? Now, SortedSetWhen.NotExists);
         await transaction.ExecuteAsync();
-        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), "1");
+        await WakeForAsync(item);
     }
 
     public async ValueTask<bool> EnqueueOnceAsync(WorkItem item, string dedupeKey, TimeSpan window, CancellationToken ct)
@@ -257,7 +257,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
             [(long)window.TotalMilliseconds, OutboxJson.SerializeToString(item), item.NotBefore?.ToUnixTimeMilliseconds() ?? Now, item.Id]) == 1;
         if (first)
         {
-            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), "1");
+            await WakeForAsync(item);
         }
 
         return first;
@@ -336,4 +336,13 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
     public async Task<int> CountPendingAsync(CancellationToken ct) => (int)await Db.SortedSetLengthAsync(Due);
 
     public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    /// <summary>Wakes every instance's workers for an item due now (a later one is found by their poll).</summary>
+    private async Task WakeForAsync(WorkItem item)
+    {
+        if (item.IsDueBy(time.GetUtcNow()))
+        {
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), "1");
+        }
+    }
 }

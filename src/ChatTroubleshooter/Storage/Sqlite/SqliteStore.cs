@@ -299,7 +299,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         var due = item.NotBefore?.ToUnixTimeMilliseconds() ?? Now;
         await AckWriteAsync(writer => writer.Execute("INSERT INTO outbox (id, due, status, json) VALUES ($i, $d, 'pending', $j) ON CONFLICT (id) DO NOTHING",
             ("$i", item.Id), ("$d", due), ("$j", json)));
-        _signal.Notify();
+        WakeFor(item);
     }
 
     public async ValueTask<bool> EnqueueOnceAsync(WorkItem item, string dedupeKey, TimeSpan window, CancellationToken ct)
@@ -324,7 +324,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         });
         if (first)
         {
-            _signal.Notify();
+            WakeFor(item);
         }
 
         return first;
@@ -408,6 +408,14 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     }
 
     public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    private void WakeFor(WorkItem item)
+    {
+        if (item.IsDueBy(_time.GetUtcNow()))
+        {
+            _signal.Notify();
+        }
+    }
 
     /// <summary>Every few minutes, drops what has expired, so the file does not grow without end (writer thread only).</summary>
     private void PurgeExpired(SqliteWriter.Statements writer)

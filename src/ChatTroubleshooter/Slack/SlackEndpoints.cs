@@ -1,5 +1,3 @@
-using ChatTroubleshooter.Cards;
-using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -27,26 +25,20 @@ public static class SlackEndpoints
         return app;
     }
 
-    private static async Task<IResult> CommandAsync(HttpContext http, SlackRequestReader reader, WorkIntake intake, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CommandAsync(HttpContext http, SlackRequestReader reader, SlackInboundReader inbound, WorkIntake intake, CancellationToken ct)
     {
         using var request = await reader.ReadAsync(http, allowSslCheck: true, ct);
-        if (request.Failure is { } failure)
-        {
-            return failure;
-        }
-
-        if (SlashCommand.From(new FormBody(request.Body.Memory)) is not { } command)
-        {
-            return Results.BadRequest("Not a slash command: command, user_id and channel_id (Slack ids) are required.");
-        }
-
         // An empty 200 is a silent ack; the answer follows through response_url.
-        return WorkIntake.Ack(http, await intake.AcceptAsync(WorkItem.Accepted(
-            new SlackCommandWork(command.TeamId, command.ChannelId, command.UserId, command.Text, command.ResponseUrl), time), "Slack /slack/commands", ct));
+        return request.Failure ?? await RespondAsync(http, inbound.Command(SlashCommand.From(new FormBody(request.Body.Memory))), intake, inbound, "Slack /slack/commands", ct);
     }
 
-    private static async Task<IResult> EventAsync(
-        HttpContext http, SlackRequestReader reader, WorkIntake intake, IOptions<SlackOptions> options, CancellationToken ct)
+    private static async Task<IResult> EventAsync(HttpContext http, SlackRequestReader reader, SlackInboundReader inbound, WorkIntake intake, CancellationToken ct)
+    {
+        using var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
+        return request.Failure ?? await RespondAsync(http, inbound.Event(request.Body.Span), intake, inbound, "Slack /slack/events", ct);
+    }
+
+    private static async Task<IResult> InteractionAsync(HttpContext http, SlackRequestReader reader, SlackInboundReader inbound, WorkIntake intake, CancellationToken ct)
     {
         using var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
         if (request.Failure is { } failure)
@@ -54,105 +46,19 @@ public static class SlackEndpoints
             return failure;
         }
 
-        var envelope = SlackJson.Read(request.Body.Span, SlackJson.Default.SlackEnvelope, Handled, out var reason, out var ignored);
-        if (envelope is null)
-        {
-            return ignored ? Results.Ok() : Results.BadRequest($"Not a Slack event: {reason}.");
-        }
-
-        switch (envelope.Type)
-        {
-            case "url_verification" when envelope.Challenge is { } challenge:
-                return Results.Text(challenge, "text/plain");
-            case "url_verification":
-                return Results.BadRequest("A url_verification needs a challenge.");
-            case "event_callback":
-                break;
-            default:
-                return Results.Ok();
-        }
-
-        if (envelope is not { Event: { } e, EventId: { } eventId })
-        {
-            return Results.BadRequest("An event_callback needs event and event_id.");
-        }
-
-        var isMention = e.Type == "app_mention";
-        // Only people's new messages: no bots (ours included), no edits, deletions, joins or other subtypes.
-        if (!(isMention || e is { Type: "message", ChannelType: "im" })
-            || e.Subtype is not null || e.BotId is not null || e.Edited is not null
-            || e.User is not { } user || e.Channel is not { } channel)
-        {
-            return Results.Ok();
-        }
-
-        if (!SlackIds.AreIds(user, channel) || !SlackIds.IsOptionalId(envelope.TeamId) || !SlackIds.IsOptionalTs(e.Ts) || !SlackIds.IsOptionalTs(e.ThreadTs)
-            || eventId.Length > 64)
-        {
-            return Results.BadRequest("An event's ids and timestamps must be Slack ids and timestamps.");
-        }
-
-        // Slack retries (X-Slack-Retry-Num) carry the same event_id: answer once.
-        var id = $"slack:event:{eventId}";
-        return WorkIntake.Ack(http, await intake.AcceptOnceAsync(new WorkItem(id, new SlackMessageWork(envelope.TeamId, channel, user, e.Text ?? "", e.Ts, e.ThreadTs, isMention)),
-            id, options.Value.EventDedupeWindow, "Slack /slack/events", ct));
+        return new FormBody(request.Body.Memory)["payload"] is { } json
+            ? await RespondAsync(http, inbound.Interaction(System.Text.Encoding.UTF8.GetBytes(json)), intake, inbound, "Slack /slack/interactions", ct)
+            : Results.BadRequest("An interaction needs a payload field.");
     }
 
-    /// <summary>A name from a payload, kept short (Slack's display names are at most 80 characters).</summary>
-    private static string? Shorten(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Length <= 80 ? name : name[..80];
-
-    /// <summary>Event types the bot acts on; anything else gets its 200 even when the bot cannot read it.</summary>
-    private static bool Handled(SlackTypes types) =>
-        types.Type is "url_verification" || types is { Type: "event_callback", Event.Type: "app_mention" or "message" };
-
-    private static async Task<IResult> InteractionAsync(HttpContext http, SlackRequestReader reader, WorkIntake intake, TimeProvider time, CancellationToken ct)
-    {
-        using var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
-        if (request.Failure is { } failure)
+    /// <summary>The HTTP answer: 200 once the work is stored (503 when the store does not answer), the challenge, or a 400.</summary>
+    private static async Task<IResult> RespondAsync(HttpContext http, SlackInbound inbound, WorkIntake intake, SlackInboundReader reader, string source, CancellationToken ct) =>
+        inbound switch
         {
-            return failure;
-        }
-
-        if (new FormBody(request.Body.Memory)["payload"] is not { } json)
-        {
-            return Results.BadRequest("An interaction needs a payload field.");
-        }
-
-        var payload = SlackJson.Read(System.Text.Encoding.UTF8.GetBytes(json), SlackJson.Default.SlackInteraction,
-            types => types.Type == "block_actions", out var reason, out var ignored);
-        if (payload is null)
-        {
-            return ignored ? Results.Ok() : Results.BadRequest($"Not a Slack interaction: {reason}.");
-        }
-
-        // Only clicks on our own buttons (their value is one of ours); anything else is acknowledged and ignored.
-        if (payload is not { Type: "block_actions", Actions: [{ } action, ..], User.Id: { } user }
-            || ButtonValues.Read(action.Value) is not { } value
-            || (payload.Container?.ChannelId ?? payload.Channel?.Id) is not { } channel)
-        {
-            return Results.Ok();
-        }
-
-        if (!SlackIds.AreIds(user, channel) || !SlackIds.IsOptionalId(payload.Team?.Id)
-            || !SlackIds.IsOptionalTs(payload.Container?.MessageTs) || !SlackIds.IsOptionalTs(payload.Message?.ThreadTs))
-        {
-            return Results.BadRequest("An interaction's ids and timestamps must be Slack ids and timestamps.");
-        }
-
-        var click = new SlackClickWork(
-            payload.Team?.Id,
-            channel,
-            user,
-            value,
-            payload.Container?.MessageTs,
-            payload.Message?.ThreadTs,
-            payload.Container?.IsEphemeral ?? false,
-            payload.ResponseUrl)
-        {
-            UserName = Shorten(payload.User?.Name ?? payload.User?.Username),
+            SlackInbound.Challenge challenge => Results.Text(challenge.Value, "text/plain"),
+            SlackInbound.Refused refused => Results.BadRequest(refused.Reason),
+            _ => await inbound.AcceptAsync(intake, reader.EventDedupeWindow, source, ct) is { } outcome ? WorkIntake.Ack(http, outcome) : Results.Ok(),
         };
-        return WorkIntake.Ack(http, await intake.AcceptAsync(WorkItem.Accepted(click, time), "Slack /slack/interactions", ct));
-    }
 }
 
 /// <summary>Reads a Slack request's raw body (Kestrel enforces the endpoint's size limit) and verifies its signature.</summary>

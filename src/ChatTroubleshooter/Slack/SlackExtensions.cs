@@ -16,6 +16,7 @@ public static class SlackExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<SlackRequestReader>();
+        builder.Services.AddSingleton<SlackInboundReader>();
         builder.Services.AddSingleton<SlackIdentityCache>();
         builder.Services.AddSingleton<IWorkHandler, SlackWorkHandler>();
 

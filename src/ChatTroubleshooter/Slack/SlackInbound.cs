@@ -1,0 +1,139 @@
+using ChatTroubleshooter.Cards;
+using ChatTroubleshooter.Outbox;
+using Microsoft.Extensions.Options;
+
+namespace ChatTroubleshooter.Slack;
+
+/// <summary>
+/// What one Slack delivery asks of the bot, whichever way it came (an HTTP request to one of the three URLs, or a
+/// Socket Mode envelope): work to accept, a challenge to answer, nothing, or a refusal with a short reason.
+/// </summary>
+internal abstract record SlackInbound
+{
+    /// <summary>Work to store before acknowledging; with <see cref="OnceKey"/>, only the first delivery of it.</summary>
+    public sealed record Work(WorkItem Item, string? OnceKey) : SlackInbound;
+
+    /// <summary>Events API's <c>url_verification</c>: its challenge, answered as is.</summary>
+    public sealed record Challenge(string Value) : SlackInbound;
+
+    /// <summary>Nothing for the bot (another event type, a bot's own message, a click on something not ours).</summary>
+    public sealed record Nothing : SlackInbound
+    {
+        public static readonly Nothing Instance = new();
+    }
+
+    /// <summary>Unreadable: the reason, for the 400 (or the log, over Socket Mode).</summary>
+    public sealed record Refused(string Reason) : SlackInbound;
+
+    /// <summary>Stores the work (once, when it has a key): what happened to it, or null when there was no work.</summary>
+    public async Task<WorkIntake.Outcome?> AcceptAsync(WorkIntake intake, TimeSpan window, string source, CancellationToken ct) => this switch
+    {
+        Work { OnceKey: { } key } work => await intake.AcceptOnceAsync(work.Item, key, window, source, ct),
+        Work work => await intake.AcceptAsync(work.Item, source, ct),
+        _ => null,
+    };
+}
+
+/// <summary>
+/// Reads Slack's three payloads into typed work, once, at the edge: the slash command, the Events API envelope and the
+/// interaction payload. Signatures (HTTP) and envelopes (Socket Mode) are checked by their callers.
+/// </summary>
+internal sealed class SlackInboundReader(IOptions<SlackOptions> options, TimeProvider time)
+{
+    public TimeSpan EventDedupeWindow => options.Value.EventDedupeWindow;
+
+    public SlackInbound Command(SlashCommand? command) => command is null
+        ? new SlackInbound.Refused("Not a slash command: command, user_id and channel_id (Slack ids) are required.")
+        : new SlackInbound.Work(WorkItem.Accepted(new SlackCommandWork(command.TeamId, command.ChannelId, command.UserId, command.Text, command.ResponseUrl), time), null);
+
+    /// <summary>An Events API envelope (<c>event_callback</c>, <c>url_verification</c>).</summary>
+    public SlackInbound Event(ReadOnlySpan<byte> json)
+    {
+        var envelope = SlackJson.Read(json, SlackJson.Default.SlackEnvelope, Handled, out var reason, out var ignored);
+        if (envelope is null)
+        {
+            return ignored ? SlackInbound.Nothing.Instance : new SlackInbound.Refused($"Not a Slack event: {reason}.");
+        }
+
+        switch (envelope.Type)
+        {
+            case "url_verification" when envelope.Challenge is { } challenge:
+                return new SlackInbound.Challenge(challenge);
+            case "url_verification":
+                return new SlackInbound.Refused("A url_verification needs a challenge.");
+            case "event_callback":
+                break;
+            default:
+                return SlackInbound.Nothing.Instance;
+        }
+
+        if (envelope is not { Event: { } e, EventId: { } eventId })
+        {
+            return new SlackInbound.Refused("An event_callback needs event and event_id.");
+        }
+
+        var isMention = e.Type == "app_mention";
+        // Only people's new messages: no bots (ours included), no edits, deletions, joins or other subtypes.
+        if (!(isMention || e is { Type: "message", ChannelType: "im" })
+            || e.Subtype is not null || e.BotId is not null || e.Edited is not null
+            || e.User is not { } user || e.Channel is not { } channel)
+        {
+            return SlackInbound.Nothing.Instance;
+        }
+
+        if (!SlackIds.AreIds(user, channel) || !SlackIds.IsOptionalId(envelope.TeamId) || !SlackIds.IsOptionalTs(e.Ts) || !SlackIds.IsOptionalTs(e.ThreadTs)
+            || eventId.Length > 64)
+        {
+            return new SlackInbound.Refused("An event's ids and timestamps must be Slack ids and timestamps.");
+        }
+
+        // Slack's retries (X-Slack-Retry-Num, or a Socket Mode envelope sent again) carry the same event_id: answer once.
+        var id = $"slack:event:{eventId}";
+        return new SlackInbound.Work(new WorkItem(id, new SlackMessageWork(envelope.TeamId, channel, user, e.Text ?? "", e.Ts, e.ThreadTs, isMention)), id);
+    }
+
+    /// <summary>An interaction payload (the <c>payload</c> form field over HTTP).</summary>
+    public SlackInbound Interaction(ReadOnlySpan<byte> json)
+    {
+        var payload = SlackJson.Read(json, SlackJson.Default.SlackInteraction, types => types.Type == "block_actions", out var reason, out var ignored);
+        if (payload is null)
+        {
+            return ignored ? SlackInbound.Nothing.Instance : new SlackInbound.Refused($"Not a Slack interaction: {reason}.");
+        }
+
+        // Only clicks on our own buttons (their value is one of ours); anything else is acknowledged and ignored.
+        if (payload is not { Type: "block_actions", Actions: [{ } action, ..], User.Id: { } user }
+            || ButtonValues.Read(action.Value) is not { } value
+            || (payload.Container?.ChannelId ?? payload.Channel?.Id) is not { } channel)
+        {
+            return SlackInbound.Nothing.Instance;
+        }
+
+        if (!SlackIds.AreIds(user, channel) || !SlackIds.IsOptionalId(payload.Team?.Id)
+            || !SlackIds.IsOptionalTs(payload.Container?.MessageTs) || !SlackIds.IsOptionalTs(payload.Message?.ThreadTs))
+        {
+            return new SlackInbound.Refused("An interaction's ids and timestamps must be Slack ids and timestamps.");
+        }
+
+        var click = new SlackClickWork(
+            payload.Team?.Id,
+            channel,
+            user,
+            value,
+            payload.Container?.MessageTs,
+            payload.Message?.ThreadTs,
+            payload.Container?.IsEphemeral ?? false,
+            payload.ResponseUrl)
+        {
+            UserName = Shorten(payload.User?.Name ?? payload.User?.Username),
+        };
+        return new SlackInbound.Work(WorkItem.Accepted(click, time), null);
+    }
+
+    /// <summary>Event types the bot acts on; anything else gets its 200 even when the bot cannot read it.</summary>
+    private static bool Handled(SlackTypes types) =>
+        types.Type is "url_verification" || types is { Type: "event_callback", Event.Type: "app_mention" or "message" };
+
+    /// <summary>A name from a payload, kept short (Slack's display names are at most 80 characters).</summary>
+    private static string? Shorten(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Length <= 80 ? name : name[..80];
+}

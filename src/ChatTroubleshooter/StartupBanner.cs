@@ -31,7 +31,7 @@ internal static class StartupBanner
           ChatTroubleshooter aircall webhook create --url URL | list   register or list the Aircall webhooks
           ChatTroubleshooter --help                       this text
 
-        Settings are environment variables (Slack__SigningSecret, Slack__BotToken, Teams__AppId, Teams__AppPassword,
+        Settings are environment variables (Slack__SigningSecret or Slack__AppToken, Slack__BotToken, Teams__AppId, Teams__AppPassword,
         Aircall__ApiId, Aircall__ApiToken, State__Provider, ...); see README.md.
         """;
 
@@ -54,9 +54,13 @@ internal static class StartupBanner
             _ => "in memory (lost on restart)",
         }}");
         text.AppendLine($"  calls      {AircallExtensions.Source(aircall)}");
-        text.AppendLine($"  Slack      {(slack.IsEnabled
-            ? "on" + (string.IsNullOrWhiteSpace(slack.BotToken) ? ", but Slack__BotToken is not set: mentions and DMs cannot be answered" : "")
-            : "off: Slack__SigningSecret is not set, so every Slack request is refused (401)")}");
+        var noBotToken = string.IsNullOrWhiteSpace(slack.BotToken) ? ", but Slack__BotToken is not set: mentions and DMs cannot be answered" : "";
+        text.AppendLine($"  Slack      {(slack.UsesSocketMode
+            ? $"on, Socket Mode ({slack.SocketConnections} connection(s) opened to Slack: no public URL needed){noBotToken}; the HTTP endpoints "
+                + (slack.IsEnabled ? "also take signed requests" : "refuse everything (no Slack__SigningSecret)")
+            : slack.IsEnabled
+                ? "on, HTTP endpoints (signed requests)" + noBotToken
+                : "off: neither Slack__SigningSecret nor Slack__AppToken is set, so every Slack request is refused (401)")}");
         text.AppendLine($"  Teams      {(teams.IsOff
             ? "off: Teams__AppId is not set, so every Teams request is refused (401)"
             : teams.IsAnonymous
@@ -66,7 +70,7 @@ internal static class StartupBanner
         var tokens = aircall.WebhookTokens.Count(t => !string.IsNullOrWhiteSpace(t));
         text.AppendLine($"  alerts     {(tokens == 0
             ? "off: Aircall__WebhookTokens is not set, so /aircall/webhooks refuses everything (401)"
-            : $"Aircall webhooks on ({tokens} token(s)); alerts to {(alerts.SlackChannel is { } channel ? $"Slack channel {channel}" : "no channel (set Alerts__SlackChannel)")} after a {alerts.AssetsGrace.TotalMinutes:0.#} min grace")}");
+            : $"Aircall webhooks on ({tokens} token(s)); alerts to {(alerts.SlackChannel is { } channel ? $"Slack channel {channel} and " : "")}the conversations admins chose with \"alerts here\", after a {alerts.AssetsGrace.TotalMinutes:0.#} min grace")}");
         text.AppendLine($"  endpoints  {first}/slack/commands  /slack/events  /slack/interactions  /api/messages  /aircall/webhooks  /healthz  /readyz");
         text.Append($"  try it     dotnet run --project src/ChatTroubleshooter -- chat   (or Agents Playground against {first}/api/messages)");
         return text.ToString();

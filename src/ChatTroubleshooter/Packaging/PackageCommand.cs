@@ -11,7 +11,8 @@ namespace ChatTroubleshooter.Packaging;
 /// <list type="bullet">
 /// <item><c>package teams --app-id GUID --host DOMAIN --out app.zip</c>: fills the Teams manifest's placeholders,
 /// checks them, and writes the app package (manifest.json, color.png, outline.png and the localization files at the root).</item>
-/// <item><c>package slack --url https://HOST --out manifest.yaml</c>: renders the Slack app manifest for a public URL.</item>
+/// <item><c>package slack --url https://HOST --out manifest.yaml</c>: renders the Slack app manifest for a public URL;
+/// <c>package slack --socket-mode --out manifest.yaml</c>: for Socket Mode (no request URLs).</item>
 /// <item><c>icons --out DIR</c>: redraws color.png and outline.png.</item>
 /// </list>
 /// </summary>
@@ -37,8 +38,8 @@ internal static partial class PackageCommand
             {
                 [Icons, ..] => WriteIcons(CliArgs.Option(args, "--out") ?? throw new UsageException("icons --out DIR"), output),
                 [Package, "teams", ..] => PackageTeams(manifests, CliArgs.Option(args, "--app-id"), CliArgs.Option(args, "--host"), CliArgs.Option(args, "--out"), output),
-                [Package, "slack", ..] => RenderSlack(manifests, CliArgs.Option(args, "--url"), CliArgs.Option(args, "--out"), output),
-                _ => throw new UsageException("package teams --app-id GUID --host DOMAIN --out app.zip | package slack --url https://HOST --out manifest.yaml | icons --out DIR"),
+                [Package, "slack", ..] => RenderSlack(manifests, CliArgs.Option(args, "--url"), args.Contains("--socket-mode"), CliArgs.Option(args, "--out"), output),
+                _ => throw new UsageException($"package teams --app-id GUID --host DOMAIN --out app.zip | {SlackUsage} | icons --out DIR"),
             };
         }
         catch (UsageException e)
@@ -104,7 +105,11 @@ internal static partial class PackageCommand
         return 0;
     }
 
-    public static string RenderSlackManifest(string manifestsDirectory, string baseUrl)
+    /// <summary>
+    /// The Slack manifest for a public URL, or with <paramref name="baseUrl"/> null for Socket Mode: no request URLs
+    /// (Slack sends everything over the bot's own WebSockets) and <c>socket_mode_enabled: true</c>.
+    /// </summary>
+    public static string RenderSlackManifest(string manifestsDirectory, string? baseUrl)
     {
         var yaml = new YamlStream();
         using (var reader = new StreamReader(Path.Combine(manifestsDirectory, "slack", "manifest.yaml")))
@@ -112,12 +117,28 @@ internal static partial class PackageCommand
             yaml.Load(reader);
         }
 
-        var host = new Uri(baseUrl).Authority;
-        foreach (var scalar in yaml.Documents[0].AllNodes.OfType<YamlScalarNode>())
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        if (baseUrl is null)
         {
-            if (scalar.Value?.Contains(HostPlaceholder, StringComparison.Ordinal) == true)
+            var settings = (YamlMappingNode)root["settings"];
+            foreach (var command in ((YamlSequenceNode)((YamlMappingNode)root["features"])["slash_commands"]).Children.OfType<YamlMappingNode>())
             {
-                scalar.Value = scalar.Value.Replace(HostPlaceholder, host, StringComparison.Ordinal);
+                command.Children.Remove(new YamlScalarNode("url"));
+            }
+
+            ((YamlMappingNode)settings["event_subscriptions"]).Children.Remove(new YamlScalarNode("request_url"));
+            ((YamlMappingNode)settings["interactivity"]).Children.Remove(new YamlScalarNode("request_url"));
+            settings.Children[new YamlScalarNode("socket_mode_enabled")] = new YamlScalarNode("true");
+        }
+        else
+        {
+            var host = new Uri(baseUrl).Authority;
+            foreach (var scalar in yaml.Documents[0].AllNodes.OfType<YamlScalarNode>())
+            {
+                if (scalar.Value?.Contains(HostPlaceholder, StringComparison.Ordinal) == true)
+                {
+                    scalar.Value = scalar.Value.Replace(HostPlaceholder, host, StringComparison.Ordinal);
+                }
             }
         }
 
@@ -126,20 +147,24 @@ internal static partial class PackageCommand
         return writer.ToString().TrimEnd('.', '\n', '\r') + "\n";
     }
 
-    private static int RenderSlack(string manifests, string? url, string? output, TextWriter log)
+    private const string SlackUsage = "package slack --url https://HOST --out manifest.yaml | package slack --socket-mode --out manifest.yaml";
+
+    private static int RenderSlack(string manifests, string? url, bool socketMode, string? output, TextWriter log)
     {
-        if (url is null || output is null)
+        if (output is null || (url is null) == !socketMode)
         {
-            throw new UsageException("package slack --url https://HOST --out manifest.yaml");
+            throw new UsageException(SlackUsage);
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query))
+        if (url is not null
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query)))
         {
             throw new UsageException($"--url '{url}' must be the bot's public https base URL, e.g. https://bot.example.com");
         }
 
         File.WriteAllText(output, RenderSlackManifest(manifests, url));
-        log.WriteLine($"Wrote {output}. Paste it in https://api.slack.com/apps > Create New App > From a manifest.");
+        log.WriteLine($"Wrote {output}. Paste it in https://api.slack.com/apps > Create New App > From a manifest."
+            + (socketMode ? " Then create an app-level token with connections:write (Basic Information) and set Slack__AppToken." : ""));
         return 0;
     }
 

@@ -20,6 +20,16 @@ public static class SlackExtensions
         builder.Services.AddSingleton<SlackIdentityCache>();
         builder.Services.AddSingleton<IWorkHandler, SlackWorkHandler>();
 
+        // Socket Mode (Slack__AppToken): off unless the token is set; its readiness is part of /readyz.
+        builder.Services.AddSingleton<SocketMode.SocketModeStatus>();
+        builder.Services.AddHostedService<SocketMode.SocketModeService>();
+        builder.Services.AddHealthChecks().AddCheck<SocketMode.SocketModeHealthCheck>("slack-socket-mode");
+        builder.Services.AddHttpClient<SocketMode.SlackConnectionsClient>((sp, client) =>
+        {
+            client.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl;
+            client.Timeout = TimeSpan.FromSeconds(10);
+        });
+
         builder.Services.AddHttpClient<SlackApiClient>((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl;

@@ -27,7 +27,19 @@ public sealed class SlackOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan EventDedupeWindow { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// An app-level token (<c>xapp-…</c>, scope <c>connections:write</c>): turns Socket Mode on. Slack then sends
+    /// everything over WebSockets the bot opens, and no public URL is needed.
+    /// </summary>
+    public string? AppToken { get; set; }
+
+    /// <summary>Socket Mode connections kept open, so that one can be replaced without a gap (Slack allows 10).</summary>
+    [Range(1, 10)]
+    public int SocketConnections { get; set; } = 2;
+
     public bool IsEnabled => !string.IsNullOrWhiteSpace(SigningSecret);
+
+    public bool UsesSocketMode => !string.IsNullOrWhiteSpace(AppToken);
 
     /// <summary>The default prefix, used when none is configured.</summary>
     public IReadOnlyList<string> ResponseUrlPrefixes => AllowedResponseUrlPrefixes.Count > 0 ? AllowedResponseUrlPrefixes : ["https://hooks.slack.com/"];
@@ -39,6 +51,11 @@ public sealed class SlackOptions : IValidatableObject
             yield return new ValidationResult("Slack:ApiBaseUrl must be an absolute https URL (http only for loopback).", [nameof(ApiBaseUrl)]);
         }
 
+        if (UsesSocketMode && !AppToken!.StartsWith("xapp-", StringComparison.Ordinal))
+        {
+            yield return new ValidationResult("Slack:AppToken must be an app-level token (xapp-…), not a bot (xoxb-) or user token.", [nameof(AppToken)]);
+        }
+
         foreach (var prefix in ResponseUrlPrefixes)
         {
             if (!Uri.TryCreate(prefix, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || !prefix.EndsWith('/'))
@@ -48,5 +65,5 @@ public sealed class SlackOptions : IValidatableObject
         }
     }
 
-    public override string ToString() => $"Slack {{ ApiBaseUrl = {ApiBaseUrl}, SigningSecret = {(IsEnabled ? "set" : "none")}, BotToken = {(string.IsNullOrWhiteSpace(BotToken) ? "none" : "set")} }}";
+    public override string ToString() => $"Slack {{ ApiBaseUrl = {ApiBaseUrl}, SigningSecret = {(IsEnabled ? "set" : "none")}, AppToken = {(UsesSocketMode ? "set" : "none")}, BotToken = {(string.IsNullOrWhiteSpace(BotToken) ? "none" : "set")} }}";
 }

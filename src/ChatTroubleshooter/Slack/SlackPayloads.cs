@@ -11,9 +11,15 @@ internal sealed record SlashCommand(string? TeamId, string ChannelId, string Use
 {
     /// <summary>The command in a form body; null when a required field is missing or an id is not a Slack id.</summary>
     public static SlashCommand? From(FormBody form) =>
-        form["command"] is { } command && form["user_id"] is { } user && form["channel_id"] is { } channel && form["team_id"] is var team
-        && SlackIds.AreIds(user, channel) && SlackIds.IsOptionalId(team)
-            ? new SlashCommand(team, channel, user, command, form["text"] ?? "", form["response_url"])
+        From(form["command"], form["user_id"], form["channel_id"], form["team_id"], form["text"], form["response_url"]);
+
+    /// <summary>The command of a Socket Mode <c>slash_commands</c> envelope (the form's fields, as a JSON object).</summary>
+    public static SlashCommand? From(SlashCommandPayload? payload) =>
+        payload is null ? null : From(payload.Command, payload.UserId, payload.ChannelId, payload.TeamId, payload.Text, payload.ResponseUrl);
+
+    private static SlashCommand? From(string? command, string? user, string? channel, string? team, string? text, string? responseUrl) =>
+        command is not null && user is not null && channel is not null && SlackIds.AreIds(user, channel) && SlackIds.IsOptionalId(team)
+            ? new SlashCommand(team, channel, user, command, text ?? "", responseUrl)
             : null;
 }
 
@@ -94,7 +100,22 @@ internal sealed record SlackMessage(string? Ts, string? ThreadTs);
 
 internal sealed record SlackAction(string? ActionId, string? Value);
 
+/// <summary>A slash command as a Socket Mode envelope carries it: the form's fields in a JSON object.</summary>
+internal sealed record SlashCommandPayload(string? Command, string? UserId, string? ChannelId, string? TeamId, string? Text, string? ResponseUrl);
+
+/// <summary>
+/// A Socket Mode message: an envelope (<c>events_api</c>, <c>slash_commands</c>, <c>interactive</c>, with an
+/// <c>envelope_id</c> to acknowledge), <c>hello</c>, or <c>disconnect</c> (with its <c>reason</c>).
+/// </summary>
+internal sealed record SocketEnvelope(string? Type, string? EnvelopeId, JsonElement? Payload, int? RetryAttempt, string? RetryReason, string? Reason);
+
+/// <summary>The answer of <c>apps.connections.open</c>.</summary>
+internal sealed record ConnectionsOpenResponse(bool Ok, string? Url, string? Error);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(SlashCommandPayload))]
+[JsonSerializable(typeof(SocketEnvelope))]
+[JsonSerializable(typeof(ConnectionsOpenResponse))]
 [JsonSerializable(typeof(SlackEnvelope))]
 [JsonSerializable(typeof(SlackTypes))]
 [JsonSerializable(typeof(SlackInteraction))]

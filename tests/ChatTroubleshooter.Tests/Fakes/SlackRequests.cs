@@ -26,6 +26,11 @@ internal static class SlackRequests
     /// ephemeral message, or with <paramref name="messageTs"/> on a message posted in the channel.
     /// </summary>
     public static HttpRequestMessage Click(
+        JsonObject button, string user = "W111", string team = "T111", string channel = "C111", string? messageTs = null, string? userName = null) =>
+        BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(ClickPayload(button, user, team, channel, messageTs, userName)), Form);
+
+    /// <summary>The block_actions payload of <see cref="Click"/>, as JSON (what a Socket Mode <c>interactive</c> envelope carries).</summary>
+    public static string ClickPayload(
         JsonObject button, string user = "W111", string team = "T111", string channel = "C111", string? messageTs = null, string? userName = null)
     {
         var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
@@ -52,7 +57,7 @@ internal static class SlackRequests
             ["value"] = (string?)button["value"],
             ["action_ts"] = "1606455407.603639",
         });
-        return BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), Form);
+        return payload.ToJsonString();
     }
 }
 

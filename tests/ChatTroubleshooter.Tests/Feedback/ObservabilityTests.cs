@@ -25,7 +25,7 @@ public sealed class ObservabilityTests : IDisposable
         Assert.Equal("ok", await _client.GetStringAsync("/healthz", Ct));
         var ready = System.Text.Json.Nodes.JsonNode.Parse(await _client.GetStringAsync("/readyz", Ct))!;
         Assert.Equal("Healthy", (string?)ready["status"]);
-        Assert.Equal(["cards", "knowledge", "state"], ready["checks"]!.AsObject().Select(c => c.Key).Order());
+        Assert.Equal(["cards", "knowledge", "slack-socket-mode", "state"], ready["checks"]!.AsObject().Select(c => c.Key).Order());
         Assert.All(ready["checks"]!.AsObject(), c => Assert.Equal("Healthy", (string?)c.Value!["status"]));
     }
 

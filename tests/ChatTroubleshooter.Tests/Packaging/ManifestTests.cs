@@ -130,6 +130,26 @@ public sealed class ManifestTests : IDisposable
         Assert.Equal("https://bot.example.com/slack/commands", (string?)json["features"]!["slash_commands"]![0]!["url"]);
     }
 
+    /// <summary>Issue 21: for Socket Mode, no request URL at all (Slack sends everything over the bot's WebSockets).</summary>
+    [Fact]
+    public async Task SlackManifest_ForSocketMode_HasNoRequestUrls_AndIsValidAgainstSlacksSchema()
+    {
+        var output = Path.Combine(_work.FullName, "socket.yaml");
+        var (exit, error) = Package("package", "slack", "--socket-mode", "--out", output);
+        var yaml = await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken);
+
+        var json = ToJson(yaml);
+        var errors = (await Schema("schemas_manifest.schema.1.0.0.json")).Validate(json.ToJsonString());
+
+        Assert.True(exit == 0, error);
+        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"{e.Kind} {e.Path}")));
+        Assert.True((bool)json["settings"]!["socket_mode_enabled"]!);
+        Assert.DoesNotContain("url", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("{{", yaml, StringComparison.Ordinal);
+        Assert.Equal(["app_mention", "message.im"], json["settings"]!["event_subscriptions"]!["bot_events"]!.AsArray().Select(e => (string)e!));
+        Assert.True((bool)json["settings"]!["interactivity"]!["is_enabled"]!);
+    }
+
     [Fact]
     public void SlackPackage_NonHttpsUrl_IsRefused()
     {

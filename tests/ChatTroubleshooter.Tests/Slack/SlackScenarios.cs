@@ -6,32 +6,38 @@ using ChatTroubleshooter.Tests.Fakes;
 
 namespace ChatTroubleshooter.Tests.Slack;
 
-/// <summary>Really signed requests built from Slack's own payloads, through the real pipeline, against a fake Slack.</summary>
-public sealed class SlackEndpointTests : IDisposable
+/// <summary>
+/// Slack's own payloads through the real pipeline, against a fake Slack, the same scenarios whichever way Slack reaches
+/// the bot: really signed HTTP requests (<see cref="SlackHttpTests"/>) or Socket Mode envelopes
+/// (<see cref="SlackSocketModeTests"/>). Only the edge differs; what the bot answers must not.
+/// </summary>
+public abstract class SlackScenarios(SlackWay way) : IAsyncLifetime
 {
-    private readonly BotApp _app = new();
-    private readonly HttpClient _client;
+    private protected SlackIngress Ingress { get; private set; } = null!;
 
-    public SlackEndpointTests() => _client = _app.CreateClient();
+    private protected BotApp _app => Ingress.App;
 
-    public void Dispose()
+    private protected SlackWay Way => way;
+
+    public async ValueTask InitializeAsync() => Ingress = await SlackIngress.StartAsync(way);
+
+    public async ValueTask DisposeAsync()
     {
-        _client.Dispose();
-        _app.Dispose();
+        await Ingress.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Task<HttpResponseMessage> PostAsync(HttpRequestMessage request) => _client.SendAsync(request, Ct);
+    private protected Task<Delivered> CommandAsync(string text) => Ingress.CommandAsync(SlackRequests.SlashCommandBody(text));
 
-    private Task<HttpResponseMessage> CommandAsync(string text) =>
-        PostAsync(BotApp.Signed("/slack/commands", SlackRequests.SlashCommandBody(text), "application/x-www-form-urlencoded"));
+    private protected Task<Delivered> ClickAsync(JsonObject button) => Ingress.InteractionAsync(SlackRequests.ClickPayload(button));
 
-    private static bool IsResponseUrl(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";
+    private protected static bool IsResponseUrl(HttpRequestMessage r) => r.RequestUri!.Host == "hooks.slack.com";
 
-    private static bool Is(HttpRequestMessage r, string method) => r.RequestUri!.AbsolutePath == "/api/" + method;
+    private protected static bool Is(HttpRequestMessage r, string method) => r.RequestUri!.AbsolutePath == "/api/" + method;
 
-    private JsonObject Json(HttpRequestMessage r) => JsonNode.Parse(_app.Slack.Body(r))!.AsObject();
+    private protected JsonObject Json(HttpRequestMessage r) => JsonNode.Parse(_app.Slack.Body(r))!.AsObject();
 
     private static IEnumerable<JsonObject> Buttons(JsonObject message) =>
         message["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray()).Select(e => e!.AsObject());
@@ -41,10 +47,11 @@ public sealed class SlackEndpointTests : IDisposable
     [Fact]
     public async Task SlashCommand_WithDemoCallId_AcksAtOnceThenAnswersWithADiagnosisThroughResponseUrl()
     {
-        var response = await CommandAsync("1000004");
+        var sent = await CommandAsync("1000004");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("", await response.Content.ReadAsStringAsync(Ct));
+        // An empty 200 (or a bare ack): nothing is shown until the answer comes through response_url.
+        Assert.True(sent.Acknowledged);
+        Assert.Equal("", sent.Body);
         var posted = Assert.Single(await _app.WaitForAsync(IsResponseUrl));
         var message = Json(posted);
         Assert.Equal("ephemeral", (string?)message["response_type"]);
@@ -62,8 +69,8 @@ public sealed class SlackEndpointTests : IDisposable
         var yes = Buttons(question).Single(b => ((string)b["action_id"]!).EndsWith(":yes", StringComparison.Ordinal));
         Assert.Equal("answer:answered:yes", (string?)yes["action_id"]);
 
-        var click = await PostAsync(SlackRequests.Click(yes));
-        Assert.Equal(HttpStatusCode.OK, click.StatusCode);
+        var click = await ClickAsync(yes);
+        Assert.True(click.Acknowledged);
         var afterFirst = await _app.WaitForAsync(IsResponseUrl, count: 3);
         Assert.Equal(3, afterFirst.Length);
         var replaced = Json(afterFirst[1]);
@@ -73,14 +80,14 @@ public sealed class SlackEndpointTests : IDisposable
 
         var second = Json(afterFirst[2]);
         var under5 = Buttons(second).Single(b => (string?)b["action_id"] == "answer:talk-seconds:..4");
-        await PostAsync(SlackRequests.Click(under5));
+        await ClickAsync(under5);
         var all = await _app.WaitForAsync(IsResponseUrl, count: 5);
         var diagnosis = Json(all[4]);
         Assert.Single(Buttons(diagnosis), b => (string?)b["action_id"] == "feedback:solved");
         Assert.Contains("\"block_id\":\"cause:too-short\"", diagnosis.ToJsonString(), StringComparison.Ordinal);
 
         // The same button clicked again: a friendly message, and the conversation is not changed.
-        await PostAsync(SlackRequests.Click(yes));
+        await ClickAsync(yes);
         var again = await _app.WaitForAsync(IsResponseUrl, count: 6);
         Assert.Contains("already been answered", Texts(Json(again[5])), StringComparison.Ordinal);
     }
@@ -93,9 +100,9 @@ public sealed class SlackEndpointTests : IDisposable
         var restart = Buttons(question).Single(b => (string?)b["action_id"] == "restart");
         var yes = Buttons(question).Single(b => ((string)b["action_id"]!).EndsWith(":yes", StringComparison.Ordinal));
 
-        await PostAsync(SlackRequests.Click(restart));
+        await ClickAsync(restart);
         var replaced = Json((await _app.WaitForAsync(IsResponseUrl, count: 2))[1]);
-        await PostAsync(SlackRequests.Click(yes));
+        await ClickAsync(yes);
         var after = Json((await _app.WaitForAsync(IsResponseUrl, count: 3))[2]);
 
         Assert.True((bool?)replaced["replace_original"]);
@@ -112,7 +119,7 @@ public sealed class SlackEndpointTests : IDisposable
             ["value"] = ButtonValues.ToText(new AnswerButton("slack:T111:C111:W111", "gone", "answered", "yes")),
         };
 
-        await PostAsync(SlackRequests.Click(button));
+        await ClickAsync(button);
 
         var reply = Json(Assert.Single(await _app.WaitForAsync(IsResponseUrl)));
         Assert.Contains("expired", Texts(reply), StringComparison.Ordinal);
@@ -135,9 +142,8 @@ public sealed class SlackEndpointTests : IDisposable
         var envelope = JsonNode.Parse(TestData.Read("slack/event_app_mention.json"))!.AsObject();
         envelope["event"]!["text"] = "<@W23456789> why no recording on https://dashboard.aircall.io/calls/1000006 ?";
 
-        var response = await PostAsync(BotApp.Signed("/slack/events", envelope.ToJsonString(), "application/json"));
+        Assert.True((await Ingress.EventAsync(envelope.ToJsonString())).Acknowledged);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var post = Json(Assert.Single(await _app.WaitForAsync(r => Is(r, "chat.postMessage"))));
         Assert.Equal("C111", (string?)post["channel"]);
         Assert.Equal("1605835902.008000", (string?)post["thread_ts"]);
@@ -151,17 +157,10 @@ public sealed class SlackEndpointTests : IDisposable
 
         for (var retry = 0; retry < 3; retry++)
         {
-            var request = BotApp.Signed("/slack/events", body, "application/json");
-            if (retry > 0)
-            {
-                request.Headers.Add("X-Slack-Retry-Num", retry.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                request.Headers.Add("X-Slack-Retry-Reason", "http_timeout");
-            }
-
-            Assert.Equal(HttpStatusCode.OK, (await PostAsync(request)).StatusCode);
+            Assert.True((await Ingress.EventAsync(body, retry)).Acknowledged);
         }
 
-        await _app.SentinelAsync();
+        await Ingress.SentinelAsync();
         Assert.Single(_app.Slack.Requests, r => Is(r, "chat.postMessage"));
     }
 
@@ -171,10 +170,9 @@ public sealed class SlackEndpointTests : IDisposable
     [InlineData("slack/event_message_classic_bot_message.json")]
     public async Task BotMessages_AreIgnored(string fixture)
     {
-        var response = await PostAsync(BotApp.Signed("/slack/events", TestData.Read(fixture), "application/json"));
+        Assert.True((await Ingress.EventAsync(TestData.Read(fixture))).Acknowledged);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await _app.SentinelAsync();
+        await Ingress.SentinelAsync();
         Assert.DoesNotContain(_app.Slack.Requests, r => Is(r, "chat.postMessage"));
     }
 
@@ -184,9 +182,9 @@ public sealed class SlackEndpointTests : IDisposable
         var envelope = JsonNode.Parse(TestData.Read("slack/event_message_im.json"))!.AsObject();
         envelope["event"]!["user"] = "W23456789"; // auth.test's user_id
 
-        await PostAsync(BotApp.Signed("/slack/events", envelope.ToJsonString(), "application/json"));
+        await Ingress.EventAsync(envelope.ToJsonString());
 
-        await _app.SentinelAsync();
+        await Ingress.SentinelAsync();
         Assert.DoesNotContain(_app.Slack.Requests, r => Is(r, "chat.postMessage"));
     }
 
@@ -196,13 +194,71 @@ public sealed class SlackEndpointTests : IDisposable
         var envelope = JsonNode.Parse(TestData.Read("slack/event_message_im.json"))!.AsObject();
         envelope["event"]!["text"] = "La llamada 1000003 no tiene grabación, ¿por qué?";
 
-        await PostAsync(BotApp.Signed("/slack/events", envelope.ToJsonString(), "application/json"));
+        await Ingress.EventAsync(envelope.ToJsonString());
 
         var post = Json(Assert.Single(await _app.WaitForAsync(r => Is(r, "chat.postMessage"))));
         Assert.Equal("D111", (string?)post["channel"]);
         Assert.Equal("1726133698.626339", (string?)post["thread_ts"]);
         Assert.Contains("La llamada no fue contestada", Texts(post), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("type", "5")]
+    [InlineData("user", "\"U123\"")]
+    [InlineData("actions", "{}")]
+    [InlineData("container", "[]")]
+    public async Task Interaction_WithAFieldOfTheWrongType_IsRefusedClearly_NeverA500(string field, string json)
+    {
+        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
+        payload[field] = JsonNode.Parse(json);
+
+        var sent = await Ingress.InteractionAsync(payload.ToJsonString());
+
+        if (Way == SlackWay.Http)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, sent.Status);
+            Assert.Contains(field, sent.Body, StringComparison.Ordinal);
+        }
+        else
+        {
+            // Sending it again would not make it readable: acknowledged, and said in the log (one short line, no stack trace).
+            Assert.True(sent.Acknowledged);
+            Assert.Contains(_app.Logs.Entries, e => e.Message.Contains("Slack Socket Mode", StringComparison.Ordinal) && e.Message.Contains(field, StringComparison.Ordinal) && e.Exception is null);
+        }
+
+        await Ingress.SentinelAsync();
+        Assert.Equal(1, _app.Slack.Requests.Count(IsResponseUrl));
+    }
+
+    [Fact]
+    public async Task Event_OfATypeTheBotIgnores_IsAcknowledged_EvenWhenItsFieldsDoNotFitOurs()
+    {
+        // user_change carries "user" as an object, where app_mention has a string.
+        var body = """{"type":"event_callback","event_id":"Ev1","team_id":"T1","event":{"type":"user_change","user":{"id":"U1"}}}""";
+
+        var sent = await Ingress.EventAsync(body);
+
+        Assert.True(sent.Acknowledged);
+        Assert.Equal(Way == SlackWay.Http ? HttpStatusCode.OK : null, sent.Status);
+    }
+
+    [Fact]
+    public async Task ResponseUrlOutsideTheAllowedPrefix_IsNeverCalled()
+    {
+        var form = HttpUtility.ParseQueryString(SlackRequests.SlashCommandBody("1000004"));
+        form["response_url"] = "https://evil.example/steal";
+
+        await Ingress.CommandAsync(form.ToString()!);
+
+        await Ingress.SentinelAsync();
+        Assert.DoesNotContain(_app.Slack.Requests, r => r.RequestUri!.Host == "evil.example");
+    }
+}
+
+/// <summary>The scenarios over signed HTTP requests, and what only HTTP has: signatures, ssl_check, url_verification, body limits.</summary>
+public sealed class SlackHttpTests() : SlackScenarios(SlackWay.Http)
+{
+    private Task<HttpResponseMessage> PostAsync(HttpRequestMessage request) => Ingress.Client.SendAsync(request, Ct);
 
     [Fact]
     public async Task UrlVerification_EchoesTheChallenge()
@@ -248,49 +304,12 @@ public sealed class SlackEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
-    [Theory]
-    [InlineData("type", "5")]
-    [InlineData("user", "\"U123\"")]
-    [InlineData("actions", "{}")]
-    [InlineData("container", "[]")]
-    public async Task Interaction_WithAFieldOfTheWrongType_Is400NotA500(string field, string json)
-    {
-        var payload = JsonNode.Parse(TestData.Read("slack/block_actions_with_state.json"))!.AsObject();
-        payload[field] = JsonNode.Parse(json);
-
-        var response = await PostAsync(BotApp.Signed("/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), SlackRequests.Form));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(field, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Event_OfATypeTheBotIgnores_Gets200_EvenWhenItsFieldsDoNotFitOurs()
-    {
-        // user_change carries "user" as an object, where app_mention has a string.
-        var body = """{"type":"event_callback","event_id":"Ev1","team_id":"T1","event":{"type":"user_change","user":{"id":"U1"}}}""";
-
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(BotApp.Signed("/slack/events", body, "application/json"))).StatusCode);
-    }
-
     [Fact]
     public async Task MalformedJson_Is400NotA500()
     {
         var response = await PostAsync(BotApp.Signed("/slack/events", "{not json", "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task ResponseUrlOutsideTheAllowedPrefix_IsNeverCalled()
-    {
-        var form = HttpUtility.ParseQueryString(SlackRequests.SlashCommandBody("1000004"));
-        form["response_url"] = "https://evil.example/steal";
-
-        await PostAsync(BotApp.Signed("/slack/commands", form.ToString()!, "application/x-www-form-urlencoded"));
-
-        await _app.SentinelAsync();
-        Assert.DoesNotContain(_app.Slack.Requests, r => r.RequestUri!.Host == "evil.example");
     }
 
     [Fact]

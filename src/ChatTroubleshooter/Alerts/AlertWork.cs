@@ -27,7 +27,7 @@ public sealed record AlertCheckWork(long CallId) : AircallWork
 }
 
 /// <summary>An alert, as a new message where it goes (rendered for that channel: Block Kit, or a Teams activity).</summary>
-public sealed record AlertPostDelivery(AlertTarget Target, JsonObject Message) : Delivery;
+public sealed record AlertPostDelivery(AlertTarget Target, string Place, JsonObject Message) : Delivery;
 
 /// <summary>
 /// The summary of a number's burst of alerts in one place: posted by the alert that started the burst
@@ -184,7 +184,7 @@ internal sealed class AlertWorkHandler(
         var threshold = options.Value.BurstThreshold;
         if (burst is null || call.Number is not { } number || burst.Count <= threshold)
         {
-            return [new AlertPostDelivery(place.Target, alert)];
+            return [new AlertPostDelivery(place.Target, place.Place, alert)];
         }
 
         var summary = texts.Get(language, TextKeys.NoticeAlertBurst,
@@ -198,7 +198,35 @@ internal sealed class AlertWorkHandler(
         ];
     }
 
+    /// <summary>Slack's answers that no retry can change: the bot is not in the channel, or the channel is gone.</summary>
+    private static readonly HashSet<string> SlackPlaceGone = new(StringComparer.Ordinal) { "not_in_channel", "channel_not_found", "is_archived", "account_inactive" };
+
     public async Task DeliverAsync(Delivery delivery, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(delivery, ct);
+        }
+        catch (Exception e) when (PlaceOf(delivery) is { } place
+            && (e is SlackApiException { Error: var error } && SlackPlaceGone.Contains(error)
+                || e is HttpRequestException { StatusCode: System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound } && place.Target is TeamsAlertTarget))
+        {
+            // Retrying would be refused the same way, and would hold back this call's alerts to the other places.
+            logger.LogWarning("An alert could not be posted in {Place} ({Error}): add the bot to that conversation, or write \"alerts off\" there.",
+                place.Place, e is SlackApiException slackError ? slackError.Error : e.Message);
+        }
+    }
+
+    /// <summary>The place a delivery goes to (its target and key).</summary>
+    private static (AlertTarget Target, string Place)? PlaceOf(Delivery delivery) => delivery switch
+    {
+        AlertPostDelivery post => (post.Target, post.Place),
+        AlertSummaryDelivery summary => (summary.Target, summary.Place),
+        AlertInThreadDelivery threaded => (threaded.Target, threaded.Place),
+        _ => null,
+    };
+
+    private async Task SendAsync(Delivery delivery, CancellationToken ct)
     {
         switch (delivery)
         {

@@ -111,6 +111,27 @@ public sealed class AlertSubscriptionTests
         Assert.Contains("Aircall__WebhookTokens__0 is not set", said, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task APlaceTheBotWasRemovedFrom_IsSkippedWithAWarning_AndTheOtherPlacesStillGetTheAlert()
+    {
+        var (app, _) = App();
+        using var disposeApp = app;
+        using var client = app.CreateClient();
+        await app.Services.GetRequiredService<IAlertSubscriptions>().SubscribeAsync(
+            new AlertSubscription("slack:T111:C0GONE", new SlackAlertTarget("C0GONE"), "W111", DateTimeOffset.UtcNow, "en"), Ct);
+        await app.Services.GetRequiredService<IAlertSubscriptions>().SubscribeAsync(
+            new AlertSubscription("slack:T111:C0HERE", new SlackAlertTarget("C0HERE"), "W111", DateTimeOffset.UtcNow, "en"), Ct);
+        app.Slack.OnFirst(r => IsChannelPost(app, r, "C0GONE"), _ => RecordingHandler.Json("""{"ok":false,"error":"not_in_channel"}"""));
+
+        await EndCallAsync(client, 3000001);
+        await app.WaitForAsync(r => IsChannelPost(app, r, "C0HERE"));
+        await app.DrainAsync();
+
+        Assert.Single(app.Slack.Requests, r => IsChannelPost(app, r, "C0GONE")); // tried once, not retried
+        Assert.Contains(app.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && e.Message.Contains("could not be posted in slack:T111:C0GONE (not_in_channel)", StringComparison.Ordinal));
+    }
+
     /// <summary>An @mention of the bot in the fixture's channel thread, by <paramref name="user"/>, in <paramref name="locale"/>.</summary>
     private static JsonObject Mention(string text, string user = TeamsAdmin, string locale = "en-US") =>
         BotFrameworkFake.Activity("teamsnet_channel-message-with-bot-mention.json", a =>

@@ -25,6 +25,13 @@ internal sealed class RecordingHandler : HttpMessageHandler
         return this;
     }
 
+    /// <summary>A route that goes before every route added so far (a test's exception to a fake's usual answer).</summary>
+    public RecordingHandler OnFirst(Func<HttpRequestMessage, bool> match, Func<HttpRequestMessage, HttpResponseMessage> respond)
+    {
+        _routes.Insert(0, (match, (r, _) => Task.FromResult(respond(r))));
+        return this;
+    }
+
     /// <summary>Answers with each response in turn, then keeps answering with the last one.</summary>
     public RecordingHandler OnSequence(string pathPrefix, params Func<HttpResponseMessage>[] responses)
     {

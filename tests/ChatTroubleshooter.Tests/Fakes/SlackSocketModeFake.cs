@@ -108,7 +108,7 @@ internal sealed class SlackSocketModeFake : IAsyncDisposable
                     break;
                 }
 
-                if (JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))?["envelope_id"]?.GetValue<string>() is { } id)
+                if (!connection.LosesAcks && JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))?["envelope_id"]?.GetValue<string>() is { } id)
                 {
                     AckCounts.AddOrUpdate(id, 1, (_, n) => n + 1);
                     _unacked.TryRemove(id, out _);
@@ -204,6 +204,9 @@ internal sealed class SlackSocketModeFake : IAsyncDisposable
 
         /// <summary>When it closed (either side), or null while open.</summary>
         public DateTime? ClosedAt { get; set; }
+
+        /// <summary>Acks on it never reach Slack (lost with the connection about to drop).</summary>
+        public volatile bool LosesAcks;
 
         /// <summary>The bot closed it (a close frame), rather than the network or the fake dropping it.</summary>
         public volatile bool ClosedByBot;

@@ -73,10 +73,10 @@ public sealed class SlackSocketModeTests() : SlackScenarios(SlackWay.SocketMode)
     {
         var old = (await Fake.OpenConnectionsAsync(2))[0];
 
-        await old.SendAsync(TestData.Read("slack/socket_mode_disconnect_refresh_requested.json"));
-        // Still in use until its successor is live: an envelope sent on it now is answered.
+        // An envelope on its way when Slack asks for a new connection: acknowledged on the old one before it closes.
         var during = await Fake.SendAsync("slash_commands", Command("1000004"), old);
-        await Fake.AckedAsync(during);
+        await old.SendAsync(TestData.Read("slack/socket_mode_disconnect_refresh_requested.json"));
+        Assert.Same(old, await Fake.AckedAsync(during));
         var successor = await WaitAsync(() => Fake.Connections.Skip(2).FirstOrDefault());
         await WaitAsync(() => old.ClosedAt);
         var after = await Fake.SendAsync("slash_commands", Command("1000006"), successor);
@@ -97,11 +97,13 @@ public sealed class SlackSocketModeTests() : SlackScenarios(SlackWay.SocketMode)
         var dropped = (await Fake.OpenConnectionsAsync(2))[0];
         var opensBefore = Fake.Opens;
 
+        // Its ack is lost with the connection: for Slack the envelope was never acknowledged.
+        dropped.LosesAcks = true;
         var id = await Fake.SendAsync("slash_commands", Command("1000004"), dropped);
+        await _app.WaitForAsync(IsResponseUrl);
         dropped.Drop();
         // Slack sends what was not acknowledged again on a connection opened after (retry_attempt 1).
         var ackedOn = await Fake.AckedAsync(id, seconds: 15);
-        await _app.WaitForAsync(IsResponseUrl);
         await Ingress.SentinelAsync();
 
         Assert.NotSame(dropped, ackedOn);

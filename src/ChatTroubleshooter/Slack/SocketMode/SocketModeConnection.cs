@@ -33,17 +33,22 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     private readonly ClientWebSocket _socket = new();
     private readonly Func<SocketEnvelope, CancellationToken, Task<bool>> _handle;
     private readonly Action<string> _unreadable;
+    private readonly Action<Exception> _failed;
     private readonly int _maxMessageBytes;
     private readonly TaskCompletionSource _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<ConnectionEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sending = new(1, 1);
+
+    /// <summary>Held while an envelope is handled, so that a close waits for its ack instead of cutting it off.</summary>
+    private readonly SemaphoreSlim _dispatching = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
-    private SocketModeConnection(Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, int maxMessageBytes)
+    private SocketModeConnection(Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, Action<Exception> failed, int maxMessageBytes)
     {
         _handle = handle;
         _unreadable = unreadable;
+        _failed = failed;
         _maxMessageBytes = maxMessageBytes;
         _socket.Options.KeepAliveInterval = KeepAliveInterval;
         _socket.Options.KeepAliveTimeout = KeepAliveTimeout;
@@ -54,10 +59,11 @@ internal sealed class SocketModeConnection : IAsyncDisposable
 
     /// <param name="handle">Stores an envelope's work; true when it may be acknowledged (stored, a duplicate, or nothing to store).</param>
     /// <param name="unreadable">Told about a message the bot could not read (it is not acknowledged).</param>
+    /// <param name="failed">Told about an unexpected failure of the connection (it then ends as dropped).</param>
     public static async Task<SocketModeConnection> OpenAsync(
-        Uri url, Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, int maxMessageBytes, CancellationToken ct)
+        Uri url, Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, Action<Exception> failed, int maxMessageBytes, CancellationToken ct)
     {
-        var connection = new SocketModeConnection(handle, unreadable, maxMessageBytes);
+        var connection = new SocketModeConnection(handle, unreadable, failed, maxMessageBytes);
         try
         {
             await connection._socket.ConnectAsync(url, ct);
@@ -77,6 +83,25 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     {
         try
         {
+            await SendCloseAsync();
+            await _loop.WaitAsync(CloseTimeout);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            await _stop.CancelAsync();
+            _socket.Abort();
+        }
+    }
+
+    /// <summary>The close frame, once the envelope being handled got its ack (it is stored within the ack budget, 2 s).</summary>
+    private async Task SendCloseAsync()
+    {
+        var idle = await _dispatching.WaitAsync(TimeSpan.FromSeconds(3));
+        try
+        {
             await _sending.WaitAsync();
             try
             {
@@ -90,16 +115,13 @@ internal sealed class SocketModeConnection : IAsyncDisposable
             {
                 _sending.Release();
             }
-
-            await _loop.WaitAsync(CloseTimeout);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
-        {
         }
         finally
         {
-            await _stop.CancelAsync();
-            _socket.Abort();
+            if (idle)
+            {
+                _dispatching.Release();
+            }
         }
     }
 
@@ -107,16 +129,12 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _socket.Abort();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-        }
+        // The loop ends on its own once the socket is aborted, and never throws (see ReceiveLoopAsync).
+        await _loop;
 
         _socket.Dispose();
         _sending.Dispose();
+        _dispatching.Dispose();
         _stop.Dispose();
     }
 
@@ -140,12 +158,25 @@ internal sealed class SocketModeConnection : IAsyncDisposable
                     continue;
                 }
 
-                await DispatchAsync(buffer.WrittenMemory);
+                await _dispatching.WaitAsync(_stop.Token);
+                try
+                {
+                    await DispatchAsync(buffer.WrittenMemory);
+                }
+                finally
+                {
+                    _dispatching.Release();
+                }
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             // Dropped: the network, no pong within the keepalive timeout, or closed by us.
+        }
+        catch (Exception e)
+        {
+            // Not expected: said (with its stack) by the owner, and the connection is replaced like a dropped one.
+            _failed(e);
         }
         finally
         {

@@ -119,7 +119,7 @@ internal sealed class SocketModeService(
             case ConnectionsOpen.Opened opened:
                 try
                 {
-                    var connection = await SocketModeConnection.OpenAsync(opened.Url, HandleAsync, Unreadable, options.Value.MaxBodyBytes, ct);
+                    var connection = await SocketModeConnection.OpenAsync(opened.Url, HandleAsync, Unreadable, Failed, options.Value.MaxBodyBytes, ct);
                     // The URL carries a one-time ticket: only its host is logged.
                     logger.LogInformation("Slack Socket Mode connection {Slot} live ({Host}).", slot, opened.Url.Host);
                     return (connection, null, null);
@@ -141,6 +141,20 @@ internal sealed class SocketModeService(
     /// sends it again.
     /// </summary>
     private async Task<bool> HandleAsync(SocketEnvelope envelope, CancellationToken ct)
+    {
+        try
+        {
+            return await AcceptAsync(envelope, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug, not the envelope's fault: said loudly, not acknowledged (Slack sends it again), and the connection goes on.
+            logger.LogError(e, "A Slack Socket Mode {Type} envelope could not be handled; Slack will send it again.", envelope.Type);
+            return false;
+        }
+    }
+
+    private async Task<bool> AcceptAsync(SocketEnvelope envelope, CancellationToken ct)
     {
         var inbound = Read(envelope);
         if (inbound is SlackInbound.Refused unreadable)
@@ -185,14 +199,15 @@ internal sealed class SocketModeService(
 
     private void Unreadable(string what) => refused.Refused(Source, what);
 
+    private void Failed(Exception e) => logger.LogError(e, "A Slack Socket Mode connection failed unexpectedly; replacing it.");
+
     private void Stop(string reason, CancellationTokenSource fatal)
     {
-        if (status.Stopped is null)
+        if (status.Stop(reason))
         {
             logger.LogError("Slack Socket Mode stopped and will not retry: {Reason}.", reason);
         }
 
-        status.Stop(reason);
         fatal.Cancel();
     }
 

@@ -6,18 +6,19 @@ namespace ChatTroubleshooter.Slack.SocketMode;
 internal sealed class SocketModeStatus
 {
     private int _live;
-    private volatile string? _stopped;
+    private string? _stopped;
 
     public int Live => Volatile.Read(ref _live);
 
     /// <summary>Why Socket Mode stopped and will not retry (the token refused, <c>link_disabled</c>); null while it runs.</summary>
-    public string? Stopped => _stopped;
+    public string? Stopped => Volatile.Read(ref _stopped);
 
     public void Connected() => Interlocked.Increment(ref _live);
 
     public void Disconnected() => Interlocked.Decrement(ref _live);
 
-    public void Stop(string reason) => _stopped ??= reason;
+    /// <summary>Records why it stopped; true for the first reason only (the one to log).</summary>
+    public bool Stop(string reason) => Interlocked.CompareExchange(ref _stopped, reason, null) is null;
 }
 
 /// <summary>Ready once a Socket Mode connection is live; not ready, saying why, when it stopped for good.</summary>

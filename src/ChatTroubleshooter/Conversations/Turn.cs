@@ -43,7 +43,8 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
 
     /// <summary>
     /// Where the turn happened, as far as access goes: a Slack team and channel (<c>slack:T…:C…</c>), a Teams tenant and
-    /// conversation (<c>teams:{tenant}:{conversation}</c>); by default the conversation key. A click is honoured only
+    /// conversation (<c>teams:{tenant}:{conversation}</c>, for a thread of a channel the channel); by default the
+    /// conversation key. A click is honoured only
     /// where its diagnosis was given, or on a question whose conversation lives in this place.
     /// </summary>
     public string Place

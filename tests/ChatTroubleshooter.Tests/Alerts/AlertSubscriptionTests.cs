@@ -28,6 +28,7 @@ public sealed class AlertSubscriptionTests
         var settings = BotFrameworkFake.Settings;
         settings["Stats:AdminUserIds:0"] = "slack:" + SlackAdmin;
         settings["Stats:AdminUserIds:1"] = "teams:" + TeamsAdmin;
+        settings["Stats:AdminUserIds:2"] = "teams:user-id-0"; // the group chat fixture's user
         settings["Alerts:AssetsGrace"] = "00:00:00";
         settings["Alerts:BurstThreshold"] = burstThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var app = _peers.App(settings, tokens);
@@ -265,6 +266,27 @@ public sealed class AlertSubscriptionTests
 
         Assert.Contains("expired", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Null(await app.Services.GetRequiredService<IAlertMutes>().MutedByAsync(1234, DateTimeOffset.UtcNow, Ct));
+    }
+
+    [Fact]
+    public async Task Teams_AlertsHereInAGroupChat_PostsEachAlertAsAMessageInThatChat()
+    {
+        var (app, botFramework) = App();
+        using var disposeApp = app;
+        using var client = app.CreateClient();
+        const string Chat = "803344ce-b483-45a6-ac5c-0688f2b40731";
+        var chat = "/amer/v3/conversations/" + Chat + "/activities";
+
+        await botFramework.PostAsync(client, BotFrameworkFake.Activity("playground_message-groupchat-with-bot-mention.json", a => a["text"] = "<at>Test Bot</at> alerts here"));
+        await BotApp.WaitForAsync(app.Teams, r => app.Teams.Body(r).Contains("Alerts are on here", StringComparison.Ordinal));
+        await EndCallAsync(client, AlertPeers.CallId);
+        var alert = Assert.Single(await BotApp.WaitForAsync(app.Teams, r => r.RequestUri!.AbsolutePath == chat && app.Teams.Body(r).Contains("cause:recording-disabled", StringComparison.Ordinal)));
+        await app.DrainAsync();
+
+        Assert.Equal(HttpMethod.Post, alert.Method);
+        Assert.DoesNotContain(app.Teams.Requests, IsChannelCreate);
+        Assert.Equal(new TeamsAlertTarget(BotFrameworkFake.ServiceUrl, Chat, "00000000-0000-0000-0000-0000000000001", IsChannel: false),
+            Assert.Single(await app.Services.GetRequiredService<IAlertSubscriptions>().SubscriptionsAsync(Ct)).Target);
     }
 
     /// <summary>Over the threshold (2 here) within the hour: one summary post in the channel, updated, and the rest in its thread.</summary>

@@ -37,6 +37,10 @@ public sealed class SlackOptions : IValidatableObject
     [Range(1, 10)]
     public int SocketConnections { get; set; } = 2;
 
+    /// <summary>Socket Mode's ping interval; a connection whose pong does not come within twice this is replaced.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan SocketKeepAlive { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool IsEnabled => !string.IsNullOrWhiteSpace(SigningSecret);
 
     public bool UsesSocketMode => !string.IsNullOrWhiteSpace(AppToken);

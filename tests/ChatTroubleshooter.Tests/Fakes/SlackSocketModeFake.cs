@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -14,12 +16,16 @@ namespace ChatTroubleshooter.Tests.Fakes;
 /// URL with a one-time ticket; each connection gets <c>hello</c>, then the envelopes a test sends, and the fake records
 /// the bot's acks. As Slack does, an envelope not acknowledged when its connection drops is sent again, with
 /// <c>retry_attempt</c> one higher, on the next connection. Message shapes: <c>TestData/slack/socket_mode_*.json</c>.
+/// The WebSockets go through a TCP relay, so that a test can make the connections open so far go silent (no data, no
+/// pong, the TCP connection still up) as a dead network path does.
 /// </summary>
 internal sealed class SlackSocketModeFake : IAsyncDisposable
 {
     public const string AppToken = "xapp-1-A111-1-0123456789abcdef";
 
     private readonly WebApplication _app;
+    private readonly TcpListener _relay = new(IPAddress.Loopback, 0);
+    private readonly ConcurrentQueue<RelayedPair> _relayed = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Connection>> _acks = new();
     private readonly ConcurrentDictionary<string, (Connection On, JsonObject Envelope)> _unacked = new();
     private int _tickets;
@@ -61,7 +67,7 @@ internal sealed class SlackSocketModeFake : IAsyncDisposable
 
             return fake.OpenError is { } error
                 ? Results.Json(new JsonObject { ["ok"] = false, ["error"] = error })
-                : Results.Json(new JsonObject { ["ok"] = true, ["url"] = $"ws://127.0.0.1:{fake.Port}/link/?ticket={Interlocked.Increment(ref fake._tickets)}" });
+                : Results.Json(new JsonObject { ["ok"] = true, ["url"] = $"ws://127.0.0.1:{fake.RelayPort}/link/?ticket={Interlocked.Increment(ref fake._tickets)}" });
         });
         app.Map("/link", async (HttpContext http) =>
         {
@@ -90,7 +96,74 @@ internal sealed class SlackSocketModeFake : IAsyncDisposable
         });
         await app.StartAsync();
         fake.Port = new Uri(app.Urls.First()).Port;
+        fake._relay.Start();
+        _ = fake.RelayAsync();
         return fake;
+    }
+
+    private int RelayPort => ((IPEndPoint)_relay.LocalEndpoint).Port;
+
+    /// <summary>Makes every connection open so far go silent: nothing more is relayed either way, nothing is closed.</summary>
+    public void SilenceOpenConnections()
+    {
+        foreach (var pair in _relayed)
+        {
+            pair.Silenced = true;
+        }
+    }
+
+    private async Task RelayAsync()
+    {
+        while (true)
+        {
+            TcpClient bot;
+            try
+            {
+                bot = await _relay.AcceptTcpClientAsync();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var server = new TcpClient();
+            await server.ConnectAsync(IPAddress.Loopback, Port);
+            var pair = new RelayedPair(bot, server);
+            _relayed.Enqueue(pair);
+            _ = pair.PumpAsync(bot.GetStream(), server.GetStream());
+            _ = pair.PumpAsync(server.GetStream(), bot.GetStream());
+        }
+    }
+
+    /// <summary>One relayed TCP connection: bytes copied both ways until it is silenced or either side closes.</summary>
+    private sealed class RelayedPair(TcpClient bot, TcpClient server)
+    {
+        public volatile bool Silenced;
+
+        public async Task PumpAsync(NetworkStream from, NetworkStream to)
+        {
+            var buffer = new byte[16 * 1024];
+            try
+            {
+                int read;
+                while ((read = await from.ReadAsync(buffer)) > 0)
+                {
+                    if (!Silenced)
+                    {
+                        await to.WriteAsync(buffer.AsMemory(0, read));
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+            {
+            }
+
+            if (!Silenced)
+            {
+                bot.Close();
+                server.Close();
+            }
+        }
     }
 
     private async Task ReceiveAsync(Connection connection)
@@ -185,6 +258,7 @@ internal sealed class SlackSocketModeFake : IAsyncDisposable
             connection.Socket.Abort();
         }
 
+        _relay.Stop();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

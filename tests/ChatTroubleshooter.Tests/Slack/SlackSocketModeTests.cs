@@ -113,6 +113,23 @@ public sealed class SlackSocketModeTests() : SlackScenarios(SlackWay.SocketMode)
     }
 
     [Fact]
+    public async Task ASilentConnection_NoPongWithinTwiceThePingInterval_IsReplaced()
+    {
+        await using var slack = await SlackIngress.StartAsync(SlackWay.SocketMode, new() { ["Slack:SocketKeepAlive"] = "00:00:00.300" });
+        var fake = slack.Socket!;
+        await fake.OpenConnectionsAsync(2);
+
+        // The network path dies quietly: the TCP connections stay up, but neither data nor pongs come back.
+        fake.SilenceOpenConnections();
+        await WaitAsync(() => fake.Connections.Count >= 4 ? "replaced" : null);
+        var id = await fake.SendAsync("slash_commands", Command("1000004"), fake.Connections.Last());
+        await fake.AckedAsync(id);
+
+        Assert.Contains(slack.App.Logs.Entries, e => e.Message.Contains("dropped; reconnecting", StringComparison.Ordinal));
+        Assert.Single(await slack.App.WaitForAsync(IsResponseUrl));
+    }
+
+    [Fact]
     public async Task LinkDisabled_StopsEveryConnection_WithoutRetrying_AndReadyzSaysWhy()
     {
         var connections = await Fake.OpenConnectionsAsync(2);

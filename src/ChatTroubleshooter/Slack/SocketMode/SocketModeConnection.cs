@@ -20,13 +20,12 @@ internal enum ConnectionEnd
 
 /// <summary>
 /// One Socket Mode WebSocket: waits for <c>hello</c>, then reads Slack's messages one at a time and hands each envelope
-/// to the bot, acknowledging it (<c>{"envelope_id":…}</c>) once the bot says it is stored. Keepalive: a ping every 10 s,
-/// and the socket is aborted when no pong comes back within 20 s (so a silent connection is replaced within 30 s).
+/// to the bot, acknowledging it (<c>{"envelope_id":…}</c>) once the bot says it is stored. Keepalive
+/// (<c>Slack__SocketKeepAlive</c>, 10 s): a ping at that interval, and the socket is aborted when no pong comes back
+/// within twice that (so a silent connection is replaced within 30 s).
 /// </summary>
 internal sealed class SocketModeConnection : IAsyncDisposable
 {
-    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(1);
 
@@ -44,14 +43,15 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
-    private SocketModeConnection(Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, Action<Exception> failed, int maxMessageBytes)
+    private SocketModeConnection(
+        Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, Action<Exception> failed, int maxMessageBytes, TimeSpan keepAlive)
     {
         _handle = handle;
         _unreadable = unreadable;
         _failed = failed;
         _maxMessageBytes = maxMessageBytes;
-        _socket.Options.KeepAliveInterval = KeepAliveInterval;
-        _socket.Options.KeepAliveTimeout = KeepAliveTimeout;
+        _socket.Options.KeepAliveInterval = keepAlive;
+        _socket.Options.KeepAliveTimeout = keepAlive * 2;
     }
 
     /// <summary>Completes when the connection ended, or asks to be replaced (it keeps working until it is closed).</summary>
@@ -60,10 +60,12 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     /// <param name="handle">Stores an envelope's work; true when it may be acknowledged (stored, a duplicate, or nothing to store).</param>
     /// <param name="unreadable">Told about a message the bot could not read (it is not acknowledged).</param>
     /// <param name="failed">Told about an unexpected failure of the connection (it then ends as dropped).</param>
+    /// <param name="keepAlive">The ping interval; no pong within twice that aborts the socket.</param>
     public static async Task<SocketModeConnection> OpenAsync(
-        Uri url, Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, Action<Exception> failed, int maxMessageBytes, CancellationToken ct)
+        Uri url, Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, Action<Exception> failed,
+        int maxMessageBytes, TimeSpan keepAlive, CancellationToken ct)
     {
-        var connection = new SocketModeConnection(handle, unreadable, failed, maxMessageBytes);
+        var connection = new SocketModeConnection(handle, unreadable, failed, maxMessageBytes, keepAlive);
         try
         {
             await connection._socket.ConnectAsync(url, ct);

@@ -119,7 +119,8 @@ internal sealed class SocketModeService(
             case ConnectionsOpen.Opened opened:
                 try
                 {
-                    var connection = await SocketModeConnection.OpenAsync(opened.Url, HandleAsync, Unreadable, Failed, options.Value.MaxBodyBytes, ct);
+                    var connection = await SocketModeConnection.OpenAsync(
+                        opened.Url, HandleAsync, Unreadable, Failed, options.Value.MaxBodyBytes, options.Value.SocketKeepAlive, ct);
                     // The URL carries a one-time ticket: only its host is logged.
                     logger.LogInformation("Slack Socket Mode connection {Slot} live ({Host}).", slot, opened.Url.Host);
                     return (connection, null, null);

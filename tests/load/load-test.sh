@@ -8,7 +8,8 @@
 #      once more, each on a fresh process: the host's speed drifts, so each gets two sweeps and its best run counts
 #      (the best of as many runs on both sides of a ratio). Saturation = the best req/s over the connection counts.
 #   2. the bot: signed Teams activities (test JWT from a local OpenID stand-in); then, on a fresh bot whose outbox
-#      work keeps up, slash commands at 1,000/s; then Aircall call.ended webhooks at 1,000/s
+#      work keeps up, slash commands at 1,000/s; then Aircall call.ended webhooks at 1,000/s; then slash commands as
+#      Socket Mode envelopes at 1,000/s over the bot's own WebSockets (the script's server plays Slack)
 #   3. memory with 10,000 live conversations
 #   4. a full diagnosis from a demo call id, Teams message to posted answer (anonymous bot, fake Connector)
 # Prints throughput, latency percentiles and the bot's memory. Needs wrk (Debian package; installed when root).
@@ -107,6 +108,12 @@ stop_bot
 echo "== 2c. the bot: Aircall call.ended webhooks at 1,000 requests/s (each a check planned once per call, stored durably)"
 start_bot "$work/webhooks.db" Aircall__WebhookTokens__0=load-test-token Alerts__SlackChannel=C0ALERTS
 dotnet "$tool" --url "http://127.0.0.1:$bot_port" --webhook load-test-token --seconds "$SECONDS_PER_RUN" --concurrency 64 --rate 1000 --warmup 2
+stop_bot
+
+echo "== 2d. the bot over Slack Socket Mode: slash command envelopes at 1,000/s on its 2 WebSockets (acked once stored)"
+start_bot "$work/socket.db" Slack__SigningSecret= Slack__AppToken=xapp-load-test Slack__ApiBaseUrl="http://127.0.0.1:$serve_port/api/"
+curl -sf -X POST "http://127.0.0.1:$serve_port/socket-load?seconds=2&rate=1000" >/dev/null # warm-up
+curl -sf -X POST "http://127.0.0.1:$serve_port/socket-load?seconds=$SECONDS_PER_RUN&rate=1000" | sed 's/^/   /'
 stop_bot
 
 echo "== 3. memory with 10,000 live conversations (each waiting for an answer)"

@@ -7,8 +7,10 @@ using Microsoft.IdentityModel.Tokens;
 
 /// <summary>
 /// The load test's own web server (loopback only): the baseline endpoint (reads the form, returns 200), a Bot
-/// Framework stand-in (OpenID metadata, JWKS with an "msteams"-endorsed test key, signed tokens) and a fake
-/// Connector that records when each reply arrives (for the ack-to-answer latency).
+/// Framework stand-in (OpenID metadata, JWKS with an "msteams"-endorsed test key, signed tokens), a fake
+/// Connector that records when each reply arrives (for the ack-to-answer latency), and Slack's side of Socket Mode:
+/// <c>POST /socket-load</c> pushes slash command envelopes over the bot's WebSockets at a rate and reports how long
+/// the bot took to acknowledge each (the envelope's work stored).
 /// </summary>
 internal static class Serve
 {
@@ -85,6 +87,93 @@ internal static class Serve
         app.MapGet("/replies/{conversationId}", (string conversationId) =>
             Replies.TryGetValue(conversationId, out var at) ? Results.Text(at.ToString(System.Globalization.CultureInfo.InvariantCulture)) : Results.NotFound());
 
+        // Slack's side of Socket Mode: the bot's connections, and when each envelope was sent.
+        var sockets = new ConcurrentQueue<(System.Net.WebSockets.WebSocket Socket, SemaphoreSlim Sending)>();
+        var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var acked = new ConcurrentBag<double>();
+        app.UseWebSockets();
+        app.MapPost("/api/apps.connections.open", (HttpContext context) =>
+            Results.Json(new JsonObject { ["ok"] = true, ["url"] = $"ws://{context.Request.Host}/link/?ticket={Guid.NewGuid():N}" }));
+        app.Map("/link", async (HttpContext context) =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var sending = new SemaphoreSlim(1, 1);
+            await SendAsync(socket, sending, """{"type":"hello","num_connections":1,"debug_info":{"host":"load-test"},"connection_info":{"app_id":"A0LOAD"}}""");
+            sockets.Enqueue((socket, sending));
+            var buffer = new byte[4096];
+            while (socket.State == System.Net.WebSockets.WebSocketState.Open)
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                if (JsonNode.Parse(buffer.AsSpan(0, result.Count))?["envelope_id"]?.GetValue<string>() is { } id && sent.TryRemove(id, out var at))
+                {
+                    acked.Add(System.Diagnostics.Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                }
+            }
+        });
+        app.MapPost("/socket-load", async (int seconds, int rate) =>
+        {
+            var live = sockets.Where(s => s.Socket.State == System.Net.WebSockets.WebSocketState.Open).ToArray();
+            acked.Clear();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var count = 0;
+            while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+            {
+                // Open-model pacing: envelope n is due at n / rate seconds.
+                var due = TimeSpan.FromSeconds((double)count / rate);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed);
+                }
+
+                var id = Guid.NewGuid().ToString();
+                var (socket, sending) = live[count % live.Length];
+                var envelope = new JsonObject
+                {
+                    ["envelope_id"] = id,
+                    ["type"] = "slash_commands",
+                    ["accepts_response_payload"] = true,
+                    ["payload"] = new JsonObject
+                    {
+                        ["team_id"] = "T111",
+                        ["channel_id"] = "C111",
+                        ["user_id"] = $"U{count:D6}",
+                        ["command"] = "/norecording",
+                        ["text"] = "help",
+                        // Never called (outside the allowed response_url prefixes): the figure is the ack's.
+                        ["response_url"] = $"https://load-test.invalid/commands/{count}",
+                    },
+                };
+                sent[id] = System.Diagnostics.Stopwatch.GetTimestamp();
+                _ = SendAsync(socket, sending, envelope.ToJsonString());
+                count++;
+            }
+
+            await Task.Delay(3000); // Slack's ack deadline
+            var latencies = acked.Order().ToList();
+            double P(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
+            return Results.Text(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Socket Mode envelopes: {count} sent over {live.Length} connection(s) at {rate}/s, {latencies.Count} acknowledged within 3 s\n" +
+                $"ack latency ms: p50 {P(0.50):0.00}  p90 {P(0.90):0.00}  p99 {P(0.99):0.00}  max {P(1.0):0.00}\n"));
+        });
+
         await app.RunAsync();
+    }
+
+    private static async Task SendAsync(System.Net.WebSockets.WebSocket socket, SemaphoreSlim sending, string json)
+    {
+        await sending.WaitAsync();
+        try
+        {
+            await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(json), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            sending.Release();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Audit;
 using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Alerts;
 using ChatTroubleshooter.Cards;
@@ -60,6 +61,7 @@ builder.AddCards();
 builder.AddSlack();
 builder.AddTeams();
 builder.AddAlerts();
+builder.AddAudits();
 builder.AddObservability();
 
 var app = builder.Build();
@@ -78,6 +80,7 @@ app.MapGet("/terms", () => Results.Text(
 app.MapSlack();
 app.MapTeams();
 app.MapAircallWebhooks();
+app.MapAuditReports();
 if (StartupBanner.BusyAddress(app) is { } busy)
 {
     // One line, not a stack trace: which address, and how to choose another.

@@ -71,7 +71,7 @@ internal static class StartupBanner
         text.AppendLine($"  alerts     {(tokens == 0
             ? "off: Aircall__WebhookTokens is not set, so /aircall/webhooks refuses everything (401)"
             : $"Aircall webhooks on ({tokens} token(s)); alerts to {(alerts.SlackChannel is { } channel ? $"Slack channel {channel} and " : "")}the conversations admins chose with \"alerts here\", after a {alerts.AssetsGrace.TotalMinutes:0.#} min grace")}");
-        text.AppendLine($"  endpoints  {first}/slack/commands  /slack/events  /slack/interactions  /api/messages  /aircall/webhooks  /healthz  /readyz");
+        text.AppendLine($"  endpoints  {first}/slack/commands  /slack/events  /slack/interactions  /api/messages  /aircall/webhooks  /reports/{{file}}  /healthz  /readyz");
         text.Append($"  try it     dotnet run --project src/ChatTroubleshooter -- chat   (or Agents Playground against {first}/api/messages)");
         return text.ToString();
     }

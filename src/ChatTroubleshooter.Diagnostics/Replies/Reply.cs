@@ -15,6 +15,7 @@ namespace ChatTroubleshooter.Diagnostics.Replies;
 [System.Text.Json.Serialization.JsonDerivedType(typeof(StatsReply), "stats")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(SummaryReply), "summary")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(DraftReply), "draft")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(AuditReply), "audit")]
 public abstract record Reply(string Language)
 {
     /// <summary>Short remarks shown before the main content ("call lookup is not set up here…").</summary>
@@ -93,6 +94,17 @@ public sealed record DraftReply(string Language, string DiagnosisId, string Titl
 public sealed record SummaryReply(string Language, string Title, string Text) : Reply(Language);
 
 public sealed record StatsReply(string Language, string Title, string Table) : Reply(Language);
+
+/// <summary>
+/// A bulk audit: its progress (with a Cancel button while it runs) or its result: a title, the findings as lines, and
+/// when it finished, a chart and a CSV of the calls without a recording at links that expire.
+/// </summary>
+public sealed record AuditReply(string Language, string AuditId, string Title, IReadOnlyList<string> Lines, bool Running) : Reply(Language)
+{
+    public string? ChartUrl { get; init; }
+
+    public string? CsvUrl { get; init; }
+}
 
 public sealed record HelpReply(string Language, string Title, string Body, IReadOnlyList<string> Examples) : Reply(Language);
 

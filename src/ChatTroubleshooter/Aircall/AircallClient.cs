@@ -53,7 +53,7 @@ internal sealed class AircallCache(Microsoft.Extensions.Caching.Memory.IMemoryCa
 internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger<AircallClient> logger)
 {
 
-    private const int PageSize = 50;
+    public const int PageSize = 50;
     private const int MaxPages = 20;
 
     /// <param name="fresh">Ask Aircall even when the call is cached (an alert's re-fetch: the recording may have arrived since).</param>
@@ -134,6 +134,28 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
         cache.Set(key, (IReadOnlyList<AircallCall>)calls);
         return AircallResult<IReadOnlyList<AircallCall>>.Ok(calls);
     }
+
+    /// <summary>
+    /// One page (50 calls, oldest first) of the calls started between <paramref name="from"/> and <paramref name="to"/>:
+    /// all the company's (<c>GET /v1/calls</c>), or one user's (<c>GET /v1/calls/search?user_id=</c>). Never cached: an audit
+    /// reads each page once.
+    /// </summary>
+    public Task<AircallResult<AircallCallList>> CallsPageAsync(long from, long to, int page, long? userId, CallRequester requester, CancellationToken ct) =>
+        GetAsync<AircallCallList>(userId is { } user
+            ? string.Create(CultureInfo.InvariantCulture, $"calls/search?user_id={user}&from={from}&to={to}&order=asc&per_page={PageSize}&page={page}")
+            : string.Create(CultureInfo.InvariantCulture, $"calls?from={from}&to={to}&order=asc&per_page={PageSize}&page={page}"), requester, ct);
+
+    /// <summary>One page of the company's users (to find one by email).</summary>
+    public Task<AircallResult<AircallUserList>> UsersPageAsync(int page, CallRequester requester, CancellationToken ct) =>
+        GetAsync<AircallUserList>(string.Create(CultureInfo.InvariantCulture, $"users?per_page={PageSize}&page={page}"), requester, ct);
+
+    /// <summary>One page of the company's numbers (to find one by its digits).</summary>
+    public Task<AircallResult<AircallNumberList>> NumbersPageAsync(int page, CallRequester requester, CancellationToken ct) =>
+        GetAsync<AircallNumberList>(string.Create(CultureInfo.InvariantCulture, $"numbers?per_page={PageSize}&page={page}"), requester, ct);
+
+    /// <summary>The user, or NotFound.</summary>
+    public Task<AircallResult<AircallUserEnvelope>> UserAsync(long id, CallRequester requester, CancellationToken ct) =>
+        GetAsync<AircallUserEnvelope>(string.Create(CultureInfo.InvariantCulture, $"users/{id}"), requester, ct);
 
     /// <summary>Creates a webhook (<c>POST /v1/webhooks</c>); its answer holds the token to configure.</summary>
     public Task<AircallResult<AircallWebhookEnvelope>> CreateWebhookAsync(AircallWebhookRequest webhook, CallRequester requester, CancellationToken ct) =>

@@ -36,14 +36,23 @@ internal sealed record AircallCall(
     AircallNumber? Number,
     AircallUser? User);
 
-internal sealed record AircallNumber(long Id, string? Name, bool? LiveRecordingActivated, string? Country = null);
+internal sealed record AircallNumber(long Id, string? Name, bool? LiveRecordingActivated, string? Country = null, string? Digits = null);
 
-internal sealed record AircallUser(long Id, string? Name);
+internal sealed record AircallUser(long Id, string? Name, string? Email = null);
+
+internal sealed record AircallUserEnvelope(AircallUser? User);
+
+internal sealed record AircallUserList(IReadOnlyList<AircallUser>? Users, AircallMeta? Meta);
+
+internal sealed record AircallNumberList(IReadOnlyList<AircallNumber>? Numbers, AircallMeta? Meta);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(AircallCallEnvelope))]
 [JsonSerializable(typeof(AircallNumberEnvelope))]
 [JsonSerializable(typeof(AircallCallList))]
+[JsonSerializable(typeof(AircallUserList))]
+[JsonSerializable(typeof(AircallUserEnvelope))]
+[JsonSerializable(typeof(AircallNumberList))]
 [JsonSerializable(typeof(AircallWebhookEnvelope))]
 [JsonSerializable(typeof(AircallWebhookList))]
 [JsonSerializable(typeof(AircallWebhookRequest))]

@@ -19,6 +19,7 @@ namespace ChatTroubleshooter.Cards;
 [JsonDerivedType(typeof(DiagnosisButton), DiagnosisButton.Verb)]
 [JsonDerivedType(typeof(MuteButton), MuteButton.Verb)]
 [JsonDerivedType(typeof(InvestigateButton), InvestigateButton.Verb)]
+[JsonDerivedType(typeof(CancelAuditButton), CancelAuditButton.Verb)]
 public abstract record ButtonValue
 {
     /// <summary>
@@ -97,6 +98,14 @@ public sealed record InvestigateButton(string DiagnosisId, string CallId) : Butt
         ConversationKey = here.Thread is { } thread ? Turn.ThreadKey(here.Place, thread) : here.ConversationKey,
         ReplyInThread = true,
     };
+}
+
+/// <summary>Cancel on an audit's progress message.</summary>
+public sealed record CancelAuditButton(string AuditId) : ButtonValue
+{
+    public const string Verb = "cancel-audit";
+
+    public override Turn ApplyTo(Turn here) => here with { CancelAuditOf = AuditId };
 }
 
 // Strict: every field of the record present and non-null, the verb anywhere in the object (Teams may reorder data).

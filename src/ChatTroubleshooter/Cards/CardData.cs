@@ -137,6 +137,22 @@ internal static class CardData
                 data["textMd"] = SlackText.Escape(su.Text);
                 break;
 
+            case AuditReply a:
+                data["title"] = a.Title;
+                data["lines"] = new JsonArray(a.Lines.Select(l => (JsonNode)new JsonObject { ["text"] = l, ["textMd"] = SlackText.Escape(l) }).ToArray());
+                data["running"] = a.Running;
+                data["cancel"] = texts.Get(lang, TextKeys.AuditCardCancel);
+                data["cancelData"] = ButtonValues.ToJson(new CancelAuditButton(a.AuditId));
+                data["slackCancel"] = ButtonValues.ToText(new CancelAuditButton(a.AuditId));
+                data["hasChart"] = a.ChartUrl is not null;
+                data["chartUrl"] = a.ChartUrl ?? "";
+                data["chartAlt"] = a.Title;
+                data["hasCsv"] = a.CsvUrl is not null;
+                data["csvUrl"] = a.CsvUrl ?? "";
+                data["csv"] = texts.Get(lang, TextKeys.AuditCardCsv);
+                data["hasActions"] = a.Running || a.CsvUrl is not null;
+                break;
+
             case StatsReply st:
                 data["title"] = st.Title;
                 data["table"] = st.Table;

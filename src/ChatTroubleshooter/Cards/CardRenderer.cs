@@ -18,7 +18,7 @@ public sealed class CardRenderer
 {
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
 
-    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message", "stats", "summary", "draft"];
+    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message", "stats", "summary", "draft", "audit"];
 
     private readonly Knowledge _knowledge;
     private readonly Dictionary<(CardChannel, string), CardTemplate> _templates = [];
@@ -79,6 +79,7 @@ public sealed class CardRenderer
             StatsReply s => s.Title,
             SummaryReply su => su.Title,
             DraftReply dr => dr.Title,
+            AuditReply a => a.Title,
             MessageReply m => m.Text,
             _ => "",
         };
@@ -88,7 +89,7 @@ public sealed class CardRenderer
     /// <summary>Properties that hold ids, values and URLs, not text anyone reads: never masked.</summary>
     private static readonly Dictionary<CardChannel, HashSet<string>> Machine = new()
     {
-        [CardChannel.Slack] = ["value", "action_id", "block_id", "url"],
+        [CardChannel.Slack] = ["value", "action_id", "block_id", "url", "image_url"],
         [CardChannel.Teams] = ["data", "url", "verb", "type", "version", "$schema"],
     };
 
@@ -114,6 +115,7 @@ public sealed class CardRenderer
         StatsReply => "stats",
         SummaryReply => "summary",
         DraftReply => "draft",
+        AuditReply => "audit",
         _ => "message",
     };
 }

@@ -20,6 +20,7 @@ public static class ConversationExtensions
         builder.Services.AddOptions<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StatsService>();
         builder.Services.AddSingleton<Alerts.AlertCommands>();
+        builder.Services.AddSingleton<Audit.AuditCommands>();
         builder.Services.AddSingleton<ConversationService>();
         builder.AddState();
         return builder;

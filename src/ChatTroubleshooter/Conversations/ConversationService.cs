@@ -25,6 +25,7 @@ public sealed partial class ConversationService(
     IFeedbackStore feedback,
     StatsService stats,
     Alerts.AlertCommands alerts,
+    Audit.AuditCommands auditCommands,
     TimeProvider time,
     IOptions<ConversationOptions> options,
     ILogger<ConversationService> logger)
@@ -62,7 +63,10 @@ public sealed partial class ConversationService(
             return new TurnOutcome(_composer.Message(Language(turn, null), MessageKind.Info, TextKeys.ErrorExpired));
         }
 
+        var command = CommandWord().Replace(turn.Text ?? "", "");
         var outcome = turn.Mute is { } mute ? await MuteAsync(turn, mute, ct)
+            : turn.CancelAuditOf is { } audit ? await auditCommands.CancelAsync(turn, audit, Language(turn, null), ct)
+            : turn.Answer is null && Audit.AuditCommands.IsAudit(command) ? await auditCommands.StartAsync(turn, command.Trim(), Language(turn, null), ct)
             : turn.Feedback is { } click ? await FeedbackAsync(turn, click, ct)
             : turn.SummaryOf is { } diagnosisId ? await SummaryAsync(turn, diagnosisId, ct)
             : turn.DraftOf is { } draft ? await DraftAsync(turn, draft, ct)

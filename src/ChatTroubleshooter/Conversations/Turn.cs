@@ -11,6 +11,9 @@ public enum ChatChannel
 
     /// <summary>Aircall's webhooks: no user, the proactive alerts' work.</summary>
     Aircall,
+
+    /// <summary>Bulk audits: paged through Aircall in the background, reported where they were asked.</summary>
+    Audit,
 }
 
 /// <summary>Who reads the reply: only the user (a DM, an ephemeral message), or everyone in a channel or group chat.</summary>
@@ -105,6 +108,9 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
     /// <summary>The alert's diagnosis an "Investigate" click came from: honoured only where that alert was posted.</summary>
     public string? InvestigateOf { get; init; }
 
+    /// <summary>Cancel on an audit's message: the audit to stop.</summary>
+    public string? CancelAuditOf { get; init; }
+
     /// <summary>The "Start over" button: ends the open conversation.</summary>
     public bool Restart { get; init; }
 
@@ -141,6 +147,10 @@ public sealed record TurnOutcome(Reply Reply)
 
     /// <summary>Mask customer phone numbers when rendering: the reply is read in a channel.</summary>
     public bool MaskPhoneNumbers { get; init; }
+
+    /// <summary>An audit the channel starts (as work of its own) after sending the reply.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Audit.AuditWork? StartAudit { get; init; }
 
     /// <summary>Send a re-check turn for this conversation after this delay (the call was not ready yet).</summary>
     [System.Text.Json.Serialization.JsonIgnore]

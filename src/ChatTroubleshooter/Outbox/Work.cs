@@ -23,6 +23,7 @@ namespace ChatTroubleshooter.Outbox;
 [JsonDerivedType(typeof(TeamsSendWork), "teams.send")]
 [JsonDerivedType(typeof(Alerts.AlertCheckWork), "aircall.alert-check")]
 [JsonDerivedType(typeof(Alerts.NumberDeletedWork), "aircall.number-deleted")]
+[JsonDerivedType(typeof(Audit.AuditWork), "audit.run")]
 public abstract record Work
 {
     /// <summary>The channel whose <see cref="IWorkHandler"/> does this work.</summary>
@@ -44,6 +45,7 @@ public abstract record Work
 [JsonDerivedType(typeof(Alerts.AlertPostDelivery), "aircall.alert")]
 [JsonDerivedType(typeof(Alerts.AlertSummaryDelivery), "aircall.burst-summary")]
 [JsonDerivedType(typeof(Alerts.AlertInThreadDelivery), "aircall.alert-in-thread")]
+[JsonDerivedType(typeof(Audit.AuditMessageDelivery), "audit.message")]
 public abstract record Delivery
 {
     /// <summary>Set once it went out; a retried item skips it.</summary>

@@ -160,6 +160,11 @@ internal sealed partial class SlackWorkHandler(
             plan.Add(new FollowUp(after, new SlackRecheckWork(turn.ConversationKey, target) { Place = turn.Place }));
         }
 
+        if (outcome.StartAudit is { } audit)
+        {
+            plan.Add(new FollowUp(TimeSpan.Zero, audit));
+        }
+
         return plan;
     }
 

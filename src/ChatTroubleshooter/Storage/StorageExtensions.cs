@@ -81,6 +81,7 @@ public static class StorageExtensions
         Expose<IAlertBursts>(builder.Services);
         Expose<IAlertMutes>(builder.Services);
         Expose<IAlertSubscriptions>(builder.Services);
+        Expose<IAuditStore>(builder.Services);
         Expose<IWorkOutbox>(builder.Services);
         Expose<IWorkQueue>(builder.Services);
         builder.Services.AddSingleton<StoreHealth>();

@@ -155,6 +155,11 @@ internal sealed class TeamsWorkHandler(
             plan.Add(new FollowUp(after, new TeamsRecheckWork(to, turn.ConversationKey, turn.UserId, turn.Locale, replyToId)));
         }
 
+        if (outcome.StartAudit is { } audit)
+        {
+            plan.Add(new FollowUp(TimeSpan.Zero, audit));
+        }
+
         return plan;
     }
 }

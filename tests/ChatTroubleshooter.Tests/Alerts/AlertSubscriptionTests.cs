@@ -33,13 +33,6 @@ public sealed class AlertSubscriptionTests
         settings["Alerts:BurstThreshold"] = burstThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var app = _peers.App(settings, tokens);
         var botFramework = new BotFrameworkFake(app.Teams);
-        // POST /v3/conversations: a new post in a channel (the answer names its thread and its activity).
-        var posts = 0;
-        app.Teams.On(r => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath == "/amer/v3/conversations", (r, _) =>
-        {
-            var id = $"channel-post-{Interlocked.Increment(ref posts)}";
-            return Task.FromResult(RecordingHandler.Json($$"""{"id":"{{TeamsChannel}};messageid={{id}}","activityId":"{{id}}"}"""));
-        });
         return (app, botFramework);
     }
 

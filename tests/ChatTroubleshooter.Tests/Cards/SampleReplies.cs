@@ -75,6 +75,15 @@ internal static class SampleReplies
         var none = (Diagnosis)Diagnoser.Decide(rules, healthy, all);
         yield return ("diagnosis-none", composer.Diagnosis(none, healthy, language, "d3c7", "7654321"));
 
+        // An audit: running (Cancel), and done (chart, CSV); the lines carry the user's words where a name appears.
+        yield return ("audit-running", new AuditReply(language, "a1b2", "Audit: " + userText, [composer.Text(language, TextKeys.AuditProgress, ("count", "350"), ("missing", "12"))], Running: true));
+        yield return ("audit-done", new AuditReply(language, "a1b2", "Audit: " + userText,
+            [composer.Text(language, TextKeys.AuditSentenceNone), "Most affected agents: " + userText], Running: false)
+        {
+            ChartUrl = "https://bot.example.com/reports/a1b2.png?expires=1&sig=ab",
+            CsvUrl = "https://bot.example.com/reports/a1b2.csv?expires=1&sig=ab",
+        });
+
         yield return ("help", composer.Help(language));
         yield return ("not-ready", new NotReadyReply(language, "1000010",
             composer.Text(language, TextKeys.NoticeNotReady, ("callId", "1000010"), ("delay", "1 min")), TimeSpan.FromMinutes(1)));

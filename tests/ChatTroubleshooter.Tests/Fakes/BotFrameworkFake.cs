@@ -19,6 +19,7 @@ internal sealed class BotFrameworkFake
 
     private readonly RSA _rsa = RSA.Create(2048);
     private int _activityIds;
+    private int _channelPosts;
 
     public BotFrameworkFake(RecordingHandler handler, string[]? endorsements = null)
     {
@@ -46,7 +47,14 @@ internal sealed class BotFrameworkFake
             }.ToJsonString()))
             .On("/v1/.well-known/keys", _ => RecordingHandler.Json(jwks.ToJsonString()))
             .On("/token", _ => RecordingHandler.Json("""{"token_type":"Bearer","expires_in":3600,"access_token":"connector-token"}"""))
-            .On("/amer/v3/conversations/", _ => RecordingHandler.Json($$"""{"id":"bot-msg-{{Interlocked.Increment(ref _activityIds)}}"}"""));
+            .On("/amer/v3/conversations/", _ => RecordingHandler.Json($$"""{"id":"bot-msg-{{Interlocked.Increment(ref _activityIds)}}"}"""))
+            // POST /v3/conversations: a new post in a channel; the answer names its thread and its activity.
+            .On(r => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath == "/amer/v3/conversations", (r, _) =>
+            {
+                var channel = (string?)JsonNode.Parse(handler.Body(r))?["channelData"]?["channel"]?["id"];
+                var id = $"channel-post-{Interlocked.Increment(ref _channelPosts)}";
+                return Task.FromResult(RecordingHandler.Json(new JsonObject { ["id"] = $"{channel};messageid={id}", ["activityId"] = id }.ToJsonString()));
+            });
     }
 
     public static Dictionary<string, string?> Settings => new()

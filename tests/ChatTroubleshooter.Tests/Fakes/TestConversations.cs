@@ -19,7 +19,8 @@ internal static class TestConversations
         var stats = new StatsService(state, state, Knowledge, time, Options.Create(new StatsOptions { AdminUserIds = [.. admins ?? []] }));
         var alerts = new ChatTroubleshooter.Alerts.AlertCommands(Knowledge, state, stats, Options.Create(new ChatTroubleshooter.Aircall.AircallOptions()), time,
             NullLogger<ChatTroubleshooter.Alerts.AlertCommands>.Instance);
-        return new ConversationService(Knowledge, state, calls ?? new NoCallFactsProvider(), state, state, state, stats, alerts, time,
+        var audits = new ChatTroubleshooter.Audit.AuditCommands(Knowledge, state, stats, Options.Create(new ChatTroubleshooter.Audit.AuditOptions()), time);
+        return new ConversationService(Knowledge, state, calls ?? new NoCallFactsProvider(), state, state, state, stats, alerts, audits, time,
             Options.Create(new ConversationOptions()), NullLogger<ConversationService>.Instance);
     }
 }

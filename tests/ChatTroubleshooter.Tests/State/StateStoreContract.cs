@@ -276,6 +276,49 @@ public abstract class StateStoreContract : IDisposable
         Assert.Equal([teams], await a.SubscriptionsAsync(Ct));
     }
 
+    /// <summary>Issue 23: an audit's place (its Cancel acts there only), the one running slot, its message, its rows and files.</summary>
+    [Fact]
+    public async Task Audits_CancelFromTheirPlaceOnly_RunOneAtATime_AndKeepTheirRowsAndFiles()
+    {
+        var a = Store();
+        var b = Store();
+        string first = $"audit-{Guid.NewGuid():N}", second = $"audit-{Guid.NewGuid():N}";
+        var now = Time.GetUtcNow();
+
+        await a.RegisterAsync(first, "slack:T1:C1", Ct);
+        Assert.False(await b.CancelAsync(first, "slack:T1:C2", Ct));
+        Assert.False(await b.IsCancelledAsync(first, Ct));
+        Assert.True(await b.CancelAsync(first, "slack:T1:C1", Ct));
+        Assert.True(await a.IsCancelledAsync(first, Ct));
+        Assert.False(await a.CancelAsync(second, "slack:T1:C1", Ct)); // never registered
+
+        // One audit runs at a time: the other waits until the first ends (or its hold lapses).
+        await a.EndRunAsync(first, Ct);
+        await a.EndRunAsync(second, Ct);
+        Assert.True(await a.TryRunAsync(first, now, now.AddMinutes(5), Ct));
+        Assert.True(await a.TryRunAsync(first, now, now.AddMinutes(5), Ct));
+        Assert.False(await b.TryRunAsync(second, now, now.AddMinutes(5), Ct));
+        await b.EndRunAsync(second, Ct); // not the holder: nothing changes
+        Assert.False(await b.TryRunAsync(second, now, now.AddMinutes(5), Ct));
+        await a.EndRunAsync(first, Ct);
+        Assert.True(await b.TryRunAsync(second, now, now.AddMinutes(5), Ct));
+        await b.EndRunAsync(second, Ct);
+
+        await a.SetMessageAsync(first, "1700000000.000100", Ct);
+        Assert.Equal("1700000000.000100", await b.MessageAsync(first, Ct));
+        Assert.Null(await b.MessageAsync(second, Ct));
+
+        await a.SaveRowsAsync(first, "000001", "[2]", Ct);
+        await a.SaveRowsAsync(first, "000000", "[1]", Ct);
+        await b.SaveRowsAsync(first, "000001", "[3]", Ct); // the same page again replaces its rows
+        Assert.Equal(["[1]", "[3]"], await a.RowsAsync(first, Ct));
+        Assert.Empty(await a.RowsAsync(second, Ct));
+
+        await a.SaveFileAsync($"{first}.csv", [1, 2, 3], now.AddMinutes(10), Ct);
+        Assert.Equal(new byte[] { 1, 2, 3 }, await b.FileAsync($"{first}.csv", now, Ct));
+        Assert.Null(await b.FileAsync($"{second}.csv", now, Ct));
+    }
+
     [Fact]
     public async Task AlertMutes_LastUntilTheirEnd_AndSayWhoMuted()
     {

@@ -24,8 +24,12 @@ internal sealed class DemoAircallHandler(TimeProvider time) : HttpMessageHandler
         var response = segments switch
         {
             [.., "calls", "search"] => Search(query["user_id"], query["from"], query["to"]),
+            [.., "calls"] => Search(null, query["from"], query["to"]),
             [.., "calls", var id] when long.TryParse(id, out var callId) => Call(callId),
             [.., "numbers", var id] when long.TryParse(id, out var numberId) => Number(numberId),
+            [.., "numbers"] => List("numbers", Data["numbers"]!.AsArray().Select(n => n!.DeepClone())),
+            [.., "users"] => List("users", Users()),
+            [.., "users", var id] => Users().FirstOrDefault(u => u["id"]!.ToString() == id) is { } user ? Json(new JsonObject { ["user"] = user }) : null,
             _ => null,
         };
         return Task.FromResult(response ?? new HttpResponseMessage(HttpStatusCode.NotFound)
@@ -51,7 +55,7 @@ internal sealed class DemoAircallHandler(TimeProvider time) : HttpMessageHandler
         long.TryParse(from, out var start);
         long.TryParse(to, out var end);
         var calls = new JsonArray(Calls()
-            .Where(c => c["user"] is JsonObject user && user["id"]!.ToString() == userId)
+            .Where(c => userId is null || (c["user"] is JsonObject user && user["id"]!.ToString() == userId))
             .Where(c => (long)c["started_at"]! >= start && (long)c["started_at"]! <= end)
             .Select(c => c.DeepClone())
             .ToArray());
@@ -59,6 +63,20 @@ internal sealed class DemoAircallHandler(TimeProvider time) : HttpMessageHandler
         {
             ["meta"] = new JsonObject { ["count"] = calls.Count, ["total"] = calls.Count, ["current_page"] = 1, ["per_page"] = 50, ["next_page_link"] = null },
             ["calls"] = calls,
+        });
+    }
+
+    /// <summary>The demo calls' agents (for an audit by user).</summary>
+    private static IEnumerable<JsonNode> Users() =>
+        Calls().Select(c => c["user"]).OfType<JsonObject>().DistinctBy(u => u["id"]!.ToString()).Select(u => u.DeepClone());
+
+    private static HttpResponseMessage List(string name, IEnumerable<JsonNode> items)
+    {
+        var all = new JsonArray(items.ToArray());
+        return Json(new JsonObject
+        {
+            ["meta"] = new JsonObject { ["count"] = all.Count, ["total"] = all.Count, ["current_page"] = 1, ["per_page"] = 50, ["next_page_link"] = null },
+            [name] = all,
         });
     }
 

@@ -20,6 +20,11 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
     private readonly Dictionary<long, AlertBurst> _bursts = [];
     private readonly ConcurrentDictionary<(long Number, DateTimeOffset Since, string Place), string> _summaries = new();
     private readonly ConcurrentDictionary<string, AlertSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Place, bool Cancelled, string? MessageId)> _audits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (byte[] Content, DateTimeOffset Expires)> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Audit, string Page), string> _rows = new();
+    private readonly Lock _auditSlotLock = new();
+    private (string Id, DateTimeOffset Until)? _auditSlot;
     private readonly ConcurrentDictionary<long, (DateTimeOffset Until, string By)> _mutes = new();
 
     /// <summary>Claimed and not yet completed, retried or dead: the items a heartbeat may renew.</summary>
@@ -124,6 +129,72 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
     public Task<IReadOnlyList<AlertSubscription>> SubscriptionsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<AlertSubscription>>(_subscriptions.Values.OrderBy(s => s.Place, StringComparer.Ordinal).ToList());
+
+    public Task RegisterAsync(string auditId, string place, CancellationToken ct)
+    {
+        _audits.TryAdd(auditId, (place, false, null));
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> CancelAsync(string auditId, string place, CancellationToken ct) =>
+        Task.FromResult(_audits.TryGetValue(auditId, out var audit) && audit.Place == place && _audits.TryUpdate(auditId, audit with { Cancelled = true }, audit));
+
+    public Task<bool> IsCancelledAsync(string auditId, CancellationToken ct) =>
+        Task.FromResult(_audits.TryGetValue(auditId, out var audit) && audit.Cancelled);
+
+    public Task<bool> TryRunAsync(string auditId, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
+    {
+        lock (_auditSlotLock)
+        {
+            if (_auditSlot is { } held && held.Id != auditId && held.Until > now)
+            {
+                return Task.FromResult(false);
+            }
+
+            _auditSlot = (auditId, until);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task EndRunAsync(string auditId, CancellationToken ct)
+    {
+        lock (_auditSlotLock)
+        {
+            if (_auditSlot?.Id == auditId)
+            {
+                _auditSlot = null;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task SetMessageAsync(string auditId, string messageId, CancellationToken ct)
+    {
+        _audits.AddOrUpdate(auditId, _ => ("", false, messageId), (_, audit) => audit with { MessageId = messageId });
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> MessageAsync(string auditId, CancellationToken ct) =>
+        Task.FromResult(_audits.TryGetValue(auditId, out var audit) ? audit.MessageId : null);
+
+    public Task SaveRowsAsync(string auditId, string page, string rowsJson, CancellationToken ct)
+    {
+        _rows[(auditId, page)] = rowsJson;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> RowsAsync(string auditId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<string>>(_rows.Where(r => r.Key.Audit == auditId).OrderBy(r => r.Key.Page, StringComparer.Ordinal).Select(r => r.Value).ToList());
+
+    public Task SaveFileAsync(string key, byte[] content, DateTimeOffset expires, CancellationToken ct)
+    {
+        _files[key] = (content, expires);
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]?> FileAsync(string key, DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult(_files.TryGetValue(key, out var file) && file.Expires > now ? file.Content : null);
 
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {

@@ -242,6 +242,75 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         (await Db.HashGetAllAsync(Subscriptions)).Select(e => AlertSubscriptionJson.Read(e.Value.ToString())).OfType<AlertSubscription>()
             .OrderBy(s => s.Place, StringComparer.Ordinal).ToList();
 
+    private RedisKey AuditKey(string auditId) => Prefix + "audit:" + auditId;
+
+    private RedisKey AuditSlot => Prefix + "audit:running";
+
+    public async Task RegisterAsync(string auditId, string place, CancellationToken ct)
+    {
+        await Db.HashSetAsync(AuditKey(auditId), "place", place, When.NotExists);
+        await Db.KeyExpireAsync(AuditKey(auditId), TimeSpan.FromDays(7));
+    }
+
+    // KEYS[1]: the audit's hash; ARGV[1]: the place the cancel came from.
+    private const string CancelScript = """
+        if redis.call('HGET', KEYS[1], 'place') == ARGV[1] then
+          redis.call('HSET', KEYS[1], 'cancelled', 1)
+          return 1
+        end
+        return 0
+        """;
+
+    public async Task<bool> CancelAsync(string auditId, string place, CancellationToken ct) =>
+        (int)await Db.ScriptEvaluateAsync(CancelScript, [AuditKey(auditId)], [place]) == 1;
+
+    public async Task<bool> IsCancelledAsync(string auditId, CancellationToken ct) =>
+        await Db.HashGetAsync(AuditKey(auditId), "cancelled") == 1;
+
+    // KEYS[1]: the slot; ARGV[1]: the audit, ARGV[2]: how long it holds it (ms). Redis's clock expires it.
+    private const string RunScript = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder == false or holder == ARGV[1] then
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return 1
+        end
+        return 0
+        """;
+
+    public async Task<bool> TryRunAsync(string auditId, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
+        (int)await Db.ScriptEvaluateAsync(RunScript, [AuditSlot], [auditId, Math.Max(1, (long)(until - now).TotalMilliseconds)]) == 1;
+
+    public async Task EndRunAsync(string auditId, CancellationToken ct)
+    {
+        var transaction = Db.CreateTransaction();
+        transaction.AddCondition(Condition.StringEqual(AuditSlot, auditId));
+        _ = transaction.KeyDeleteAsync(AuditSlot);
+        await transaction.ExecuteAsync();
+    }
+
+    public Task SetMessageAsync(string auditId, string messageId, CancellationToken ct) =>
+        Db.HashSetAsync(AuditKey(auditId), "message", messageId);
+
+    public async Task<string?> MessageAsync(string auditId, CancellationToken ct) =>
+        await Db.HashGetAsync(AuditKey(auditId), "message") is { HasValue: true } id ? id.ToString() : null;
+
+    private RedisKey AuditRows(string auditId) => Prefix + "audit:" + auditId + ":rows";
+
+    public async Task SaveRowsAsync(string auditId, string page, string rowsJson, CancellationToken ct)
+    {
+        await Db.HashSetAsync(AuditRows(auditId), page, rowsJson);
+        await Db.KeyExpireAsync(AuditRows(auditId), TimeSpan.FromDays(7));
+    }
+
+    public async Task<IReadOnlyList<string>> RowsAsync(string auditId, CancellationToken ct) =>
+        (await Db.HashGetAllAsync(AuditRows(auditId))).OrderBy(e => e.Name.ToString(), StringComparer.Ordinal).Select(e => e.Value.ToString()).ToList();
+
+    public Task SaveFileAsync(string key, byte[] content, DateTimeOffset expires, CancellationToken ct) =>
+        Db.StringSetAsync(Prefix + "report:" + key, content, expires - time.GetUtcNow() is { Ticks: > 0 } left ? left : TimeSpan.FromMilliseconds(1));
+
+    public async Task<byte[]?> FileAsync(string key, DateTimeOffset now, CancellationToken ct) =>
+        await Db.StringGetAsync(Prefix + "report:" + key) is { HasValue: true } content ? (byte[]?)content : null;
+
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
         var transaction = Db.CreateTransaction();

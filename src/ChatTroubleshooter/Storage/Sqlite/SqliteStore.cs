@@ -64,6 +64,10 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
                 CREATE TABLE IF NOT EXISTS alert_bursts (number INTEGER PRIMARY KEY, since INTEGER NOT NULL, count INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS alert_summaries (number INTEGER NOT NULL, since INTEGER NOT NULL, place TEXT NOT NULL, message_id TEXT NOT NULL, PRIMARY KEY (number, since, place)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS alert_subscriptions (place TEXT PRIMARY KEY, json TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS audits (id TEXT PRIMARY KEY, place TEXT NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0, message_id TEXT);
+                CREATE TABLE IF NOT EXISTS audit_slot (slot INTEGER PRIMARY KEY CHECK (slot = 0), id TEXT NOT NULL, until INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS audit_rows (audit_id TEXT NOT NULL, page TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (audit_id, page)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS report_files (key TEXT PRIMARY KEY, content BLOB NOT NULL, expires INTEGER NOT NULL);
                 -- WITHOUT ROWID: the rows live in the b-tree of their (time-ordered) ids, one b-tree fewer to write per accepted request.
                 CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, due INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL, error TEXT) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, due);
@@ -289,6 +293,60 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         using var connection = Open();
         using var command = Command(connection, "SELECT json FROM alert_subscriptions ORDER BY place");
         return Task.FromResult<IReadOnlyList<AlertSubscription>>(ReadJson(command, AlertSubscriptionJson.Read).OfType<AlertSubscription>().ToList());
+    }
+
+    public Task RegisterAsync(string auditId, string place, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("INSERT INTO audits (id, place) VALUES ($i, $p) ON CONFLICT (id) DO NOTHING", ("$i", auditId), ("$p", place)));
+
+    public Task<bool> CancelAsync(string auditId, string place, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("UPDATE audits SET cancelled = 1 WHERE id = $i AND place = $p", ("$i", auditId), ("$p", place)) == 1);
+
+    public Task<bool> IsCancelledAsync(string auditId, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT cancelled FROM audits WHERE id = $i", ("$i", auditId));
+        return Task.FromResult(command.ExecuteScalar() is long cancelled && cancelled == 1);
+    }
+
+    public Task<bool> TryRunAsync(string auditId, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("""
+            INSERT INTO audit_slot (slot, id, until) VALUES (0, $i, $u)
+            ON CONFLICT (slot) DO UPDATE SET id = excluded.id, until = excluded.until WHERE audit_slot.id = excluded.id OR audit_slot.until <= $now
+            """, ("$i", auditId), ("$u", until.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds())) == 1);
+
+    public Task EndRunAsync(string auditId, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("DELETE FROM audit_slot WHERE id = $i", ("$i", auditId)));
+
+    public Task SetMessageAsync(string auditId, string messageId, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("UPDATE audits SET message_id = $m WHERE id = $i", ("$i", auditId), ("$m", messageId)));
+
+    public Task<string?> MessageAsync(string auditId, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT message_id FROM audits WHERE id = $i", ("$i", auditId));
+        return Task.FromResult(command.ExecuteScalar() as string);
+    }
+
+    public Task SaveRowsAsync(string auditId, string page, string rowsJson, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("INSERT INTO audit_rows (audit_id, page, json) VALUES ($a, $p, $j) ON CONFLICT DO UPDATE SET json = excluded.json",
+            ("$a", auditId), ("$p", page), ("$j", rowsJson)));
+
+    public Task<IReadOnlyList<string>> RowsAsync(string auditId, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT json FROM audit_rows WHERE audit_id = $a ORDER BY page", ("$a", auditId));
+        return Task.FromResult<IReadOnlyList<string>>(ReadJson(command, json => json));
+    }
+
+    public Task SaveFileAsync(string key, byte[] content, DateTimeOffset expires, CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("INSERT INTO report_files (key, content, expires) VALUES ($k, $c, $e) ON CONFLICT (key) DO UPDATE SET content = excluded.content, expires = excluded.expires",
+            ("$k", key), ("$c", content), ("$e", expires.ToUnixTimeMilliseconds())));
+
+    public Task<byte[]?> FileAsync(string key, DateTimeOffset now, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT content FROM report_files WHERE key = $k AND expires > $now", ("$k", key), ("$now", now.ToUnixTimeMilliseconds()));
+        return Task.FromResult(command.ExecuteScalar() as byte[]);
     }
 
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)

@@ -1,0 +1,37 @@
+using ChatTroubleshooter.Outbox;
+
+namespace ChatTroubleshooter.Audit;
+
+/// <summary>Who may run audits (environment form: <c>Audit__AdminOnly</c>).</summary>
+public sealed class AuditOptions
+{
+    public const string Section = "Audit";
+
+    /// <summary>Only <c>Stats__AdminUserIds</c> may run audits; everyone by default.</summary>
+    public bool AdminOnly { get; set; }
+}
+
+public static class AuditExtensions
+{
+    /// <summary>Registers bulk audits: their worker, their reports and the links that serve them.</summary>
+    public static IHostApplicationBuilder AddAudits(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
+        builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<AuditReports>();
+        builder.Services.AddSingleton<IWorkHandler, AuditWorkHandler>();
+        return builder;
+    }
+
+    /// <summary><c>GET /reports/{file}?expires=…&amp;sig=…</c>: an audit's chart or CSV, while its signed link lasts (else 404).</summary>
+    public static IEndpointRouteBuilder MapAuditReports(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(AuditReports.Route, async (string file, string? expires, string? sig, AuditReports reports, CancellationToken ct) =>
+            await reports.OpenAsync(file, expires, sig, ct) is { } content
+                ? file.EndsWith(".png", StringComparison.Ordinal)
+                    ? Results.File(content, "image/png")
+                    : Results.File(content, "text/csv; charset=utf-8", file)
+                : Results.NotFound());
+        return app;
+    }
+}

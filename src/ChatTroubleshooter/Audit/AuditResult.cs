@@ -1,0 +1,59 @@
+using System.Globalization;
+using ChatTroubleshooter.Diagnostics.Texts;
+
+namespace ChatTroubleshooter.Audit;
+
+/// <summary>What an audit found, in the user's language: the title, the sentence that answers the question, the counts.</summary>
+internal sealed record AuditResult(string Title, IReadOnlyList<string> Lines, string Sentence)
+{
+    /// <summary>The sentence's run must cover at least this many calls to say "since" (fewer is not a trend).</summary>
+    public const int MinRun = 3;
+
+    public static string TitleOf(AuditWork work, TextCatalog texts)
+    {
+        var language = work.Language;
+        var name = work.State.SubjectName ?? work.Request.Subject.Given;
+        var subject = texts.Get(language, work.Request.Subject is NumberSubject ? TextKeys.AuditSubjectNumber : TextKeys.AuditSubjectUser, ("name", name));
+        var period = texts.Get(language, work.Request.PeriodKey, ("date", work.Request.Since ?? ""));
+        return texts.Get(language, TextKeys.AuditTitle, ("subject", subject), ("period", period));
+    }
+
+    public static AuditResult From(AuditWork work, TextCatalog texts)
+    {
+        var s = work.State;
+        var language = work.Language;
+        string Say(string key, params (string, string)[] args) => texts.Get(language, key, args);
+        string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+        var top = s.Causes.FirstOrDefault();
+        var sentence = s.Missing == 0
+            ? Say(TextKeys.AuditSentenceNone)
+            : work.Request.Subject is NumberSubject && top?.Cause == "recording-disabled" && s.MissingRun >= MinRun && s.MissingRunSince is { } since
+                ? Say(TextKeys.AuditSentenceOffSince, ("date", Date(since)), ("count", N(s.MissingRun)), ("total", N(s.MissingRun)))
+                : Say(TextKeys.AuditSentenceMixed, ("missing", N(s.Missing)), ("total", N(s.ExpectedWith)),
+                    ("cause", top is null ? "—" : texts.Get(language, $"cause.{top.Cause}.title")));
+
+        var lines = new List<string>
+        {
+            sentence,
+            Say(TextKeys.AuditTotals, ("calls", N(s.Scanned)), ("healthy", N(s.Healthy)), ("expected", N(s.ExpectedWithout)), ("missing", N(s.Missing))),
+        };
+        lines.AddRange(s.Causes.Select(c => Say(TextKeys.AuditCause, ("cause", texts.Get(language, $"cause.{c.Cause}.title")), ("confirmed", N(c.Confirmed)), ("possible", N(c.Possible)))));
+        if (s is { FirstAffected: { } first, LastAffected: { } last })
+        {
+            lines.Add(Say(TextKeys.AuditFirstLast, ("first", Moment(first)), ("last", Moment(last))));
+            lines.Add(Say(work.Request.Subject is NumberSubject ? TextKeys.AuditTopAgents : TextKeys.AuditTopNumbers, ("list", Top(work.Request.Subject is NumberSubject ? s.Agents : s.Numbers))));
+        }
+
+        return new AuditResult(TitleOf(work, texts), lines, sentence);
+    }
+
+    private static string Top(IReadOnlyDictionary<string, int> counts) =>
+        string.Join(", ", counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(3)
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} ({c.Value})")));
+
+    private static string Moment(AuditRow row) =>
+        string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.FromUnixTimeSeconds(row.StartedAt):yyyy-MM-dd HH:mm} UTC (#{row.CallId})");
+
+    private static string Date(long unixSeconds) => DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -65,12 +65,7 @@ public sealed class AuditTests : IDisposable
         return JsonNode.Parse(app.Slack.Body(app.Slack.Requests.Last(IsUpdate)))!.AsObject();
     }
 
-    private static string Text(JsonObject message)
-    {
-        var text = JsonTexts.Joined(message);
-        TestContext.Current.TestOutputHelper?.WriteLine(text);
-        return text;
-    }
+    private static string Text(JsonObject message) => JsonTexts.Joined(message);
 
     private int Expected(string kind, long? number = null, long? agent = null) => _company.Calls.Count(c =>
         _company.Truth[(long)c["id"]!] == kind && (number is null || (long)c["number"]!["id"]! == number) && (agent is null || (long)c["user"]!["id"]! == agent));
@@ -123,7 +118,6 @@ public sealed class AuditTests : IDisposable
 
         await AuditAsync(app, "audit number 101 7d");
 
-        var times = _company.Handler.Requests.Select((r, i) => i).ToList();
         var pages = _company.Pages.Select(p => p.At).ToList();
         var gaps = pages.Zip(pages.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
         TestContext.Current.TestOutputHelper?.WriteLine($"{pages.Count} pages; shortest gap {gaps.Min():0} ms, mean {gaps.Average():0} ms");

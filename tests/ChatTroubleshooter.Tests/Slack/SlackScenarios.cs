@@ -253,19 +253,23 @@ public abstract class SlackScenarios(SlackWay way) : IAsyncLifetime
         await Ingress.SentinelAsync();
         Assert.DoesNotContain(_app.Slack.Requests, r => r.RequestUri!.Host == "evil.example");
     }
-}
 
-/// <summary>The scenarios over signed HTTP requests, and what only HTTP has: signatures, ssl_check, url_verification, body limits.</summary>
-public sealed class SlackHttpTests() : SlackScenarios(SlackWay.Http)
-{
-    private Task<HttpResponseMessage> PostAsync(HttpRequestMessage request) => Ingress.Client.SendAsync(request, Ct);
+    // Slack's own protocol checks. Over Socket Mode the bot has no signing secret: its HTTP endpoints refuse every
+    // request the same way, and what Slack sends over the socket is checked there instead.
 
     [Fact]
-    public async Task UrlVerification_EchoesTheChallenge()
+    public async Task UrlVerification_EchoesTheChallenge_OrOverSocketModeIsAcknowledgedAndIgnored()
     {
-        var response = await PostAsync(BotApp.Signed("/slack/events", TestData.Read("slack/url_verification.json"), "application/json"));
+        var sent = await Ingress.EventAsync(TestData.Read("slack/url_verification.json"));
 
-        Assert.Equal("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", await response.Content.ReadAsStringAsync(Ct));
+        Assert.True(sent.Acknowledged);
+        if (Way == SlackWay.Http)
+        {
+            Assert.Equal("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", sent.Body);
+        }
+
+        await Ingress.SentinelAsync();
+        Assert.Single(_app.Slack.Requests, IsResponseUrl);
     }
 
     [Fact]
@@ -276,7 +280,7 @@ public sealed class SlackHttpTests() : SlackScenarios(SlackWay.Http)
             Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["ssl_check"] = "1", ["token"] = "x" }),
         };
 
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(request)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Ingress.Client.SendAsync(request, Ct)).StatusCode);
     }
 
     [Theory]
@@ -289,31 +293,49 @@ public sealed class SlackHttpTests() : SlackScenarios(SlackWay.Http)
         var wrongSecret = BotApp.Signed(path, SlackRequests.SlashCommandBody("1000004"), "application/x-www-form-urlencoded", secret: "not-the-secret");
         var stale = BotApp.Signed(path, SlackRequests.SlashCommandBody("1000004"), "application/x-www-form-urlencoded", at: DateTimeOffset.UtcNow.AddMinutes(-6));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(unsigned)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(wrongSecret)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(stale)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Ingress.Client.SendAsync(unsigned, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Ingress.Client.SendAsync(wrongSecret, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Ingress.Client.SendAsync(stale, Ct)).StatusCode);
         await _app.DrainAsync();
-        Assert.Empty(_app.Slack.Requests);
+        Assert.DoesNotContain(_app.Slack.Requests, r => !Is(r, "auth.test"));
     }
 
     [Fact]
-    public async Task OversizedBody_IsRefusedBeforeItIsRead()
+    public async Task OversizedBody_IsRefusedBeforeItIsRead_OrOverSocketModeSkipped()
     {
-        var response = await PostAsync(BotApp.Signed("/slack/events", new string('x', 300 * 1024), "application/json"));
+        if (Way == SlackWay.Http)
+        {
+            var response = await Ingress.Client.SendAsync(BotApp.Signed("/slack/events", new string('x', 300 * 1024), "application/json"), Ct);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            return;
+        }
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var big = new JsonObject { ["envelope_id"] = "big", ["type"] = "slash_commands", ["payload"] = new JsonObject { ["text"] = new string('x', 300 * 1024) } };
+        var connection = (await Ingress.Socket!.OpenConnectionsAsync(1))[^1];
+        await connection.SendAsync(big.ToJsonString());
+        await Ingress.SentinelAsync();
+        Assert.False(Ingress.Socket.AckCounts.ContainsKey("big"));
+        Assert.False(connection.IsClosed);
     }
 
     [Fact]
-    public async Task MalformedJson_Is400NotA500()
+    public async Task MalformedJson_Is400NotA500_OrOverSocketModeSkipped()
     {
-        var response = await PostAsync(BotApp.Signed("/slack/events", "{not json", "application/json"));
+        if (Way == SlackWay.Http)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await Ingress.Client.SendAsync(BotApp.Signed("/slack/events", "{not json", "application/json"), Ct)).StatusCode);
+            return;
+        }
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var connection = (await Ingress.Socket!.OpenConnectionsAsync(1))[^1];
+        await connection.SendAsync("{not json");
+        await Ingress.SentinelAsync();
+        Assert.False(connection.IsClosed);
+        Assert.Contains(_app.Logs.Entries, e => e.Message.Contains("not JSON", StringComparison.Ordinal) && e.Exception is null);
     }
 
     [Fact]
-    public async Task WithoutASigningSecret_EverySlackRequestIsRefused()
+    public async Task WithoutASigningSecret_EveryHttpRequestIsRefused()
     {
         using var app = new BotApp(new Dictionary<string, string?> { ["Slack:SigningSecret"] = "" });
         using var client = app.CreateClient();
@@ -323,3 +345,6 @@ public sealed class SlackHttpTests() : SlackScenarios(SlackWay.Http)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 }
+
+/// <summary>The scenarios over signed HTTP requests.</summary>
+public sealed class SlackHttpTests() : SlackScenarios(SlackWay.Http);

@@ -177,23 +177,6 @@ public sealed class SlackSocketModeTests() : SlackScenarios(SlackWay.SocketMode)
         Assert.Equal(HttpStatusCode.OK, (await ReadyzAsync()).StatusCode);
     }
 
-    [Fact]
-    public async Task AMessageThatIsNotJson_OrIsOversized_IsSkipped_AndTheConnectionGoesOn()
-    {
-        var connection = (await Fake.OpenConnectionsAsync(2))[^1];
-
-        await connection.SendAsync("{not json");
-        var big = new JsonObject { ["envelope_id"] = "big", ["type"] = "slash_commands", ["payload"] = new JsonObject { ["text"] = new string('x', 300 * 1024) } };
-        await connection.SendAsync(big.ToJsonString());
-        var id = await Fake.SendAsync("slash_commands", Command("1000004"), connection);
-        await Fake.AckedAsync(id);
-        await _app.WaitForAsync(IsResponseUrl);
-
-        Assert.False(connection.IsClosed);
-        Assert.False(Fake.AckCounts.ContainsKey("big"));
-        Assert.Contains(_app.Logs.Entries, e => e.Message.Contains("not JSON", StringComparison.Ordinal) && e.Exception is null);
-    }
-
     /// <summary>Polls (bounded, 15 s) until <paramref name="probe"/> gives something.</summary>
     private static async Task<T> WaitAsync<T>(Func<T?> probe)
         where T : class => await WaitAsync(() => Task.FromResult(probe()));

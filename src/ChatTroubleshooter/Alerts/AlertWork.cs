@@ -55,7 +55,7 @@ internal sealed class AlertWorkHandler(
     AircallFactMapper mapper,
     ConversationService conversations,
     SlackApiClient slack,
-    ConnectorClient connector,
+    PlacePoster poster,
     CardRenderer cards,
     Diagnostics.Knowledge knowledge,
     AircallNumberFacts numbers,
@@ -231,69 +231,29 @@ internal sealed class AlertWorkHandler(
         switch (delivery)
         {
             case AlertPostDelivery post:
-                await PostAsync(post.Target, post.Message, ct);
+                await poster.PostAsync(post.Target, post.Message, ct);
                 break;
 
             case AlertSummaryDelivery { Create: true } summary:
-                var id = await PostAsync(summary.Target, Text(summary.Target, summary.Text), ct)
+                var id = await poster.PostAsync(summary.Target, PlacePoster.Text(summary.Target, summary.Text), ct)
                     ?? throw new InvalidOperationException("The burst summary was posted without an id to thread the alerts under.");
                 await bursts.SetSummaryAsync(summary.NumberId, summary.Since, summary.Place, id, ct);
                 break;
 
             case AlertSummaryDelivery summary:
                 // Retried (with the outbox's backoff) until the alert that started the burst has posted the summary.
-                var root = await SummaryIdAsync(summary.NumberId, summary.Since, summary.Place, ct);
-                await (summary.Target switch
-                {
-                    SlackAlertTarget s => slack.UpdateAsync(s.ChannelId, root, Text(s, summary.Text), ct),
-                    TeamsAlertTarget t => connector.UpdateAsync(t.ServiceUrl, Thread(t, root), root, Text(t, summary.Text, root), ct),
-                    _ => throw Unknown(summary.Target),
-                });
+                await poster.UpdateAsync(summary.Target, await SummaryIdAsync(summary.NumberId, summary.Since, summary.Place, ct),
+                    PlacePoster.Text(summary.Target, summary.Text), ct);
                 break;
 
             case AlertInThreadDelivery threaded:
-                var under = await SummaryIdAsync(threaded.NumberId, threaded.Since, threaded.Place, ct);
-                await (threaded.Target switch
-                {
-                    SlackAlertTarget s => slack.PostMessageAsync(s.ChannelId, under, threaded.Message, ct),
-                    // In a channel, the summary's thread; in a chat (no threads), a reply to the summary.
-                    TeamsAlertTarget t => connector.ReplyAsync(t.ServiceUrl, Thread(t, under), t.IsChannel ? null : under, threaded.Message, ct),
-                    _ => throw Unknown(threaded.Target),
-                });
+                await poster.PostInThreadAsync(threaded.Target, await SummaryIdAsync(threaded.NumberId, threaded.Since, threaded.Place, ct), threaded.Message, ct);
                 break;
 
             default:
                 throw new InvalidOperationException($"Not an alert delivery: {delivery.GetType().Name}.");
         }
     }
-
-    /// <summary>A new message in the place; its id (Slack ts, Teams activity id).</summary>
-    private Task<string?> PostAsync(AlertTarget target, JsonObject message, CancellationToken ct) => target switch
-    {
-        SlackAlertTarget s => slack.PostMessageAsync(s.ChannelId, null, message, ct),
-        // A channel gets a post of its own (a new thread); a personal or group chat, a message.
-        TeamsAlertTarget { IsChannel: true } t => connector.PostInChannelAsync(t.ServiceUrl, t.ConversationId, t.TenantId, message, ct),
-        TeamsAlertTarget t => connector.ReplyAsync(t.ServiceUrl, t.ConversationId, null, message, ct),
-        _ => throw Unknown(target),
-    };
-
-    /// <summary>A plain-text message for the place's channel.</summary>
-    private static JsonObject Text(AlertTarget target, string text, string? id = null)
-    {
-        var message = target is TeamsAlertTarget ? new JsonObject { ["type"] = "message", ["text"] = text } : new JsonObject { ["text"] = text };
-        if (id is not null)
-        {
-            message["id"] = id;
-        }
-
-        return message;
-    }
-
-    /// <summary>The conversation of a Teams post's thread: in a channel, the channel's id with the root message.</summary>
-    private static string Thread(TeamsAlertTarget target, string root) =>
-        target.IsChannel ? target.ConversationId + TeamsConversation.ThreadMarker + root : target.ConversationId;
-
-    private static InvalidOperationException Unknown(AlertTarget target) => new($"Unknown alert target: {target.GetType().Name}.");
 
     private async Task<string> SummaryIdAsync(long numberId, DateTimeOffset since, string place, CancellationToken ct) =>
         await bursts.SummaryAsync(numberId, since, place, ct)

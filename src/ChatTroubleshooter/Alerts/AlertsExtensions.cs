@@ -8,6 +8,7 @@ public static class AlertsExtensions
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<PlacePoster>();
         builder.Services.AddSingleton<IWorkHandler, AlertWorkHandler>();
         return builder;
     }

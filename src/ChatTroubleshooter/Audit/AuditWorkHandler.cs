@@ -31,8 +31,7 @@ internal sealed class AuditWorkHandler(
     IDeletedNumbers deletedNumbers,
     AuditReports reports,
     CardRenderer cards,
-    SlackApiClient slack,
-    ConnectorClient connector,
+    PlacePoster poster,
     IOptions<AircallOptions> aircallOptions,
     TimeProvider time,
     ILogger<AuditWorkHandler> logger) : IWorkHandler
@@ -383,33 +382,11 @@ internal sealed class AuditWorkHandler(
 
         if (await audits.MessageAsync(message.AuditId, ct) is { } id)
         {
-            await (message.Target switch
-            {
-                SlackAlertTarget s => slack.UpdateAsync(s.ChannelId, id, message.Message, ct),
-                TeamsAlertTarget t => connector.UpdateAsync(t.ServiceUrl, t.IsChannel ? t.ConversationId + TeamsConversation.ThreadMarker + id : t.ConversationId, id,
-                    WithId(message.Message, id), ct),
-                _ => throw new InvalidOperationException("Unknown audit target."),
-            });
-            return;
+            await poster.UpdateAsync(message.Target, id, message.Message, ct);
         }
-
-        var posted = message.Target switch
-        {
-            SlackAlertTarget s => await slack.PostMessageAsync(s.ChannelId, null, message.Message, ct),
-            TeamsAlertTarget { IsChannel: true } t => await connector.PostInChannelAsync(t.ServiceUrl, t.ConversationId, t.TenantId, message.Message, ct),
-            TeamsAlertTarget t => await connector.ReplyAsync(t.ServiceUrl, t.ConversationId, null, message.Message, ct),
-            _ => throw new InvalidOperationException("Unknown audit target."),
-        };
-        if (posted is not null)
+        else if (await poster.PostAsync(message.Target, message.Message, ct) is { } posted)
         {
             await audits.SetMessageAsync(message.AuditId, posted, ct);
         }
-    }
-
-    private static JsonObject WithId(JsonObject activity, string id)
-    {
-        var copy = activity.DeepClone().AsObject();
-        copy["id"] = id;
-        return copy;
     }
 }

@@ -112,9 +112,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
         var calls = new List<AircallCall>();
         for (var page = 1; page <= MaxPages; page++)
         {
-            var path = string.Create(CultureInfo.InvariantCulture,
-                $"calls/search?user_id={userId}&from={from.ToUnixTimeSeconds()}&to={to.ToUnixTimeSeconds()}&order=asc&per_page={PageSize}&page={page}");
-            var result = await GetAsync<AircallCallList>(path, requester, ct);
+            var result = await CallsPageAsync(from.ToUnixTimeSeconds(), to.ToUnixTimeSeconds(), page, userId, requester, ct);
             if (result.Status != AircallStatus.Ok)
             {
                 return AircallResult<IReadOnlyList<AircallCall>>.Fail(result.Status);
@@ -122,10 +120,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
 
             var batch = result.Value?.Calls ?? [];
             calls.AddRange(batch);
-            var meta = result.Value?.Meta;
-            var more = meta?.NextPageLink is not null
-                || (meta?.Total is { } total && page * (meta.PerPage ?? PageSize) < total);
-            if (batch.Count == 0 || !more)
+            if (batch.Count == 0 || result.Value?.Meta?.HasMore(page) != true)
             {
                 break;
             }

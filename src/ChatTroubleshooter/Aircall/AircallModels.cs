@@ -20,7 +20,11 @@ internal sealed record AircallWebhookRequest(string CustomName, string Url, IRea
 
 internal sealed record AircallCallList(IReadOnlyList<AircallCall>? Calls, AircallMeta? Meta);
 
-internal sealed record AircallMeta(int? Total, int? CurrentPage, int? PerPage, string? NextPageLink);
+internal sealed record AircallMeta(int? Total, int? CurrentPage, int? PerPage, string? NextPageLink)
+{
+    /// <summary>Whether a page follows page <paramref name="page"/> (a next link, or items past it in the total).</summary>
+    public bool HasMore(int page) => NextPageLink is not null || (Total is { } total && page * (PerPage ?? AircallClient.PageSize) < total);
+}
 
 internal sealed record AircallCall(
     long Id,

@@ -43,7 +43,6 @@ public sealed partial class AlertCommands(
             return Say(language, TextKeys.AlertsNotHere);
         }
 
-        var all = await subscriptions.SubscriptionsAsync(ct);
         switch (match.Groups[1].Value.ToLowerInvariant())
         {
             case "here" or "on":
@@ -59,6 +58,7 @@ public sealed partial class AlertCommands(
                 return Say(language, removed ? TextKeys.AlertsOff : TextKeys.AlertsWereOff);
 
             default:
+                var all = await subscriptions.SubscriptionsAsync(ct);
                 var count = all.Count.ToString(CultureInfo.InvariantCulture);
                 return all.FirstOrDefault(s => s.Place == turn.Place) is { } here
                     ? Say(language, TextKeys.AlertsStatusOn, ("since", here.Since.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)), ("by", here.By), ("count", count))

@@ -56,7 +56,6 @@ internal sealed class AlertWorkHandler(
     ConversationService conversations,
     SlackApiClient slack,
     PlacePoster poster,
-    CardRenderer cards,
     Diagnostics.Knowledge knowledge,
     AircallNumberFacts numbers,
     Storage.IDeletedNumbers deletedNumbers,
@@ -178,9 +177,7 @@ internal sealed class AlertWorkHandler(
         var channel = place.Target is TeamsAlertTarget ? ChatChannel.Teams : ChatChannel.Slack;
         var reply = await conversations.DiagnoseFromDataAsync(channel, place.Place, source, facts, language, [header], ct);
         // A channel reads it: customer phone numbers are masked.
-        var alert = place.Target is TeamsAlertTarget
-            ? TeamsWorkHandler.Activity(cards.Teams(reply, maskPhoneNumbers: true), CardRenderer.Summary(reply, maskPhoneNumbers: true))
-            : cards.Slack(reply, maskPhoneNumbers: true);
+        var alert = poster.Render(place.Target, reply, maskPhoneNumbers: true);
         var threshold = options.Value.BurstThreshold;
         if (burst is null || call.Number is not { } number || burst.Count <= threshold)
         {

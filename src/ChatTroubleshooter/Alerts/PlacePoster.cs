@@ -7,10 +7,15 @@ namespace ChatTroubleshooter.Alerts;
 /// <summary>
 /// Posts in a place the bot writes to on its own (an alert, an audit's message): a new message, its replacement, or a
 /// message in its thread, in Slack (Web API) or Teams (Bot Connector: in a channel, a post of its own; in a chat, a
-/// message). The message is already rendered for the place's channel.
+/// message), rendered for the place's channel.
 /// </summary>
-internal sealed class PlacePoster(SlackApiClient slack, ConnectorClient connector)
+internal sealed class PlacePoster(SlackApiClient slack, ConnectorClient connector, Cards.CardRenderer cards)
 {
+    /// <summary>A reply as a message for the place's channel: Block Kit, or a Teams activity holding the card.</summary>
+    public JsonObject Render(AlertTarget target, Diagnostics.Replies.Reply reply, bool maskPhoneNumbers) => target is TeamsAlertTarget
+        ? TeamsWorkHandler.Activity(cards.Teams(reply, maskPhoneNumbers), Cards.CardRenderer.Summary(reply, maskPhoneNumbers))
+        : cards.Slack(reply, maskPhoneNumbers);
+
     /// <summary>A new message; its id (Slack ts, Teams activity id), null when the channel gave none.</summary>
     public Task<string?> PostAsync(AlertTarget target, JsonObject message, CancellationToken ct) => target switch
     {

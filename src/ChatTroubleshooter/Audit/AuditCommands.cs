@@ -37,9 +37,7 @@ public sealed class AuditCommands(Knowledge knowledge, IAuditStore audits, Stats
         var auditId = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
         await audits.RegisterAsync(auditId, turn.Place, ct);
         var work = new AuditWork(auditId, request, target, turn.Place, language, new AuditState());
-        var texts = knowledge.Texts;
-        var subject = texts.Get(language, request.Subject is NumberSubject ? Diagnostics.Texts.TextKeys.AuditSubjectNumber : Diagnostics.Texts.TextKeys.AuditSubjectUser, ("name", request.Subject.Given));
-        var period = texts.Get(language, request.PeriodKey, ("date", request.Since ?? ""));
+        var (subject, period) = AuditResult.Describe(request, request.Subject.Given, knowledge.Texts, language);
         return Say(language, Diagnostics.Texts.TextKeys.AuditStarted, ("subject", subject), ("period", period)) with { StartAudit = work };
     }
 

@@ -13,9 +13,15 @@ internal sealed record AuditResult(string Title, IReadOnlyList<string> Lines, st
     {
         var language = work.Language;
         var name = work.State.SubjectName ?? work.Request.Subject.Given;
-        var subject = texts.Get(language, work.Request.Subject is NumberSubject ? TextKeys.AuditSubjectNumber : TextKeys.AuditSubjectUser, ("name", name));
-        var period = texts.Get(language, work.Request.PeriodKey, ("date", work.Request.Since ?? ""));
+        var (subject, period) = Describe(work.Request, name, texts, language);
         return texts.Get(language, TextKeys.AuditTitle, ("subject", subject), ("period", period));
+    }
+
+    /// <summary>What an audit is about ("number Support") and over when ("last 7 days"), in <paramref name="language"/>.</summary>
+    public static (string Subject, string Period) Describe(AuditRequest request, string name, TextCatalog texts, string language)
+    {
+        var subject = texts.Get(language, request.Subject is NumberSubject ? TextKeys.AuditSubjectNumber : TextKeys.AuditSubjectUser, ("name", name));
+        return (subject, texts.Get(language, request.PeriodKey, ("date", request.Since ?? "")));
     }
 
     public static AuditResult From(AuditWork work, TextCatalog texts)

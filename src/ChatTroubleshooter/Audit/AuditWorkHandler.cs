@@ -30,7 +30,6 @@ internal sealed class AuditWorkHandler(
     IAuditStore audits,
     IDeletedNumbers deletedNumbers,
     AuditReports reports,
-    CardRenderer cards,
     PlacePoster poster,
     IOptions<AircallOptions> aircallOptions,
     TimeProvider time,
@@ -340,8 +339,7 @@ internal sealed class AuditWorkHandler(
     }
 
     /// <summary>Whether another page follows the one just read.</summary>
-    private static bool More(AircallMeta? meta, int count, int page) =>
-        count >= AircallClient.PageSize && (meta?.NextPageLink is not null || (meta?.Total is { } total && page * AircallClient.PageSize < total));
+    private static bool More(AircallMeta? meta, int count, int page) => count >= AircallClient.PageSize && meta?.HasMore(page) == true;
 
     /// <summary>An Aircall id (a short positive number), not digits of a phone number or an email.</summary>
     private static bool IsId(string given, out long id)
@@ -368,10 +366,8 @@ internal sealed class AuditWorkHandler(
 
     private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The audit's message for its place's channel: Block Kit, or a Teams activity holding the card.</summary>
-    private JsonObject Render(AlertTarget target, AuditReply reply) => target is TeamsAlertTarget
-        ? TeamsWorkHandler.Activity(cards.Teams(reply), CardRenderer.Summary(reply))
-        : cards.Slack(reply);
+    /// <summary>The audit's message for its place's channel (no customer phone number is in it).</summary>
+    private JsonObject Render(AlertTarget target, AuditReply reply) => poster.Render(target, reply, maskPhoneNumbers: false);
 
     public async Task DeliverAsync(Delivery delivery, CancellationToken ct)
     {

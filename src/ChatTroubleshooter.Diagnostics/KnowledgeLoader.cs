@@ -218,7 +218,7 @@ public static class KnowledgeLoader
         foreach (var (entry, index) in (file.Implications ?? []).Select((e, i) => (e, i)))
         {
             var where = $"{RulesFile}: implication #{index + 1}";
-            var when = ParseFactValue(entry.When, factsById, where, errors);
+            var when = ParseFactValue(entry.When, factsById, where, errors, rangeAllowed: true);
             var then = (entry.Then ?? []).Select(t => ParseFactValue(t, factsById, where, errors)).ToList();
             if (then.Count == 0)
             {
@@ -240,18 +240,30 @@ public static class KnowledgeLoader
             : new RuleSet(facts, causes.OrderBy(c => c.Priority).ThenBy(c => c.Order).ToArray(), implications);
     }
 
-    /// <summary>Reads "fact=value" for a yes-no or choice fact of the rules (cue keys, implications).</summary>
+    /// <summary>
+    /// Reads "fact=value" for a yes-no or choice fact of the rules (cue keys, implications); with
+    /// <paramref name="rangeAllowed"/>, also "fact=min..max" for a seconds fact (an implication's condition).
+    /// </summary>
     private static (string Fact, FactValue Value)? ParseFactValue(
-        string? text, IReadOnlyDictionary<string, FactDefinition> facts, string where, List<string> errors)
+        string? text, IReadOnlyDictionary<string, FactDefinition> facts, string where, List<string> errors, bool rangeAllowed = false)
     {
         var parts = (text ?? "").Split('=', 2);
-        if (parts.Length == 2 && facts.TryGetValue(parts[0], out var fact) && fact.Type != FactType.Seconds
-            && fact.FindOption(parts[1]) is not null)
+        if (parts.Length == 2 && facts.TryGetValue(parts[0], out var fact))
         {
-            return (fact.Id, FactValue.Of(parts[1]));
+            if (fact.Type != FactType.Seconds && fact.FindOption(parts[1]) is not null)
+            {
+                return (fact.Id, FactValue.Of(parts[1]));
+            }
+
+            if (rangeAllowed && fact.Type == FactType.Seconds && FactValue.TryParse(parts[1], out var range) && range.IsRange)
+            {
+                return (fact.Id, range);
+            }
         }
 
-        errors.Add($"{where} '{text}' must be '<fact>=<value>' for a yes-no or choice fact.");
+        errors.Add(rangeAllowed
+            ? $"{where} '{text}' must be '<fact>=<value>' for a yes-no or choice fact, or '<fact>=<min>..<max>' for a seconds fact."
+            : $"{where} '{text}' must be '<fact>=<value>' for a yes-no or choice fact.");
         return null;
     }
 
@@ -545,6 +557,11 @@ public static class KnowledgeLoader
                 DurationPhrases = durationPhrases.OrderByDescending(d => d.Item1.Length).ToArray(),
                 DurationWords = Phrases(file.DurationWords, "duration-words"),
                 Corrections = Phrases(file.Corrections, "corrections"),
+                NegationsAfter = Phrases(file.NegationsAfter, "negations-after"),
+                Hedges = Phrases(file.Hedges, "hedges"),
+                WhyWords = Phrases(file.WhyWords, "why-words"),
+                ReportedSpeech = Phrases(file.ReportedSpeech, "reported-speech"),
+                OtherCall = Phrases(file.OtherCall, "other-call"),
             };
 
             if (result[language].Words.Count < 20)

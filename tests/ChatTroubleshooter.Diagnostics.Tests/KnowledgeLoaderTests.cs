@@ -147,7 +147,7 @@ public sealed class KnowledgeLoaderTests
 
         var error = LoadFails(files);
 
-        Assert.Contains("rules.yaml: implication #2 'voicemail=maybe' must be '<fact>=<value>' for a yes-no or choice fact.", error.Errors);
+        Assert.Contains("rules.yaml: implication #2 'voicemail=maybe' must be '<fact>=<value>' for a yes-no or choice fact, or '<fact>=<min>..<max>' for a seconds fact.", error.Errors);
         Assert.Contains("rules.yaml: implication #2 'talk-seconds=3' must be '<fact>=<value>' for a yes-no or choice fact.", error.Errors);
         Assert.Contains("rules.yaml: implication #3: a fact cannot imply itself.", error.Errors);
     }

@@ -18,14 +18,15 @@ internal sealed class LanguageDetector
 {
     public const int MinimumWords = 3;
 
-    private readonly (string Language, IReadOnlySet<string> Frequent, HashSet<string> Known, HashSet<string> Distinctive)[] _profiles;
+    private readonly (string Language, IReadOnlySet<string> Frequent, HashSet<string> Known, HashSet<string> Distinctive, IReadOnlySet<string> Borrowed)[] _profiles;
 
     public LanguageDetector(IReadOnlyDictionary<string, Lexicon> lexicons)
     {
         var known = lexicons.ToDictionary(l => l.Key, l => Vocabulary(l.Value), StringComparer.Ordinal);
         _profiles = lexicons.OrderBy(l => l.Key, StringComparer.Ordinal)
             .Select(l => (l.Key, l.Value.Words, known[l.Key],
-                known[l.Key].Where(w => w.Length >= 3 && known.All(o => o.Key == l.Key || !o.Value.Contains(w))).ToHashSet(StringComparer.Ordinal)))
+                known[l.Key].Where(w => w.Length >= 3 && known.All(o => o.Key == l.Key || !o.Value.Contains(w))).ToHashSet(StringComparer.Ordinal),
+                l.Value.Loanwords))
             .ToArray();
     }
 
@@ -38,6 +39,20 @@ internal sealed class LanguageDetector
         }
 
         return ByFrequentWords(words) ?? ByDistinctiveWords(words);
+    }
+
+    /// <summary>True when <paramref name="language"/> knows every word of the text (its own words or those it borrows).</summary>
+    public bool Reads(string language, IReadOnlyList<Token> tokens)
+    {
+        foreach (var profile in _profiles)
+        {
+            if (profile.Language == language)
+            {
+                return tokens.Where(t => !t.IsNumber).All(t => profile.Known.Contains(t.Text) || profile.Frequent.Contains(t.Text) || profile.Borrowed.Contains(t.Text));
+            }
+        }
+
+        return false;
     }
 
     private string? ByFrequentWords(string[] words)

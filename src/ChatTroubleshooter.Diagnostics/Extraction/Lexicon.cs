@@ -95,4 +95,22 @@ internal sealed class Lexicon
 
     /// <summary>"sorry", "I mean": what follows corrects what came before.</summary>
     public required IReadOnlyList<Phrase> Corrections { get; init; }
+
+    /// <summary>
+    /// Negations that stand after the verb they negate: German and Dutch "nicht"/"niet" at the end of a main clause,
+    /// "nothing"/"nichts"/"rien" as the object ("pausiert habe ich nichts").
+    /// </summary>
+    public required IReadOnlyList<Phrase> NegationsAfter { get; init; }
+
+    /// <summary>"maybe", "I think": a fact in their clause is a guess, not a statement.</summary>
+    public required IReadOnlyList<Phrase> Hedges { get; init; }
+
+    /// <summary>"why": a question that starts with it takes its facts as given ("why no recording if it was answered?").</summary>
+    public required IReadOnlyList<Phrase> WhyWords { get; init; }
+
+    /// <summary>"wrote", "says": followed by a colon, the rest of the line is somebody else's words (a customer's complaint).</summary>
+    public required IReadOnlyList<Phrase> ReportedSpeech { get; init; }
+
+    /// <summary>"the previous call", "the other call": a clause about another call says nothing about this one.</summary>
+    public required IReadOnlyList<Phrase> OtherCall { get; init; }
 }

@@ -35,6 +35,9 @@ public enum SmallTalk
 public sealed class TextFactExtractor(Knowledge knowledge)
 {
     private const int NegationWindow = 3;
+    private const string DirectionFact = "direction";
+    private const string Inbound = "inbound";
+    private const string Outbound = "outbound";
     private const int VoicemailWindow = 6;
     private const int DurationWordWindow = 4;
 
@@ -68,6 +71,14 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             }
         }
 
+        // "el recording de outbound estaba off": the English words other languages borrow, read with the English cues
+        // for what the message's own language did not say.
+        if (lexicons is [var only] && only.Language != Languages.Default && knowledge.Lexicons.TryGetValue(Languages.Default, out var english))
+        {
+            var own = found.Select(f => f.Fact.Id).ToHashSet(StringComparer.Ordinal);
+            found.AddRange(ReadCues(text, ApplyClauseBreaks(tokens, english), english).Where(f => !own.Contains(f.Fact.Id)));
+        }
+
         var facts = new Dictionary<string, Fact>(StringComparer.Ordinal);
         var contradicted = new List<string>();
         foreach (var group in found.GroupBy(f => f.Fact.Id))
@@ -91,6 +102,30 @@ public sealed class TextFactExtractor(Knowledge knowledge)
 
     /// <summary>The language of the text when it is clear (see <see cref="LanguageDetector"/>), else null.</summary>
     public string? DetectLanguage(string text) => _detector.Detect(Tokenizer.Tokenize(text));
+
+    /// <summary>
+    /// The language to answer in: the text's when it is clear, else the platform locale's, else English. A message
+    /// of one or two words that the locale's language also reads (its own words or the English ones it borrows: "no
+    /// recording!!" from a Spanish locale) is answered in the locale's language: two words do not tell a language.
+    /// </summary>
+    public string ChooseLanguage(string? text, string? locale)
+    {
+        var platform = Languages.FromLocale(locale);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return platform ?? Languages.Default;
+        }
+
+        var tokens = Tokenizer.Tokenize(text);
+        var detected = _detector.Detect(tokens);
+        if (detected is not null && platform is not null && detected != platform
+            && tokens.Count(t => !t.IsNumber) < LanguageDetector.MinimumWords && _detector.Reads(platform, tokens))
+        {
+            return platform;
+        }
+
+        return Languages.Choose(detected, locale);
+    }
 
     /// <summary>
     /// Recognises a typed answer to a question (yes, no, or not sure) in the given language, else in any language when
@@ -164,7 +199,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             changed = false;
             foreach (var implication in knowledge.Rules.Implications)
             {
-                if (!facts.TryGetValue(implication.Fact, out var cause) || cause.Value != implication.Value)
+                if (!facts.TryGetValue(implication.Fact, out var cause) || !cause.Value.IsWithin(implication.Value))
                 {
                     continue;
                 }
@@ -191,10 +226,15 @@ public sealed class TextFactExtractor(Knowledge knowledge)
     }
 
     /// <summary>Words such as "but" end a clause too, so a negation before them does not reach past them.</summary>
+    /// <summary>
+    /// Words such as "but" end a clause too, so a negation before them does not reach past them. "Customer wrote:" makes
+    /// the rest of its line (or the next line, when it ends the line) somebody else's words, as quotation marks do.
+    /// </summary>
     private static List<Token> ApplyClauseBreaks(List<Token> tokens, Lexicon lexicon)
     {
         var result = new List<Token>(tokens.Count);
         var shift = 0;
+        var reportedLine = -1;
         for (var i = 0; i < tokens.Count; i++)
         {
             if (!tokens[i].IsNumber && lexicon.ClauseBreaks.Any(p => p.Length == 1 && p.MatchesAt(tokens, i)))
@@ -202,10 +242,89 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                 shift++;
             }
 
-            result.Add(tokens[i] with { Clause = tokens[i].Clause * 1000 + shift });
+            var token = tokens[i] with { Clause = tokens[i].Clause * 1000 + shift };
+            result.Add(token.Line == reportedLine ? token with { Quoted = true } : token);
+            if (MatchAt(lexicon.ReportedSpeech, tokens, i) is > 0 and var length && i + length < tokens.Count
+                && tokens[i + length - 1].Clause != tokens[i + length].Clause)
+            {
+                reportedLine = tokens[i + length].Line;
+            }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Whether what a cue says at <paramref name="start"/>..<paramref name="end"/> is stated, not guessed, asked or about
+    /// another call: no hedge ("maybe", "I think") in its clause, its clause no question (unless a why-question, which
+    /// takes its content as given), and no other call named in its clause.
+    /// </summary>
+    private static bool IsStated(List<Token> tokens, int start, int end, Lexicon lexicon)
+    {
+        var clause = tokens[start].Clause;
+        var first = start;
+        while (first > 0 && tokens[first - 1].Clause == clause) first--;
+        var last = end;
+        while (last < tokens.Count - 1 && tokens[last + 1].Clause == clause) last++;
+
+        var why = false;
+        for (var k = first; k <= last; k++)
+        {
+            if (k >= start && k <= end)
+            {
+                continue;
+            }
+
+            // "maybe 3 seconds", "vielleicht 3 Sekunden": an approximate number, not a guess.
+            if (MatchAt(lexicon.Hedges, tokens, k) is > 0 and var hedge
+                && (k + hedge >= tokens.Count || ReadNumber(tokens, k + hedge, lexicon) is null))
+            {
+                return false;
+            }
+
+            why |= MatchAt(lexicon.WhyWords, tokens, k) > 0;
+            if (MatchAt(lexicon.OtherCall, tokens, k) > 0)
+            {
+                return false;
+            }
+        }
+
+        return !tokens[start].Question || why;
+    }
+
+    /// <summary>
+    /// A negation after the cue that negates it: one of <see cref="Lexicon.NegationsAfter"/> up to 3 words after it in its
+    /// clause ("pausiert habe ich nichts"), before any "and" and not starting a phrase of its own ("nicht aufgezeichnet").
+    /// </summary>
+    private static bool IsNegatedAfter(List<Token> tokens, int after, Lexicon lexicon)
+    {
+        for (var k = after; k < tokens.Count && k < after + NegationWindow && tokens[k].Clause == tokens[after - 1].Clause; k++)
+        {
+            if (MatchAt(lexicon.And, tokens, k) > 0 || NamesTheProblem(tokens, k, lexicon) || StartsCue(tokens, k, lexicon))
+            {
+                return false;
+            }
+
+            if (MatchAt(lexicon.NegationsAfter, tokens, k) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool StartsCue(List<Token> tokens, int k, Lexicon lexicon)
+    {
+        foreach (var cue in lexicon.Cues)
+        {
+            if (cue.Phrase.Match(tokens, k) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IEnumerable<Found> ReadCues(string text, List<Token> tokens, Lexicon lexicon)
@@ -236,14 +355,33 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                         taken[k] = true;
                     }
 
-                    // A negation before the cue, or among the words it skipped ("recording was not turned off").
+                    // Guessed, asked or about another call: not a fact, whatever its words.
+                    if (!IsStated(tokens, i, i + length - 1, lexicon))
+                    {
+                        break;
+                    }
+
+                    // A negation before the cue, among the words it skipped ("recording was not turned off"), or after
+                    // it where the language puts it ("pausiert habe ich nichts").
                     var negated = !cue.HoldsNegation
-                        && (IsNegated(tokens, i, lexicon) || skipped.Any(k => IsNegationAt(tokens, k, lexicon)));
+                        && (IsNegated(tokens, i, lexicon) || skipped.Any(k => IsNegationAt(tokens, k, lexicon))
+                            || IsNegatedAfter(tokens, i + length, lexicon));
                     var value = negated ? cue.Value.Negate() : cue.Value;
                     // A negated choice ("not inbound") says nothing definite.
                     if (negated && value == cue.Value)
                     {
                         break;
+                    }
+
+                    // In somebody else's words the persons swap: a customer's "I called you" is a call the company received.
+                    if (tokens[i].Quoted && cue.FactId == DirectionFact)
+                    {
+                        if (value.Symbol != Outbound)
+                        {
+                            break;
+                        }
+
+                        value = FactValue.Of(Inbound);
                     }
 
                     var from = negated && NegationStart(tokens, i, lexicon) is >= 0 and var n ? n : i;
@@ -320,6 +458,12 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             {
                 start = atLeast;
                 value = FactValue.Between(min, null);
+            }
+
+            if (!IsStated(tokens, start, end, lexicon))
+            {
+                i = end + 1;
+                continue;
             }
 
             var evidence = Quote(text, tokens, start, end);

@@ -10,6 +10,15 @@ namespace ChatTroubleshooter.Diagnostics.Extraction;
 /// </summary>
 internal readonly record struct Token(string Text, int Start, int End, int Clause, double? Number, int Sentence = 0, int ClockParts = 0)
 {
+    /// <summary>The line of the text it stands on (0 for the first).</summary>
+    public int Line { get; init; }
+
+    /// <summary>Inside quotation marks, or on a quoted line ("&gt; …"): somebody else's words, as the writer reports them.</summary>
+    public bool Quoted { get; init; }
+
+    /// <summary>Its clause ends with a question mark.</summary>
+    public bool Question { get; init; }
+
     public bool IsNumber => Number is not null;
 
     public bool IsClock => ClockParts > 0;
@@ -20,7 +29,9 @@ internal readonly record struct Token(string Text, int Start, int End, int Claus
 /// numbers apart from letters ("4h30" → 4, h, 30), French/Italian elisions apart ("l'appel" → l', appel),
 /// English "'s" read as "is" ("recording's off" → recording, is, off). Links, e-mail addresses, Slack markup (&lt;@U1&gt;) and
 /// emoji shortcodes (:tada:) are not words of the message and are skipped.
-/// Punctuation starts a new clause, so a negation never reaches across a comma or a full stop.
+/// Punctuation (dashes between words included) starts a new clause, so a negation never reaches across a comma, a dash
+/// or a full stop. Each token knows its line, whether it is quoted (quotation marks, a "&gt;" line) and whether its
+/// clause is a question.
 /// </summary>
 public static class Tokenizer
 {
@@ -29,7 +40,11 @@ public static class Tokenizer
         var tokens = new List<Token>();
         var clause = 0;
         var sentence = 0;
-        var i = 0;
+        var line = 0;
+        var quoted = false;
+        var lineQuoted = !allowWildcard && QuoteLine(text, 0) is > 0;
+        var i = lineQuoted ? QuoteLine(text, 0) : 0;
+        void Add(Token token) => tokens.Add(token with { Line = line, Quoted = quoted || lineQuoted });
         while (i < text.Length)
         {
             var c = text[i];
@@ -39,12 +54,36 @@ public static class Tokenizer
                 continue;
             }
 
+            if (c == '\n')
+            {
+                line++;
+                quoted = false;
+                lineQuoted = !allowWildcard && QuoteLine(text, i + 1) > 0;
+                clause++;
+                sentence++;
+                i = lineQuoted ? QuoteLine(text, i + 1) : i + 1;
+                continue;
+            }
+
+            if (!allowWildcard && QuoteMark(c, quoted) is { } opens)
+            {
+                quoted = opens;
+            }
+
+            if (c == '?')
+            {
+                for (var k = tokens.Count - 1; k >= 0 && tokens[k].Clause == clause; k--)
+                {
+                    tokens[k] = tokens[k] with { Question = true };
+                }
+            }
+
             if (char.IsDigit(c))
             {
                 var start = i;
                 if (ReadClock(text, ref i) is var (seconds, parts) && parts > 0)
                 {
-                    tokens.Add(new Token(text[start..i], start, i, clause, seconds, sentence, parts));
+                    Add(new Token(text[start..i], start, i, clause, seconds, sentence, parts));
                     continue;
                 }
 
@@ -58,7 +97,7 @@ public static class Tokenizer
 
                 var raw = text[start..i].Replace(',', '.');
                 var number = double.Parse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-                tokens.Add(new Token(raw, start, i, clause, number, sentence));
+                Add(new Token(raw, start, i, clause, number, sentence));
                 continue;
             }
 
@@ -92,6 +131,12 @@ public static class Tokenizer
 
                         i++;
                     }
+                    else if (allowWildcard && IsApostrophe(ch) && i + 1 == text.Length && IsElision(text.AsSpan(start, i - start)))
+                    {
+                        // A lexicon's "n'" or "l'" is the elided word as the text's tokens have it.
+                        i++;
+                        break;
+                    }
                     else
                     {
                         break;
@@ -105,12 +150,12 @@ public static class Tokenizer
 
                 if (split > 0)
                 {
-                    tokens.Add(new Token(Normalize(text.AsSpan(start, split - start)), start, split, clause, null, sentence));
-                    tokens.Add(new Token("is", split, i, clause, null, sentence));
+                    Add(new Token(Normalize(text.AsSpan(start, split - start)), start, split, clause, null, sentence));
+                    Add(new Token("is", split, i, clause, null, sentence));
                 }
                 else
                 {
-                    tokens.Add(new Token(Normalize(text.AsSpan(start, i - start)), start, i, clause, null, sentence));
+                    Add(new Token(Normalize(text.AsSpan(start, i - start)), start, i, clause, null, sentence));
                 }
 
                 continue;
@@ -122,7 +167,7 @@ public static class Tokenizer
                 continue;
             }
 
-            if (IsClauseBreak(c))
+            if (IsClauseBreak(c) || IsDash(text, i))
             {
                 clause++;
             }
@@ -271,6 +316,29 @@ public static class Tokenizer
         prefix.Length == 1 || ElidedWords.Contains(Normalize(prefix));
 
     private static bool IsApostrophe(char c) => c is '\'' or '’' or 'ʼ' or '`' or '´';
+
+    /// <summary>
+    /// Where a quoted line's words start ("&gt; I called you", Slack's escaped "&amp;gt; …"), after the line's leading
+    /// spaces; 0 when the line at <paramref name="i"/> is not quoted.
+    /// </summary>
+    private static int QuoteLine(string text, int i)
+    {
+        while (i < text.Length && text[i] is ' ' or '\t') i++;
+        return Starts(text, i, "&gt;") ? i + 4 : i < text.Length && text[i] == '>' ? i + 1 : 0;
+    }
+
+    /// <summary>Whether a quotation mark opens (true) or closes (false) a quote; null for any other character.</summary>
+    private static bool? QuoteMark(char c, bool inQuote) => c switch
+    {
+        '"' => !inQuote,
+        '“' or '„' or '«' => !inQuote || c != '“',
+        '”' or '»' => false,
+        _ => null,
+    };
+
+    /// <summary>A dash between words ("3 s – sorry, 30 s", "open – the number"): a hyphen only with spaces around it.</summary>
+    private static bool IsDash(string text, int i) =>
+        text[i] is '–' or '—' || (text[i] == '-' && i > 0 && i + 1 < text.Length && text[i - 1] == ' ' && text[i + 1] == ' ');
 
     private static bool IsClauseBreak(char c) =>
         c is '.' or ',' or ';' or ':' or '!' or '?' or '\n' or '(' or ')' or '¿' or '¡' or '…' or '[' or ']' or '"' or '“' or '”' or '«' or '»';

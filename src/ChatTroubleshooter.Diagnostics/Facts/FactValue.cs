@@ -64,6 +64,14 @@ public sealed record FactValue
         _ => this,
     };
 
+    /// <summary>
+    /// True when this value lies within <paramref name="other"/>: the same symbol, or a range inside its range
+    /// ("4:12:30" within "601..").
+    /// </summary>
+    public bool IsWithin(FactValue other) => Symbol is not null || other.Symbol is not null
+        ? Symbol == other.Symbol
+        : (other.Min is null || Min >= other.Min) && (other.Max is null || Max <= other.Max);
+
     /// <summary>Parses a wire value: <c>yes</c>, <c>12</c>, <c>..4</c>, <c>5..14400</c>, <c>14401..</c>.</summary>
     public static bool TryParse(string? wire, out FactValue value)
     {

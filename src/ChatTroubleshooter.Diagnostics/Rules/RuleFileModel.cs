@@ -129,6 +129,16 @@ internal sealed class LexiconFile
     public List<string>? DurationWords { get; set; }
 
     public List<string>? Corrections { get; set; }
+
+    public List<string>? NegationsAfter { get; set; }
+
+    public List<string>? Hedges { get; set; }
+
+    public List<string>? WhyWords { get; set; }
+
+    public List<string>? ReportedSpeech { get; set; }
+
+    public List<string>? OtherCall { get; set; }
 }
 
 internal sealed class UnitsEntry

@@ -151,7 +151,12 @@ public sealed class CorpusTests(ITestOutputHelper output)
             var result = SimulatedUser.Play(rules, FactSet.From(read), truth);
             counts.Add(result.Asked.Count);
 
-            var expectedKind = message.Kind == "none" ? DiagnosisKind.NoKnownCause : DiagnosisKind.Confirmed;
+            var expectedKind = message.Kind switch
+            {
+                "none" => DiagnosisKind.NoKnownCause,
+                "possible" => DiagnosisKind.Possible,
+                _ => DiagnosisKind.Confirmed,
+            };
             if (result.Diagnosis.Kind != expectedKind || !result.Confirmed.Order().SequenceEqual(message.Expect.Order()))
             {
                 failures.Add($"[{message.Lang}] {result.Diagnosis.Kind} [{string.Join(", ", result.Confirmed)}], expected [{string.Join(", ", message.Expect)}]: {message.Text}");

@@ -8,6 +8,33 @@ public sealed class QuestionPlannerTests
     private static readonly Rules.RuleSet Rules = TestKnowledge.Shipped.Rules;
 
     [Fact]
+    public void Decide_AfterAMessageThatStatedAFact_AsksAtMostThreeQuestions_ThenListsWhatIsStillPossible()
+    {
+        var said = TestKnowledge.Facts(new Dictionary<string, string> { ["direction"] = "inbound" }, FactSource.Text);
+        var settled = new HashSet<string>();
+        Outcome outcome;
+        while ((outcome = Diagnoser.Decide(Rules, said, settled)) is Ask ask)
+        {
+            settled.Add(ask.Fact.Id); // "not sure" to everything
+        }
+
+        Assert.Equal(Diagnoser.MaxQuestionsAfterText, settled.Count);
+        Assert.Equal(DiagnosisKind.Possible, Assert.IsType<Diagnosis>(outcome).Kind);
+    }
+
+    [Fact]
+    public void Decide_WithNothingStated_KeepsAskingWhileAQuestionCanDecide()
+    {
+        var settled = new HashSet<string>();
+        while (Diagnoser.Decide(Rules, FactSet.From([]), settled) is Ask ask)
+        {
+            settled.Add(ask.Fact.Id);
+        }
+
+        Assert.True(settled.Count > Diagnoser.MaxQuestionsAfterText, string.Join(", ", settled));
+    }
+
+    [Fact]
     public void Next_AfterAnsweredYes_AsksTheConversationLength()
     {
         var facts = TestKnowledge.Facts(new Dictionary<string, string> { ["answered"] = "yes" });

@@ -30,6 +30,12 @@ public sealed record Diagnosis(DiagnosisKind Kind, IReadOnlyList<CauseAssessment
 /// <summary>Runs the rules over the facts and decides: diagnose now, or ask one more question.</summary>
 public static class Diagnoser
 {
+    /// <summary>
+    /// The most questions asked after a message that stated at least one fact: past that, the causes still possible are
+    /// listed to check, rather than a fourth question to someone who already said what they knew.
+    /// </summary>
+    public const int MaxQuestionsAfterText = 3;
+
     /// <param name="rules">The rule set.</param>
     /// <param name="facts">What is known.</param>
     /// <param name="settled">Facts asked already (including those answered "not sure"): never asked again.</param>
@@ -46,7 +52,8 @@ public static class Diagnoser
             return new Diagnosis(DiagnosisKind.NoKnownCause, assessments);
         }
 
-        var next = QuestionPlanner.Next(rules, facts, settled, assessments);
+        var stated = settled.Count >= MaxQuestionsAfterText && facts.Any(f => f.Source == FactSource.Text);
+        var next = stated ? null : QuestionPlanner.Next(rules, facts, settled, assessments);
         return next is null
             ? new Diagnosis(DiagnosisKind.Possible, assessments)
             : new Ask(next, assessments);

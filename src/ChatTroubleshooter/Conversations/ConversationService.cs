@@ -351,8 +351,9 @@ public sealed partial class ConversationService(
     {
         conversation = conversation with { UpdatedAt = time.GetUtcNow() };
 
-        // Aircall shows a recording: nothing is missing unless it does not open (then a deleted number is the lead).
-        if (HasRecording(conversation.Facts))
+        // Aircall shows a recording: nothing is missing unless it does not open (then a deleted number is the lead). When
+        // the number is known to be deleted, that decides: its recordings are gone whether the link opens or not.
+        if (HasRecording(conversation.Facts) && conversation.Facts["number-exists"]?.Value != FactValue.No)
         {
             if (conversation.Facts[RecordingOpens]?.Value == FactValue.Yes)
             {
@@ -585,7 +586,7 @@ public sealed partial class ConversationService(
         return fact.Options.FirstOrDefault(o => Tokenizer.Normalize(_composer.Text(language, o.TextKey)) == typed)?.Value;
     }
 
-    /// <summary>The text's language when it is clear (3+ words), else the platform's locale, else English.</summary>
+    /// <summary>A forced language, else the text's when it is clear, else the platform's locale, else English.</summary>
     private string Language(Turn turn, string? text)
     {
         if (turn.ForcedLanguage is { } forced && Languages.Supported.Contains(forced))
@@ -593,8 +594,7 @@ public sealed partial class ConversationService(
             return forced;
         }
 
-        var detected = string.IsNullOrWhiteSpace(text) ? null : _extractor.DetectLanguage(text);
-        return detected ?? Languages.FromLocale(turn.Locale) ?? Languages.Default;
+        return _extractor.ChooseLanguage(text, turn.Locale);
     }
 
     /// <summary>A recording Aircall has for the call (its evidence says so: the API's recording field, not the user's words).</summary>

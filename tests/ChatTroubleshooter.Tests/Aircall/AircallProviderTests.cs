@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -145,6 +146,20 @@ public sealed class AircallProviderTests : IDisposable
 
         Assert.Equal("no", facts["number-exists"]);
         Assert.Equal("yes", facts["link-visible"]);
+    }
+
+    [Fact]
+    public async Task AConversation_AboutARecordedCallWhoseNumberWasDeleted_DiagnosesTheDeletedNumber_WithoutAskingWhetherItOpens()
+    {
+        _aircall.On("/v1/numbers/1234", _ => RecordingHandler.Status(HttpStatusCode.NotFound));
+        ServeCall(Call(c => c["recording"] = "https://assets.aircall.io/calls/812/recording"));
+        var service = _host.Services.GetRequiredService<ConversationService>();
+
+        var reply = await service.HandleAsync(new Turn(ChatChannel.Slack, "k", "U1", "en-US") { Text = "https://dashboard.aircall.io/calls/812" }, Ct);
+
+        // Before: "Does the recording open?" although the deleted number decides either way.
+        var diagnosis = Assert.IsType<DiagnosisReply>(reply);
+        Assert.Equal(["number-deleted"], diagnosis.ConfirmedCauseIds);
     }
 
     [Fact]

@@ -43,8 +43,9 @@ public sealed class CorpusBTests(ITestOutputHelper output)
     internal static Played Play(Case c)
     {
         var language = Extractor.ChooseLanguage(c.Text, c.Locale);
-        var read = Extractor.Read(c.Text, language).Facts;
-        return new Played(c, language, SimulatedUser.Play(TestKnowledge.Shipped.Rules, FactSet.From(read), c.Truth), read);
+        var reading = Extractor.Read(c.Text, language);
+        var result = SimulatedUser.Play(TestKnowledge.Shipped.Rules, FactSet.From(reading.Facts), c.Truth, reading.Hints);
+        return new Played(c, language, result, reading.Facts);
     }
 
     [Fact]

@@ -16,12 +16,12 @@ internal static class SimulatedUser
             Diagnosis.Assessments.Where(a => a.Status == CauseStatus.Confirmed).Select(a => a.Cause.Id).ToList();
     }
 
-    public static Result Play(RuleSet rules, FactSet facts, IReadOnlyDictionary<string, string> truth)
+    public static Result Play(RuleSet rules, FactSet facts, IReadOnlyDictionary<string, string> truth, IReadOnlySet<string>? hints = null)
     {
         var settled = new HashSet<string>();
         var asked = new List<string>();
         Outcome outcome;
-        while ((outcome = Diagnoser.Decide(rules, facts, settled)) is Ask ask)
+        while ((outcome = Diagnoser.Decide(rules, facts, settled, hints)) is Ask ask)
         {
             asked.Add(ask.Fact.Id);
             settled.Add(ask.Fact.Id);

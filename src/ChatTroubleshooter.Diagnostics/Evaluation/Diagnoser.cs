@@ -39,7 +39,8 @@ public static class Diagnoser
     /// <param name="rules">The rule set.</param>
     /// <param name="facts">What is known.</param>
     /// <param name="settled">Facts asked already (including those answered "not sure"): never asked again.</param>
-    public static Outcome Decide(RuleSet rules, FactSet facts, IReadOnlySet<string> settled)
+    /// <param name="hints">Facts the user mentioned without stating them (see TextReading.Hints): asked first.</param>
+    public static Outcome Decide(RuleSet rules, FactSet facts, IReadOnlySet<string> settled, IReadOnlySet<string>? hints = null)
     {
         var assessments = Evaluator.AssessAll(rules, facts);
         if (assessments.Any(a => a.Status == CauseStatus.Confirmed))
@@ -53,7 +54,7 @@ public static class Diagnoser
         }
 
         var stated = settled.Count >= MaxQuestionsAfterText && facts.Any(f => f.Source == FactSource.Text);
-        var next = stated ? null : QuestionPlanner.Next(rules, facts, settled, assessments);
+        var next = stated ? null : QuestionPlanner.Next(rules, facts, settled, assessments, hints);
         return next is null
             ? new Diagnosis(DiagnosisKind.Possible, assessments)
             : new Ask(next, assessments);

@@ -24,9 +24,16 @@ namespace ChatTroubleshooter.Diagnostics.Evaluation;
 public static class QuestionPlanner
 {
     public static FactDefinition? Next(
-        RuleSet rules, FactSet facts, IReadOnlySet<string> settled, IReadOnlyList<CauseAssessment> assessments)
+        RuleSet rules, FactSet facts, IReadOnlySet<string> settled, IReadOnlyList<CauseAssessment> assessments,
+        IReadOnlySet<string>? hints = null)
     {
         var possible = assessments.Where(a => a.Status == CauseStatus.Possible).Select(a => a.Cause).ToArray();
+        // "Maybe recording was off?": what the user wondered about is asked first, when an answer can decide something.
+        if (hints is { Count: > 0 } && Best(rules, facts, settled, possible, null, hints) is { } hinted)
+        {
+            return hinted;
+        }
+
         var pointed = PointedAt(possible, facts);
         if (pointed.Count > 0 && Best(rules, facts, settled, possible, pointed) is { } focused)
         {
@@ -56,9 +63,13 @@ public static class QuestionPlanner
         _ => 0,
     };
 
-    /// <summary>The best question among the facts of <paramref name="only"/> causes (all possible causes when null).</summary>
+    /// <summary>
+    /// The best question among the facts of <paramref name="only"/> causes (all possible causes when null), and among
+    /// <paramref name="among"/> facts when given.
+    /// </summary>
     private static FactDefinition? Best(
-        RuleSet rules, FactSet facts, IReadOnlySet<string> settled, IReadOnlyList<CauseDefinition> possible, IReadOnlySet<string>? only)
+        RuleSet rules, FactSet facts, IReadOnlySet<string> settled, IReadOnlyList<CauseDefinition> possible, IReadOnlySet<string>? only,
+        IReadOnlySet<string>? among = null)
     {
         FactDefinition? best = null;
         var bestScore = 0.0;
@@ -66,7 +77,7 @@ public static class QuestionPlanner
 
         foreach (var fact in rules.Facts)
         {
-            if (facts.IsKnown(fact.Id) || settled.Contains(fact.Id))
+            if (facts.IsKnown(fact.Id) || settled.Contains(fact.Id) || (among is not null && !among.Contains(fact.Id)))
             {
                 continue;
             }

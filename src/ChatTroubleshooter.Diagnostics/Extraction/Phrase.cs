@@ -11,7 +11,7 @@ namespace ChatTroubleshooter.Diagnostics.Extraction;
 internal sealed class Phrase
 {
     /// <summary>How many words a <c>...</c> may skip.</summary>
-    public const int MaxGap = 4;
+    public const int MaxGap = 5;
 
     private const string Gap = "...";
 

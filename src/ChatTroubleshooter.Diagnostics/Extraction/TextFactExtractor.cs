@@ -3,13 +3,20 @@ using ChatTroubleshooter.Diagnostics.Texts;
 
 namespace ChatTroubleshooter.Diagnostics.Extraction;
 
-/// <summary>What a message says: a call id, facts (each quoting the words it came from), and more.</summary>
+/// <summary>
+/// What a message says: a call id, facts (each quoting the words it came from), and more. <see cref="Hints"/> are the
+/// facts it mentions without stating them (guessed: "maybe recording was off"; asked: "was it paused?"): never facts,
+/// but what to ask first.
+/// </summary>
 public sealed record TextReading(
     string? CallId,
     bool HasSid,
     IReadOnlyList<Fact> Facts,
     IReadOnlyList<string> Contradicted,
-    string? DetectedLanguage);
+    string? DetectedLanguage)
+{
+    public IReadOnlySet<string> Hints { get; init; } = new HashSet<string>();
+}
 
 /// <summary>
 /// Reads facts from a free description with one language's lexicon (or, when the language is not clear,
@@ -43,8 +50,15 @@ public sealed class TextFactExtractor(Knowledge knowledge)
 
     private readonly LanguageDetector _detector = new(knowledge.Lexicons);
 
-    /// <summary>A fact read at a token position (for corrections: the later statement wins).</summary>
-    private readonly record struct Found(Fact Fact, int Position);
+    /// <summary>
+    /// A fact read at a token position (for corrections: the later statement wins); tentative when guessed or asked, so
+    /// only a hint of what to ask.
+    /// </summary>
+    private readonly record struct Found(Fact Fact, int Position, bool Tentative = false, int End = -1)
+    {
+        /// <summary>The last token of the words that said it.</summary>
+        public int Last => Math.Max(Position, End);
+    }
 
     public TextReading Read(string text, string? language = null)
     {
@@ -81,12 +95,18 @@ public sealed class TextFactExtractor(Knowledge knowledge)
 
         var facts = new Dictionary<string, Fact>(StringComparer.Ordinal);
         var contradicted = new List<string>();
-        foreach (var group in found.GroupBy(f => f.Fact.Id))
+        var withdrawn = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in found.Where(f => !f.Tentative).GroupBy(f => f.Fact.Id))
         {
             var ordered = group.OrderBy(f => f.Position).ToArray();
             var last = ordered[^1];
             var earlier = ordered.Where(f => f.Fact.Value != last.Fact.Value).ToArray();
-            if (earlier.Length == 0 || earlier.All(e => e.Position < last.Position && corrections.GetViewBetween(e.Position + 1, last.Position).Count > 0))
+            if (IsWithdrawn(tokens, last, corrections, found))
+            {
+                // "recording was off, I mean on": corrected without a value it reads; a hint, not a fact.
+                withdrawn.Add(group.Key);
+            }
+            else if (earlier.Length == 0 || earlier.All(e => e.Position < last.Position && corrections.GetViewBetween(e.Position + 1, last.Position).Count > 0))
             {
                 facts[group.Key] = earlier.Length == 0 ? ordered[0].Fact : last.Fact;
             }
@@ -97,7 +117,8 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         }
 
         ApplyImplications(facts, contradicted);
-        return new TextReading(callId, CallReference.HasSid(text), facts.Values.ToArray(), contradicted, detected);
+        var hints = found.Where(f => f.Tentative && !facts.ContainsKey(f.Fact.Id)).Select(f => f.Fact.Id).Concat(withdrawn).ToHashSet(StringComparer.Ordinal);
+        return new TextReading(callId, CallReference.HasSid(text), facts.Values.ToArray(), contradicted, detected) { Hints = hints };
     }
 
     /// <summary>The language of the text when it is clear (see <see cref="LanguageDetector"/>), else null.</summary>
@@ -254,12 +275,23 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         return result;
     }
 
+    private enum Statement
+    {
+        Stated,
+
+        /// <summary>Guessed ("maybe", "I think") or asked ("was it paused?"): a hint, not a fact.</summary>
+        Tentative,
+
+        /// <summary>About another call ("the previous call was answered"): nothing about this one.</summary>
+        Elsewhere,
+    }
+
     /// <summary>
-    /// Whether what a cue says at <paramref name="start"/>..<paramref name="end"/> is stated, not guessed, asked or about
-    /// another call: no hedge ("maybe", "I think") in its clause, its clause no question (unless a why-question, which
-    /// takes its content as given), and no other call named in its clause.
+    /// Whether what a cue says at <paramref name="start"/>..<paramref name="end"/> is stated: no hedge ("maybe", "I think")
+    /// in its clause or ending the clause before ("ich glaube, die Aufnahme …"), its clause no question (unless a
+    /// why-question, which takes its content as given), and no other call named in its clause.
     /// </summary>
-    private static bool IsStated(List<Token> tokens, int start, int end, Lexicon lexicon)
+    private static Statement IsStated(List<Token> tokens, int start, int end, Lexicon lexicon)
     {
         var clause = tokens[start].Clause;
         var first = start;
@@ -268,6 +300,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         while (last < tokens.Count - 1 && tokens[last + 1].Clause == clause) last++;
 
         var why = false;
+        var guessed = IsHedgeClauseBefore(tokens, first, lexicon);
         for (var k = first; k <= last; k++)
         {
             if (k >= start && k <= end)
@@ -276,20 +309,37 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             }
 
             // "maybe 3 seconds", "vielleicht 3 Sekunden": an approximate number, not a guess.
-            if (MatchAt(lexicon.Hedges, tokens, k) is > 0 and var hedge
-                && (k + hedge >= tokens.Count || ReadNumber(tokens, k + hedge, lexicon) is null))
-            {
-                return false;
-            }
-
+            guessed |= MatchAt(lexicon.Hedges, tokens, k) is > 0 and var hedge
+                && (k + hedge >= tokens.Count || ReadNumber(tokens, k + hedge, lexicon) is null);
             why |= MatchAt(lexicon.WhyWords, tokens, k) > 0;
             if (MatchAt(lexicon.OtherCall, tokens, k) > 0)
             {
-                return false;
+                return Statement.Elsewhere;
             }
         }
 
-        return !tokens[start].Question || why;
+        return guessed || (tokens[start].Question && !why) ? Statement.Tentative : Statement.Stated;
+    }
+
+    /// <summary>"I think, …", "ich glaube, …": the clause before <paramref name="first"/>, in its sentence, is a hedge and nothing else.</summary>
+    private static bool IsHedgeClauseBefore(List<Token> tokens, int first, Lexicon lexicon)
+    {
+        if (first == 0 || tokens[first - 1].Sentence != tokens[first].Sentence)
+        {
+            return false;
+        }
+
+        foreach (var hedge in lexicon.Hedges)
+        {
+            var start = first - hedge.Length;
+            if (start >= 0 && (start == 0 || tokens[start - 1].Clause != tokens[start].Clause)
+                && hedge.Match(tokens, start) == hedge.Length && tokens[start].Clause == tokens[first - 1].Clause)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -355,9 +405,16 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                         taken[k] = true;
                     }
 
-                    // Guessed, asked or about another call: not a fact, whatever its words.
-                    if (!IsStated(tokens, i, i + length - 1, lexicon))
+                    // Guessed, asked or about another call: not a fact, whatever its words; a guess or a question is a
+                    // hint of what to ask first.
+                    var stated = IsStated(tokens, i, i + length - 1, lexicon);
+                    if (stated != Statement.Stated)
                     {
+                        if (stated == Statement.Tentative)
+                        {
+                            yield return new Found(new Fact(cue.FactId, cue.Value, FactSource.Text, Evidence.Of(TextKeys.EvidenceText)), i, Tentative: true);
+                        }
+
                         break;
                     }
 
@@ -385,7 +442,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                     }
 
                     var from = negated && NegationStart(tokens, i, lexicon) is >= 0 and var n ? n : i;
-                    yield return new Found(new Fact(cue.FactId, value, FactSource.Text, Quote(text, tokens, from, i + length - 1)), i);
+                    yield return new Found(new Fact(cue.FactId, value, FactSource.Text, Quote(text, tokens, from, i + length - 1)), i, End: i + length - 1);
                     break;
                 }
             }
@@ -460,8 +517,13 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                 value = FactValue.Between(min, null);
             }
 
-            if (!IsStated(tokens, start, end, lexicon))
+            if (IsStated(tokens, start, end, lexicon) is var stated && stated != Statement.Stated)
             {
+                if (stated == Statement.Tentative)
+                {
+                    yield return new Found(new Fact("talk-seconds", value, FactSource.Text, Evidence.Of(TextKeys.EvidenceText)), start, Tentative: true);
+                }
+
                 i = end + 1;
                 continue;
             }
@@ -469,12 +531,12 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             var evidence = Quote(text, tokens, start, end);
             if (NearVoicemail(tokens, start, end, lexicon))
             {
-                yield return new Found(new Fact("voicemail-seconds", value, FactSource.Text, evidence), start);
-                yield return new Found(new Fact("voicemail", FactValue.Yes, FactSource.Text, evidence), start);
+                yield return new Found(new Fact("voicemail-seconds", value, FactSource.Text, evidence), start, End: end);
+                yield return new Found(new Fact("voicemail", FactValue.Yes, FactSource.Text, evidence), start, End: end);
             }
             else
             {
-                yield return new Found(new Fact("talk-seconds", value, FactSource.Text, evidence), start);
+                yield return new Found(new Fact("talk-seconds", value, FactSource.Text, evidence), start, End: end);
             }
 
             i = end + 1;
@@ -606,6 +668,43 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A correction word right after what <paramref name="said"/> says (in the next clause, at most the next sentence),
+    /// and no new value after it for what the corrected clause said: the writer took it back without a value the reader
+    /// can take ("off, I mean on, and the customer answered"). A correction followed by a value for the corrected clause
+    /// ("we talked 3 s… sorry, 30 s") corrects that value, not the rest of the clause.
+    /// </summary>
+    private static bool IsWithdrawn(List<Token> tokens, Found said, SortedSet<int> corrections, List<Found> found)
+    {
+        var after = corrections.GetViewBetween(said.Last + 1, int.MaxValue);
+        if (after.Count == 0)
+        {
+            return false;
+        }
+
+        var correction = after.Min;
+        var from = tokens[said.Last];
+        var to = tokens[correction];
+        for (var k = said.Last + 1; k < correction; k++)
+        {
+            if (tokens[k].Clause != from.Clause && tokens[k].Clause != to.Clause)
+            {
+                return false;
+            }
+        }
+
+        if (to.Sentence - from.Sentence > 1)
+        {
+            return false;
+        }
+
+        // What the corrected clause said; restated after the correction, the correction is about that.
+        var corrected = found.Where(f => !f.Tentative && tokens[f.Position].Clause == tokens[said.Position].Clause)
+            .Select(f => f.Fact.Id).ToHashSet(StringComparer.Ordinal);
+        return !found.Any(f => !f.Tentative && f.Position > correction && tokens[f.Position].Sentence == to.Sentence
+            && corrected.Contains(f.Fact.Id));
     }
 
     /// <summary>A number at <paramref name="k"/> ("3", "three", "twenty five"), and the index after it.</summary>

@@ -16,6 +16,9 @@ public sealed record Conversation(
 
     public int QuestionsAsked { get; init; }
 
+    /// <summary>Facts the user mentioned without stating them (a guess, a question): asked first.</summary>
+    public IReadOnlySet<string> Hints { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public string? CallId { get; init; }
 
     /// <summary>The country of the call's number when it was looked up (the customer's language for a draft).</summary>

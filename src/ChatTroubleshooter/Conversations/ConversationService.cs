@@ -216,7 +216,7 @@ public sealed partial class ConversationService(
 
         var notices = new List<string>();
         var conversation = open is not null && reading.CallId is null
-            ? open with { Facts = open.Facts.MergeAll(reading.Facts) }
+            ? open with { Facts = open.Facts.MergeAll(reading.Facts), Hints = open.Hints.Union(reading.Hints).ToHashSet(StringComparer.Ordinal) }
             : New(turn, text, open is null ? language : Language(turn, text), reading);
         if (open is not null && reading.CallId is not null)
         {
@@ -259,6 +259,7 @@ public sealed partial class ConversationService(
         new(turn.ConversationKey, NewId(), language, FactSet.From(reading.Facts), new HashSet<string>(StringComparer.Ordinal), time.GetUtcNow())
         {
             Input = Shorten(PhoneNumbers.Mask(text.Trim())),
+            Hints = reading.Hints,
         };
 
     /// <summary>The open question again, same number, with a line saying how to answer it.</summary>
@@ -375,7 +376,7 @@ public sealed partial class ConversationService(
             }
         }
 
-        switch (Diagnoser.Decide(knowledge.Rules, conversation.Facts, conversation.Settled))
+        switch (Diagnoser.Decide(knowledge.Rules, conversation.Facts, conversation.Settled, conversation.Hints))
         {
             case Ask ask:
             {

@@ -22,6 +22,7 @@ internal static class ConversationJson
             ["args"] = new JsonObject(f.Evidence.Args.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)JsonValue.Create(a.Value)))),
         }).ToArray()),
         ["settled"] = new JsonArray(c.Settled.Order(StringComparer.Ordinal).Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
+        ["hints"] = new JsonArray(c.Hints.Order(StringComparer.Ordinal).Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
         ["updatedAt"] = c.UpdatedAt.ToUnixTimeMilliseconds(),
         ["pending"] = c.PendingFactId,
         ["questions"] = c.QuestionsAsked,
@@ -52,6 +53,8 @@ internal static class ConversationJson
         {
             PendingFactId = (string?)o["pending"],
             QuestionsAsked = (int)o["questions"]!,
+            // Absent from conversations stored before hints existed.
+            Hints = o["hints"]?.AsArray().Select(s => (string)s!).ToHashSet(StringComparer.Ordinal) ?? new HashSet<string>(StringComparer.Ordinal),
             CallId = (string?)o["callId"],
             DiagnosisId = (string?)o["diagnosisId"],
             Input = (string?)o["input"],

@@ -154,6 +154,33 @@ public sealed class ConversationEdgeTests : IDisposable
         Assert.IsNotType<MessageReply>(next);
     }
 
+    [Theory]
+    [InlineData("maybe recording was off on that line? the agent answered", "recording-enabled")]
+    [InlineData("War die Aufnahme pausiert? Der Kunde hat abgenommen.", "paused")]
+    public async Task AGuessOrAQuestion_IsNotTakenAsAFact_ButAskedFirst(string text, string fact)
+    {
+        var question = Assert.IsType<QuestionReply>(await SayAsync(text));
+
+        Assert.Equal(fact, question.FactId);
+        Assert.Equal(1, question.Number);
+    }
+
+    [Fact]
+    public void AConversationStoredBeforeHints_StillReads()
+    {
+        // As 3c7c118 wrote it: no "hints".
+        const string stored = """
+            {"key":"k","id":"c1","language":"en","facts":[{"id":"answered","value":"yes","source":"Text","evidence":"evidence.text","args":{"quote":"answered"}}],
+             "settled":[],"updatedAt":1780000000000,"pending":"talk-seconds","questions":1,"callId":null,"diagnosisId":null,"input":"answered",
+             "lastTurnId":null,"lastTurnResult":null,"closed":false,"country":null}
+            """;
+
+        var conversation = ChatTroubleshooter.Storage.ConversationJson.Deserialize(stored, 3);
+
+        Assert.Empty(conversation.Hints);
+        Assert.Equal("talk-seconds", conversation.PendingFactId);
+    }
+
     [Fact]
     public async Task AnUnansweredOutboundCall_GetsNoAdviceAboutOpeningHours()
     {

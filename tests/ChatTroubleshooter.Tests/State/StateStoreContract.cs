@@ -70,6 +70,7 @@ public abstract class StateStoreContract : IDisposable
     {
         PendingFactId = "paused",
         QuestionsAsked = 2,
+        Hints = new HashSet<string> { "paused", "recording-enabled" },
         CallId = "1000004",
         LastTurnId = "work-7",
         LastTurnResult = """{"Reply":{"$kind":"message","Language":"es","Kind":0,"Text":"hola"}}""",
@@ -94,6 +95,7 @@ public abstract class StateStoreContract : IDisposable
         Assert.Equal("work-7", loaded.LastTurnId);
         Assert.Equal(Sample(key).LastTurnResult, loaded.LastTurnResult);
         Assert.Equal(["answered", "voicemail"], loaded.Settled.Order());
+        Assert.Equal(["paused", "recording-enabled"], loaded.Hints.Order());
         Assert.Equal(Sample(key).UpdatedAt, loaded.UpdatedAt);
         Assert.Equal("..4", loaded.Facts["talk-seconds"]!.Value.ToWire());
         Assert.Equal(FactSource.Answer, loaded.Facts["talk-seconds"]!.Source);

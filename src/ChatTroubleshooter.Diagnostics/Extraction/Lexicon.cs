@@ -71,12 +71,65 @@ internal sealed class Lexicon
         init
         {
             field = value;
-            CuesByFact = value.GroupBy(c => c.FactId).Select(g => g.ToArray()).ToArray();
+            Facts = value.Select(c => c.FactId).Distinct().ToArray();
+            var byWord = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            var prefixed = new List<int>();
+            for (var n = 0; n < value.Count; n++)
+            {
+                foreach (var word in value[n].Phrase.FirstWords)
+                {
+                    if (word.EndsWith('*'))
+                    {
+                        prefixed.Add(n);
+                    }
+                    else
+                    {
+                        (byWord.TryGetValue(word, out var list) ? list : byWord[word] = []).Add(n);
+                    }
+                }
+            }
+
+            _cuesByFirstWord = byWord.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray(), StringComparer.Ordinal);
+            _prefixedCues = [.. prefixed.Distinct()];
         }
     }
 
-    /// <summary>The cues per fact, each group in the order of <see cref="Cues"/>.</summary>
-    public IReadOnlyList<Cue[]> CuesByFact { get; private set; } = [];
+    /// <summary>The facts the cues say, in the order their first cue comes.</summary>
+    public IReadOnlyList<string> Facts { get; private set; } = [];
+
+    private Dictionary<string, int[]> _cuesByFirstWord = [];
+    private int[] _prefixedCues = [];
+
+    /// <summary>
+    /// Adds to <paramref name="into"/> the index in <see cref="Cues"/> of every cue that can start at a token with
+    /// this text, in the order of <see cref="Cues"/>: a cue is tried only where its first word stands.
+    /// </summary>
+    public void CuesStartingWith(string word, List<int> into)
+    {
+        var from = into.Count;
+        if (_cuesByFirstWord.TryGetValue(word, out var exact))
+        {
+            into.AddRange(exact);
+        }
+
+        foreach (var n in _prefixedCues)
+        {
+            var first = Cues[n].Phrase.FirstWords;
+            for (var k = 0; k < first.Count; k++)
+            {
+                if (first[k].EndsWith('*') && word.StartsWith(first[k].AsSpan(0, first[k].Length - 1), StringComparison.Ordinal))
+                {
+                    into.Add(n);
+                    break;
+                }
+            }
+        }
+
+        if (exact is not null && into.Count > from + exact.Length)
+        {
+            into.Sort(from, into.Count - from, Comparer<int>.Default);
+        }
+    }
 
     /// <summary>"at most", "max": the duration after them is an upper bound, itself included.</summary>
     public required IReadOnlyList<Phrase> AtMost { get; init; }

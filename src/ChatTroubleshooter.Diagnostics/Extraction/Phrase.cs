@@ -66,6 +66,9 @@ internal sealed class Phrase
 
     public bool IsEmpty => Length == 0;
 
+    /// <summary>The words it can start with (a word ending in <c>*</c> is a prefix).</summary>
+    public IReadOnlyList<string> FirstWords => _slots.Length == 0 ? [] : _slots[0]!;
+
     /// <summary>Every word the phrase names (for language detection).</summary>
     public IEnumerable<string> Words => _slots.Where(s => s is not null).SelectMany(s => s!).Select(w => w.TrimEnd('*'));
 

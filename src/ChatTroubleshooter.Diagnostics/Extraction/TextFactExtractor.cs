@@ -258,7 +258,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         var reportedLine = -1;
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (!tokens[i].IsNumber && lexicon.ClauseBreaks.Any(p => p.Length == 1 && p.MatchesAt(tokens, i)))
+            if (!tokens[i].IsNumber && MatchAt(lexicon.ClauseBreaks, tokens, i) == 1)
             {
                 shift++;
             }
@@ -366,9 +366,11 @@ public sealed class TextFactExtractor(Knowledge knowledge)
 
     private static bool StartsCue(List<Token> tokens, int k, Lexicon lexicon)
     {
-        foreach (var cue in lexicon.Cues)
+        var candidates = new List<int>();
+        lexicon.CuesStartingWith(tokens[k].Text, candidates);
+        foreach (var n in candidates)
         {
-            if (cue.Phrase.Match(tokens, k) > 0)
+            if (lexicon.Cues[n].Phrase.Match(tokens, k) > 0)
             {
                 return true;
             }
@@ -379,11 +381,22 @@ public sealed class TextFactExtractor(Knowledge knowledge)
 
     private static IEnumerable<Found> ReadCues(string text, List<Token> tokens, Lexicon lexicon)
     {
-        var skipped = new List<int>();
-        // Per fact, the longest cue wins where cues overlap ("not answered" over "answered").
-        foreach (var byFact in lexicon.CuesByFact)
+        // The cues that can start at each token (by their first word): candidates[starts[i]..starts[i + 1]].
+        var candidates = new List<int>();
+        var starts = new int[tokens.Count + 1];
+        for (var i = 0; i < tokens.Count; i++)
         {
-            var taken = new bool[tokens.Count];
+            starts[i] = candidates.Count;
+            lexicon.CuesStartingWith(tokens[i].Text, candidates);
+        }
+
+        starts[tokens.Count] = candidates.Count;
+        var skipped = new List<int>();
+        var taken = new bool[tokens.Count];
+        // Per fact, the longest cue wins where cues overlap ("not answered" over "answered").
+        foreach (var factId in lexicon.Facts)
+        {
+            Array.Clear(taken);
             for (var i = 0; i < tokens.Count; i++)
             {
                 if (taken[i])
@@ -391,11 +404,17 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                     continue;
                 }
 
-                foreach (var cue in byFact)
+                for (var c = starts[i]; c < starts[i + 1]; c++)
                 {
+                    var cue = lexicon.Cues[candidates[c]];
+                    if (cue.FactId != factId)
+                    {
+                        continue;
+                    }
+
                     skipped.Clear();
                     var length = cue.Phrase.Match(tokens, i, skipped);
-                    if (length == 0 || Array.IndexOf(taken, true, i, length) >= 0)
+                    if (length == 0 || taken.AsSpan(i, length).Contains(true))
                     {
                         continue;
                     }
@@ -756,8 +775,9 @@ public sealed class TextFactExtractor(Knowledge knowledge)
             return 0;
         }
 
-        foreach (var p in phrases)
+        for (var n = 0; n < phrases.Count; n++)
         {
+            var p = phrases[n];
             if (p.Length > best && p.Match(tokens, i) is var length && length > best)
             {
                 best = length;

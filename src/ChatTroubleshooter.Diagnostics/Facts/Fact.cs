@@ -34,12 +34,16 @@ public static class EvidenceValue
     private const string DateTimePrefix = "datetime:";
     private const string TimePrefix = "time:";
     private const string OptionPrefix = "option:";
+    private const string SecondsPrefix = "seconds:";
 
     /// <summary>A moment shown with its date, e.g. "on 23 May 2026 at 09:00:10 UTC".</summary>
     public static string DateTime(long unixSeconds) => DateTimePrefix + unixSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A moment shown as a time of day, e.g. "09:00:13 UTC" (beside a full date).</summary>
     public static string Time(long unixSeconds) => TimePrefix + unixSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A duration, written for the reply's language ("2.5 s", "2,5 s", "3 min 5 s").</summary>
+    public static string Seconds(double seconds) => SecondsPrefix + seconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A fact's option, shown with its label in the reply's language (e.g. "inbound", "entrante").</summary>
     public static string Option(string factId, string value) => $"{OptionPrefix}{factId}:{value}";
@@ -50,11 +54,13 @@ public static class EvidenceValue
         DateTime,
         Time,
         Option,
+        Seconds,
     }
 
     internal static (Kind Kind, string Value) Parse(string arg) =>
         arg.StartsWith(DateTimePrefix, StringComparison.Ordinal) ? (Kind.DateTime, arg[DateTimePrefix.Length..])
         : arg.StartsWith(TimePrefix, StringComparison.Ordinal) ? (Kind.Time, arg[TimePrefix.Length..])
         : arg.StartsWith(OptionPrefix, StringComparison.Ordinal) ? (Kind.Option, arg[OptionPrefix.Length..])
+        : arg.StartsWith(SecondsPrefix, StringComparison.Ordinal) ? (Kind.Seconds, arg[SecondsPrefix.Length..])
         : (Kind.Literal, arg);
 }

@@ -82,12 +82,12 @@ public sealed class ReplyComposer(Knowledge knowledge)
 
         return (value.Min, value.Max) switch
         {
-            ({ } min, { } max) when min == max => TextCatalog.FormatSeconds(min),
+            ({ } min, { } max) when min == max => TextCatalog.FormatSeconds(min, language),
             ({ } min, { } max) => Texts.Get(language, TextKeys.RangeBetween,
-                ("min", TextCatalog.FormatSeconds(min)), ("max", TextCatalog.FormatSeconds(max))),
-            (null, { } max) => Texts.Get(language, TextKeys.RangeBelow, ("value", TextCatalog.FormatSeconds(max + 1))),
+                ("min", TextCatalog.FormatSeconds(min, language)), ("max", TextCatalog.FormatSeconds(max, language))),
+            (null, { } max) => Texts.Get(language, TextKeys.RangeBelow, ("value", TextCatalog.FormatSeconds(max + 1, language))),
             // "5 s or more", filled with the range's own bound: "more than 4 s" would read like a 4 s threshold.
-            ({ } min, null) => Texts.Get(language, TextKeys.RangeAtLeast, ("value", TextCatalog.FormatSeconds(min))),
+            ({ } min, null) => Texts.Get(language, TextKeys.RangeAtLeast, ("value", TextCatalog.FormatSeconds(min, language))),
             _ => Texts.Get(language, TextKeys.ValueUnknown),
         };
     }
@@ -137,6 +137,10 @@ public sealed class ReplyComposer(Knowledge knowledge)
                     ? Texts.Get(language, TextKeys.FormatTime, ("time", time))
                     : Texts.Get(language, TextKeys.FormatDateTime, ("date", at.ToString(Texts.Get(language, TextKeys.FormatDate), culture)), ("time", time));
             }
+
+            case EvidenceValue.Kind.Seconds
+                when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds):
+                return TextCatalog.FormatSeconds(seconds, language);
 
             case EvidenceValue.Kind.Option when value.Split(':', 2) is [var factId, var symbol]:
             {

@@ -70,12 +70,15 @@ public sealed partial class TextCatalog
     internal static IReadOnlySet<string> Placeholders(string template) =>
         PlaceholderRegex().Matches(template).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Formats seconds for people: <c>3 s</c>, <c>2 min 5 s</c>, <c>4 h 30 min</c>.</summary>
-    public static string FormatSeconds(double seconds)
+    /// <summary>
+    /// Formats seconds for people in <paramref name="language"/>: <c>3 s</c>, <c>2.5 s</c> (<c>2,5 s</c> in the languages
+    /// that write a decimal comma), <c>2 min 5 s</c>, <c>4 h 30 min</c>.
+    /// </summary>
+    public static string FormatSeconds(double seconds, string language)
     {
         if (seconds < 60)
         {
-            return $"{seconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+            return $"{seconds.ToString("0.#", Culture(language))} s";
         }
 
         var total = (long)Math.Round(seconds);
@@ -88,6 +91,35 @@ public sealed partial class TextCatalog
         if (s > 0) parts.Add($"{s} s");
         return string.Join(' ', parts);
     }
+
+    /// <summary>
+    /// A moment for people, in <paramref name="language"/> and the time zone <paramref name="timeZone"/> (an IANA id such
+    /// as Aircall's <c>time_zone</c>; UTC when none or unknown), naming the zone: "6 December 2026 at 15:05 (Europe/Paris)".
+    /// </summary>
+    public string FormatMoment(string language, DateTimeOffset at, string? timeZone)
+    {
+        var (local, zone) = InZone(at, timeZone);
+        return Get(language, TextKeys.FormatMoment,
+            ("date", local.ToString(Get(language, TextKeys.FormatDate), Culture(language))),
+            ("time", local.ToString("HH:mm", CultureInfo.InvariantCulture)),
+            ("zone", zone));
+    }
+
+    /// <summary>A day for people, in <paramref name="language"/>, as the time zone <paramref name="timeZone"/> counts days.</summary>
+    public string FormatDay(string language, DateTimeOffset at, string? timeZone) =>
+        InZone(at, timeZone).Local.ToString(Get(language, TextKeys.FormatDate), Culture(language));
+
+    private static (DateTime Local, string Zone) InZone(DateTimeOffset at, string? timeZone)
+    {
+        if (!string.IsNullOrWhiteSpace(timeZone) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone))
+        {
+            return (TimeZoneInfo.ConvertTime(at, zone).DateTime, timeZone);
+        }
+
+        return (at.UtcDateTime, "UTC");
+    }
+
+    private static CultureInfo Culture(string language) => CultureInfo.GetCultureInfo(language);
 
     [GeneratedRegex(@"\{([a-zA-Z][a-zA-Z0-9-]*)\}", RegexOptions.CultureInvariant)]
     private static partial Regex PlaceholderRegex();

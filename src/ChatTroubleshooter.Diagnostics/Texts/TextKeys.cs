@@ -12,6 +12,7 @@ public static class TextKeys
     public const string ValueUnknown = "value.unknown";
     public const string FormatDate = "format.date";
     public const string FormatDateTime = "format.datetime";
+    public const string FormatMoment = "format.moment";
     public const string FormatTime = "format.time";
     public const string EvidenceText = "evidence.text";
     public const string EvidenceAnswer = "evidence.answer";
@@ -74,7 +75,8 @@ public static class TextKeys
     public const string NoticeAircallUnauthorized = "reply.notice.aircall-unauthorized";
     public const string NoticeAircallUnavailable = "reply.notice.aircall-unavailable";
     public const string NoticeLookupsWaiting = "reply.notice.lookups-waiting";
-    public const string NoticeAlert = "reply.notice.alert";
+    public const string NoticeAlertInbound = "reply.notice.alert.inbound";
+    public const string NoticeAlertOutbound = "reply.notice.alert.outbound";
     public const string NoticeAlertBurst = "reply.notice.alert-burst";
     public const string NoticeNotReady = "reply.notice.not-ready";
     public const string NoticeHasRecording = "reply.notice.has-recording";

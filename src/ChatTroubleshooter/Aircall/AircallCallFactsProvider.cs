@@ -78,7 +78,7 @@ internal sealed class AircallCallFactsProvider(
             {
                 Country = country,
                 RecheckAfter = delay,
-                Notices = [Evidence.Of(TextKeys.NoticeNotReady, ("callId", callId), ("delay", TextCatalog.FormatSeconds(delay.TotalSeconds)))],
+                Notices = [Evidence.Of(TextKeys.NoticeNotReady, ("callId", callId), ("delay", EvidenceValue.Seconds(delay.TotalSeconds)))],
             };
         }
 

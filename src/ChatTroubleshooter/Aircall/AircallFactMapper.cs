@@ -43,7 +43,7 @@ internal sealed class AircallFactMapper
                 var seconds = ended - call.AnsweredAt.Value;
                 facts.Add(Api("talk-seconds", FactValue.Seconds(seconds), TextKeys.ApiTalkSeconds,
                     ("answeredAt", EvidenceValue.DateTime(call.AnsweredAt.Value)), ("endedAt", EvidenceValue.Time(ended)),
-                    ("duration", TextCatalog.FormatSeconds(seconds))));
+                    ("duration", EvidenceValue.Seconds(seconds))));
             }
         }
 

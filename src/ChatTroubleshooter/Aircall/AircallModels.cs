@@ -40,9 +40,11 @@ internal sealed record AircallCall(
     AircallNumber? Number,
     AircallUser? User);
 
-internal sealed record AircallNumber(long Id, string? Name, bool? LiveRecordingActivated, string? Country = null, string? Digits = null);
+/// <param name="TimeZone">The number's time zone (IANA id, Aircall's <c>time_zone</c>): its alerts and audits show times in it.</param>
+internal sealed record AircallNumber(long Id, string? Name, bool? LiveRecordingActivated, string? Country = null, string? Digits = null, string? TimeZone = null);
 
-internal sealed record AircallUser(long Id, string? Name, string? Email = null);
+/// <param name="TimeZone">The user's time zone (IANA id): a user audit shows times in it.</param>
+internal sealed record AircallUser(long Id, string? Name, string? Email = null, string? TimeZone = null);
 
 internal sealed record AircallUserEnvelope(AircallUser? User);
 

@@ -61,7 +61,7 @@ public sealed partial class AlertCommands(
                 var all = await subscriptions.SubscriptionsAsync(ct);
                 var count = all.Count.ToString(CultureInfo.InvariantCulture);
                 return all.FirstOrDefault(s => s.Place == turn.Place) is { } here
-                    ? Say(language, TextKeys.AlertsStatusOn, ("since", here.Since.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)), ("by", here.By), ("count", count))
+                    ? Say(language, TextKeys.AlertsStatusOn, ("since", knowledge.Texts.FormatMoment(language, here.Since, null)), ("by", here.By), ("count", count))
                     : Say(language, TextKeys.AlertsStatusOff, ("count", count));
         }
     }

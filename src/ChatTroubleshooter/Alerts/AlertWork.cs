@@ -167,12 +167,12 @@ internal sealed class AlertWorkHandler(
     {
         var language = place.Language;
         var texts = knowledge.Texts;
-        var header = texts.Get(language, TextKeys.NoticeAlert,
-            ("direction", texts.Get(language, call.Direction is "outbound" ? "option.direction.outbound" : "option.direction.inbound")),
+        // One sentence per direction: each language writes "incoming call" its own way (agreement, word order).
+        var header = texts.Get(language, call.Direction is "outbound" ? TextKeys.NoticeAlertOutbound : TextKeys.NoticeAlertInbound,
             ("callId", source.CallId),
             ("number", source.NumberName),
             ("agent", call.User?.Name ?? "—"),
-            ("talk", call is { AnsweredAt: { } a, EndedAt: { } e } ? TextCatalog.FormatSeconds(e - a) : "—"),
+            ("talk", call is { AnsweredAt: { } a, EndedAt: { } e } ? TextCatalog.FormatSeconds(e - a, language) : "—"),
             ("link", CallLinks.Dashboard(source.CallId)));
         var channel = place.Target is TeamsAlertTarget ? ChatChannel.Teams : ChatChannel.Slack;
         var reply = await conversations.DiagnoseFromDataAsync(channel, place.Place, source, facts, language, [header], ct);
@@ -187,7 +187,7 @@ internal sealed class AlertWorkHandler(
         var summary = texts.Get(language, TextKeys.NoticeAlertBurst,
             ("number", source.NumberName),
             ("count", burst.Count.ToString(CultureInfo.InvariantCulture)),
-            ("since", burst.Since.ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture)));
+            ("since", texts.FormatMoment(language, burst.Since, call.Number?.TimeZone)));
         return
         [
             new AlertSummaryDelivery(place.Target, place.Place, number.Id, burst.Since, summary, Create: burst.Count == threshold + 1),

@@ -17,11 +17,13 @@ internal sealed record AuditResult(string Title, IReadOnlyList<string> Lines, st
         return texts.Get(language, TextKeys.AuditTitle, ("subject", subject), ("period", period));
     }
 
-    /// <summary>What an audit is about ("number Support") and over when ("last 7 days"), in <paramref name="language"/>.</summary>
+    /// <summary>What an audit is about ("number Support") and over when ("last 7 days", "since 1 November 2026"), in <paramref name="language"/>.</summary>
     public static (string Subject, string Period) Describe(AuditRequest request, string name, TextCatalog texts, string language)
     {
         var subject = texts.Get(language, request.Subject is NumberSubject ? TextKeys.AuditSubjectNumber : TextKeys.AuditSubjectUser, ("name", name));
-        return (subject, texts.Get(language, request.PeriodKey, ("date", request.Since ?? "")));
+        // The period starts on the day the user typed: written as a day of the language, at midnight UTC where it begins.
+        var since = request.Since is null ? "" : texts.FormatDay(language, DateTimeOffset.FromUnixTimeSeconds(request.From), null);
+        return (subject, texts.Get(language, request.PeriodKey, ("date", since)));
     }
 
     public static AuditResult From(AuditWork work, TextCatalog texts)
@@ -35,7 +37,8 @@ internal sealed record AuditResult(string Title, IReadOnlyList<string> Lines, st
         var sentence = s.Missing == 0
             ? Say(TextKeys.AuditSentenceNone)
             : work.Request.Subject is NumberSubject && top?.Cause == "recording-disabled" && s.MissingRun >= MinRun && s.MissingRunSince is { } since
-                ? Say(TextKeys.AuditSentenceOffSince, ("date", Date(since)), ("count", N(s.MissingRun)), ("total", N(s.MissingRun)))
+                ? Say(TextKeys.AuditSentenceOffSince, ("date", texts.FormatDay(language, DateTimeOffset.FromUnixTimeSeconds(since), s.TimeZone)),
+                    ("count", N(s.MissingRun)), ("total", N(s.MissingRun)))
                 : Say(TextKeys.AuditSentenceMixed, ("missing", N(s.Missing)), ("total", N(s.ExpectedWith)),
                     ("cause", top is null ? "—" : texts.Get(language, $"cause.{top.Cause}.title")));
 
@@ -48,6 +51,8 @@ internal sealed record AuditResult(string Title, IReadOnlyList<string> Lines, st
         if (s is { FirstAffected: { } first, LastAffected: { } last })
         {
             lines.Add(Say(TextKeys.AuditFirstLast, ("first", Moment(first)), ("last", Moment(last))));
+            string Moment(AuditRow row) =>
+                $"{texts.FormatMoment(language, DateTimeOffset.FromUnixTimeSeconds(row.StartedAt), s.TimeZone)} (#{row.CallId})";
             lines.Add(Say(work.Request.Subject is NumberSubject ? TextKeys.AuditTopAgents : TextKeys.AuditTopNumbers, ("list", Top(work.Request.Subject is NumberSubject ? s.Agents : s.Numbers))));
         }
 
@@ -58,8 +63,4 @@ internal sealed record AuditResult(string Title, IReadOnlyList<string> Lines, st
         string.Join(", ", counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(3)
             .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} ({c.Value})")));
 
-    private static string Moment(AuditRow row) =>
-        string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.FromUnixTimeSeconds(row.StartedAt):yyyy-MM-dd HH:mm} UTC (#{row.CallId})");
-
-    private static string Date(long unixSeconds) => DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

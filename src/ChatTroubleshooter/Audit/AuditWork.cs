@@ -46,6 +46,9 @@ public sealed record AuditState
     /// <summary>The subject's name, once resolved (the number's or the user's).</summary>
     public string? SubjectName { get; init; }
 
+    /// <summary>The subject's time zone (IANA id, Aircall's <c>time_zone</c>), once resolved: the result's times are written in it.</summary>
+    public string? TimeZone { get; init; }
+
     /// <summary>The next page of users or numbers to search for an email or digits.</summary>
     public int ResolvePage { get; init; } = 1;
 

@@ -116,7 +116,7 @@ internal sealed class AuditWorkHandler(
                 var number = await aircall.GetNumberAsync(id, Requester, ct);
                 return number.Status switch
                 {
-                    AircallStatus.Ok => (s with { NumberId = id, SubjectName = number.Value!.Name ?? given, Windows = window, KnownNumbers = [Known(number.Value)] }, 1, null),
+                    AircallStatus.Ok => (s with { NumberId = id, SubjectName = number.Value!.Name ?? given, TimeZone = number.Value.TimeZone, Windows = window, KnownNumbers = [Known(number.Value)] }, 1, null),
                     AircallStatus.NotFound => (s, 1, TextKeys.AuditErrorUnknownNumber),
                     AircallStatus.Unauthorized => (s, 1, TextKeys.AuditErrorAircall),
                     _ => throw new HttpRequestException($"Aircall answered {number.Status} for the audit's number."),
@@ -137,7 +137,7 @@ internal sealed class AuditWorkHandler(
 
                 if (numbers.Value!.Numbers?.FirstOrDefault(n => Digits(n.Digits ?? "") is { Length: > 0 } d && d.EndsWith(digits, StringComparison.Ordinal)) is { } found)
                 {
-                    return (s with { NumberId = found.Id, SubjectName = found.Name ?? given, Windows = window }, 1, null);
+                    return (s with { NumberId = found.Id, SubjectName = found.Name ?? given, TimeZone = found.TimeZone, Windows = window }, 1, null);
                 }
 
                 return More(numbers.Value.Meta, numbers.Value.Numbers?.Count ?? 0, s.ResolvePage)
@@ -148,7 +148,7 @@ internal sealed class AuditWorkHandler(
                 var user = await aircall.UserAsync(id, Requester, ct);
                 return user.Status switch
                 {
-                    AircallStatus.Ok => (s with { UserId = id, SubjectName = user.Value!.User?.Name ?? given, Windows = window }, 1, null),
+                    AircallStatus.Ok => (s with { UserId = id, SubjectName = user.Value!.User?.Name ?? given, TimeZone = user.Value.User?.TimeZone, Windows = window }, 1, null),
                     AircallStatus.NotFound => (s, 1, TextKeys.AuditErrorUnknownUser),
                     AircallStatus.Unauthorized => (s, 1, TextKeys.AuditErrorAircall),
                     _ => throw new HttpRequestException($"Aircall answered {user.Status} for the audit's user."),
@@ -168,7 +168,7 @@ internal sealed class AuditWorkHandler(
 
                 if (users.Value!.Users?.FirstOrDefault(u => string.Equals(u.Email, given, StringComparison.OrdinalIgnoreCase)) is { } match)
                 {
-                    return (s with { UserId = match.Id, SubjectName = match.Name ?? given, Windows = window }, 1, null);
+                    return (s with { UserId = match.Id, SubjectName = match.Name ?? given, TimeZone = match.TimeZone, Windows = window }, 1, null);
                 }
 
                 return More(users.Value.Meta, users.Value.Users?.Count ?? 0, s.ResolvePage)

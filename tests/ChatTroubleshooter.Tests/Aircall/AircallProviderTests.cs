@@ -72,7 +72,7 @@ public sealed class AircallProviderTests : IDisposable
         Assert.False(facts.ContainsKey("recording-enabled")); // live recording on today says nothing about the call
         Assert.False(facts.ContainsKey("link-visible"));
         Assert.All(lookup.Facts, f => Assert.Equal(Diagnostics.Facts.FactSource.Api, f.Source));
-        Assert.Contains(lookup.Facts, f => f.Evidence.Key == "evidence.api.talk-seconds" && f.Evidence.Args["duration"] == "5 s");
+        Assert.Contains(lookup.Facts, f => f.Evidence.Key == "evidence.api.talk-seconds" && f.Evidence.Args["duration"] == Diagnostics.Facts.EvidenceValue.Seconds(5));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class AlertSubscriptionTests
         var alert = Assert.Single(await app.WaitForAsync(r => IsChannelPost(app, r, "C111")));
         await app.DrainAsync();
         Assert.Contains("cause:recording-disabled", app.Slack.Body(alert), StringComparison.Ordinal);
-        Assert.Contains("call 3000001 on Support", app.Slack.Body(alert), StringComparison.Ordinal);
+        Assert.Contains("Outgoing call 3000001 from Support", app.Slack.Body(alert), StringComparison.Ordinal);
 
         Assert.Contains("Alerts are off here.", await CommandAsync(app, client, "alerts off", 2), StringComparison.Ordinal);
         Assert.Contains("Alerts were not on here", await CommandAsync(app, client, "alerts off", 3), StringComparison.Ordinal);

@@ -80,7 +80,8 @@ public sealed class AuditTests : IDisposable
         var text = Text(result);
         int off = Expected("recording-disabled", 101), notAnswered = Expected("not-answered", 101), tooShort = Expected("too-short", 101), healthy = Expected("healthy", 101);
         var firstOff = _company.Calls.Where(c => (long)c["number"]!["id"]! == 101 && _company.Truth[(long)c["id"]!] == "recording-disabled").Min(c => (long)c["started_at"]!);
-        var since = DateTimeOffset.FromUnixTimeSeconds(firstOff).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // Written as the language writes a day, in the number's time zone (the fake number has none: UTC).
+        var since = DateTimeOffset.FromUnixTimeSeconds(firstOff).UtcDateTime.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en"));
         Assert.Contains($"Recording has been off on this number since {since}: {off} of {off} answered calls since then have no recording.", text, StringComparison.Ordinal);
         Assert.Contains($"{400} calls: {healthy} with a recording, {notAnswered + tooShort} not expected to have one (not answered, under 5 s or over 4 h), {off} without the recording they should have.",
             text, StringComparison.Ordinal);

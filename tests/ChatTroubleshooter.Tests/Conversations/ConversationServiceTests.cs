@@ -290,7 +290,7 @@ public sealed class ConversationServiceTests
     public async Task HandleAsync_NoKnownCause_GivesWhatWasCheckedAndAnEscalationSummary()
     {
         var service = Service();
-        var reply = await service.HandleAsync(Text("The call was answered, we talked 2 minutes, no recording"), Ct);
+        var reply = await service.HandleAsync(Text("The call was answered, we talked 2 minutes, recording was on and nobody paused it, no recording"), Ct);
         var answers = new Dictionary<string, string>
         {
             ["recording-enabled"] = "yes",

@@ -35,7 +35,13 @@ public sealed partial class TextTrustTests
     /// <summary>Aircall's article: the *user* (agent) places a second call; a line is not "busy" in Aircall.</summary>
     private static readonly Dictionary<string, string> SameLine = new()
     {
-        ["en"] = "same line", ["es"] = "misma línea", ["fr"] = "même ligne", ["de"] = "dieselbe leitung", ["it"] = "stessa linea", ["pt"] = "mesma linha", ["nl"] = "dezelfde lijn",
+        ["en"] = "same line",
+        ["es"] = "misma línea",
+        ["fr"] = "même ligne",
+        ["de"] = "dieselbe leitung",
+        ["it"] = "stessa linea",
+        ["pt"] = "mesma linha",
+        ["nl"] = "dezelfde lijn",
     };
 
     [Theory]

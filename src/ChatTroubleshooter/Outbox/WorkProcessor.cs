@@ -44,6 +44,12 @@ public interface IWorkOutbox : IWorkQueue
     /// <summary>Items not completed yet (pending, claimed or waiting for a retry), dead letters excluded.</summary>
     Task<int> CountPendingAsync(CancellationToken ct);
 
+    /// <summary>
+    /// A small write that fails when the store cannot write (a full disk, Redis refusing writes), for readiness: a store
+    /// can still answer reads, and a claim that finds nothing writes nothing.
+    /// </summary>
+    Task ProbeWriteAsync(CancellationToken ct);
+
     /// <summary>Signalled when work is enqueued in this process, so workers need not wait for the next poll.</summary>
     Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct);
 }

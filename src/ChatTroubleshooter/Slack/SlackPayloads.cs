@@ -144,12 +144,17 @@ internal sealed partial class SlackJson : JsonSerializerContext
         {
             reason = e.Path is { Length: > 1 } path ? $"unreadable at {path}" : "not JSON";
         }
+        catch (InvalidOperationException)
+        {
+            // A string System.Text.Json cannot turn into UTF-16 (a lone surrogate escape, "\ud800"), as RequestBody says.
+            reason = "a string is not valid Unicode";
+        }
 
         try
         {
             ignoredType = JsonSerializer.Deserialize(json, Default.SlackTypes) is { } types && !handled(types);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
         }
 

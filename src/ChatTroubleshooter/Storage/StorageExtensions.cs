@@ -113,12 +113,20 @@ public static class StorageExtensions
 }
 
 /// <summary>
-/// Ready when the store's writes succeed (the last ack or claim did not fail) and it answers a read within the
-/// ack budget (the outbox count: every provider has one, and it touches the real table or key).
+/// Ready when the store's writes succeed and it answers a read within the ack budget. Writes are known from the last
+/// ack or claim, and from a write of its own (at most one a second): a claim that finds nothing writes nothing, so on a
+/// full disk the last ack's failure alone made readiness flap.
 /// </summary>
 internal sealed class StorageHealthCheck(IWorkOutbox outbox, StoreHealth health, IOptions<OutboxOptions> options, TimeProvider time)
     : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
 {
+    private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>The last probe: when, and its error (null when it wrote).</summary>
+    private volatile Probe? _probe;
+
+    private sealed record Probe(DateTimeOffset At, string? Error);
+
     public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
         Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -126,6 +134,11 @@ internal sealed class StorageHealthCheck(IWorkOutbox outbox, StoreHealth health,
         {
             return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy(
                 $"store writes failing since {failure.Since:u}: {failure.Error}");
+        }
+
+        if (await ProbeAsync(cancellationToken) is { } error)
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"store writes failing: {error}");
         }
 
         int pending;
@@ -140,5 +153,28 @@ internal sealed class StorageHealthCheck(IWorkOutbox outbox, StoreHealth health,
 
         return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"{pending} item(s) in the outbox",
             new Dictionary<string, object> { ["outboxPending"] = pending });
+    }
+
+    /// <summary>The write probe's error, or null; run again once the last one is a second old.</summary>
+    private async Task<string?> ProbeAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_probe is { } last && now - last.At < ProbeEvery)
+        {
+            return last.Error;
+        }
+
+        string? error = null;
+        try
+        {
+            await outbox.ProbeWriteAsync(ct).WaitAsync(options.Value.AckBudget, time, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            error = e.GetType().Name;
+        }
+
+        _probe = new Probe(now, error);
+        return error;
     }
 }

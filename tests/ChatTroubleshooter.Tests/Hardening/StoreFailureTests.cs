@@ -31,6 +31,75 @@ public sealed class StoreFailureTests
         }
     }
 
+    /// <summary>
+    /// A full disk as the outbox sees it: reads and claims answer (a claim that finds nothing writes nothing), every write
+    /// fails as SQLite says it.
+    /// </summary>
+    private sealed class FullDiskOutbox : IWorkOutbox
+    {
+        private int _claims;
+
+        public int Claims => Volatile.Read(ref _claims);
+
+        private static IOException Full() => new("database or disk is full");
+
+        public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct) => ValueTask.FromException(Full());
+
+        public ValueTask<bool> EnqueueOnceAsync(WorkItem item, string dedupeKey, TimeSpan window, CancellationToken ct) => ValueTask.FromException<bool>(Full());
+
+        public Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _claims);
+            return Task.FromResult<IReadOnlyList<WorkItem>>([]);
+        }
+
+        public Task RenewAsync(IReadOnlyCollection<string> ids, TimeSpan lease, CancellationToken ct) => Task.CompletedTask;
+
+        public Task SaveProgressAsync(WorkItem item, CancellationToken ct) => Task.FromException(Full());
+
+        public Task CompleteAsync(WorkItem item, CancellationToken ct) => Task.FromException(Full());
+
+        public Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct) => Task.FromException(Full());
+
+        public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct) => Task.FromException(Full());
+
+        public Task<int> CountPendingAsync(CancellationToken ct) => Task.FromResult(0);
+
+        public Task ProbeWriteAsync(CancellationToken ct) => Task.FromException(Full());
+
+        public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => Task.Delay(timeout, ct);
+    }
+
+    [Fact]
+    public async Task FullDisk_ReadyzIsNotReady_EveryTime_EvenAfterClaimsThatWroteNothing()
+    {
+        var outbox = new FullDiskOutbox();
+        using var app = new BotApp(new() { ["Outbox:AckBudget"] = "00:00:00.500", ["Outbox:PollInterval"] = "00:00:00.020" })
+        {
+            TestServices = services => services.AddSingleton<IWorkOutbox>(outbox).AddSingleton<IWorkQueue>(outbox),
+        };
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.SendAsync(SlackRequests.SlashCommand("1000004"), Ct)).StatusCode);
+
+        // Before: the workers' next claim (it found nothing, so it wrote nothing) counted as a working store, and /readyz
+        // said 200 on a full disk. Each probe here follows claims made after the failed ack.
+        for (var probe = 0; probe < 5; probe++)
+        {
+            var claims = outbox.Claims;
+            while (outbox.Claims < claims + 2)
+            {
+                await Task.Yield();
+                await outbox.WaitForWorkAsync(TimeSpan.FromMilliseconds(5), Ct);
+            }
+
+            var ready = await client.GetAsync("/readyz", Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("store writes failing", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Exception is not null);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -318,6 +318,35 @@ public abstract class SlackScenarios(SlackWay way) : IAsyncLifetime
         Assert.False(connection.IsClosed);
     }
 
+    [Theory]
+    [InlineData("""{"type":"event_callback","team_id":"T1","event_id":"Ev1","event":{"type":"app_mention","user":"U1","channel":"C1","ts":"1.2","text":"\ud800"}}""")]
+    [InlineData("""{"type":"event_callback","team_id":"T1","event_id":"\ud800","event":{"type":"app_mention","user":"U1","channel":"C1","ts":"1.2","text":"hi"}}""")]
+    [InlineData("""{"type":"\ud800","team_id":"T1","event_id":"Ev1","event":{"type":"app_mention","user":"U1","channel":"C1","ts":"1.2","text":"hi"}}""")]
+    [InlineData("""{"type":"event_callback","team_id":"T1","event_id":"Ev1","event":{"type":"\ud800","user":"U1","channel":"C1","ts":"1.2","text":"hi"}}""")]
+    [InlineData("""{"type":"event_callback","team_id":"T1","event_id":"Ev1","event":{"type":"message","user":"U1","channel":"D1","ts":"1.2","text":"hi","edited":{"user":"\ud800"}}}""")]
+    [InlineData("""{"type":"url_verification","challenge":"\ud800"}""")]
+    [InlineData("""{"type":"event_callback","team_id":"T1","event_id":"Ev1","\ud800":1,"event":{"type":"app_mention","user":"U1","channel":"C1","ts":"1.2","text":"hi"}}""")]
+    [InlineData("""{"type":"event_callback","team_id":"T1","event_id":"Ev1","event":{"\ud800x":"y","type":"app_mention","user":"U1","channel":"C1","ts":"1.2","text":"hi"}}""")]
+    [InlineData("""{"type":"event_callback","team_id":"T1","event_id":"Ev1","event":{"type":"app_mention","user":"U1","channel":"C1","ts":"1.2","text":"a\udc00b"}}""")]
+    public async Task AnEventWithALoneSurrogateEscape_Is400_OrOverSocketModeSkipped_NeverA500(string json)
+    {
+        // Valid JSON that System.Text.Json cannot turn into a .NET string: "\ud800" alone.
+        if (Way == SlackWay.Http)
+        {
+            var response = await Ingress.Client.SendAsync(BotApp.Signed("/slack/events", json, "application/json"), Ct);
+            // 400 where the bot reads the field; a field it never reads, or an event type it ignores, is simply acknowledged.
+            Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.OK, response.StatusCode.ToString());
+            Assert.DoesNotContain(_app.Logs.Entries, e => e.Exception is not null);
+            return;
+        }
+
+        var connection = (await Ingress.Socket!.OpenConnectionsAsync(1))[^1];
+        await connection.SendAsync("""{"envelope_id":"e1","type":"events_api","payload":""" + json + "}");
+        await Ingress.SentinelAsync();
+        Assert.False(connection.IsClosed);
+        Assert.DoesNotContain(_app.Logs.Entries, e => e.Exception is not null);
+    }
+
     [Fact]
     public async Task MalformedJson_Is400NotA500_OrOverSocketModeSkipped()
     {

@@ -77,6 +77,9 @@ public abstract class StateStoreContract : IDisposable
     };
 
     [Fact]
+    public async Task ProbeWrite_OnAWorkingStore_Writes() => await Store().ProbeWriteAsync(Ct);
+
+    [Fact]
     public async Task Conversation_RoundTrips_WithFactsSourcesAndEvidence()
     {
         var store = Store();

@@ -299,6 +299,8 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
     public Task<int> CountPendingAsync(CancellationToken ct) => Task.FromResult(_work.Count);
 
+    public Task ProbeWriteAsync(CancellationToken ct) => Task.CompletedTask;
+
     public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 
     private void WakeFor(WorkItem item)

@@ -404,6 +404,9 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
 
     public async Task<int> CountPendingAsync(CancellationToken ct) => (int)await Db.SortedSetLengthAsync(Due);
 
+    public Task ProbeWriteAsync(CancellationToken ct) =>
+        Db.StringSetAsync(Prefix + "ready-probe", time.GetUtcNow().ToUnixTimeMilliseconds(), TimeSpan.FromMinutes(1));
+
     public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 
     /// <summary>Wakes every instance's workers for an item due now (a later one is found by their poll).</summary>

@@ -458,6 +458,10 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
             ("$i", item.Id), ("$j", json), ("$e", error)));
     }
 
+    public Task ProbeWriteAsync(CancellationToken ct) =>
+        WriteAsync(writer => writer.Execute("INSERT INTO dedupe (key, expires_at) VALUES ('ready-probe', $e) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at",
+            ("$e", (_time.GetUtcNow() + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds())));
+
     public Task<int> CountPendingAsync(CancellationToken ct)
     {
         using var connection = Open();

@@ -52,6 +52,18 @@ public abstract record Delivery
     public bool Sent { get; init; }
 
     /// <summary>
+    /// Its item's id and its place in the plan (set when planned): a channel that can marks the message with it, so a
+    /// retry can find a message that went out although its sender never heard back.
+    /// </summary>
+    public string? Id { get; init; }
+
+    /// <summary>
+    /// It may have gone out unmarked: a send that failed after it may have arrived, or a plan whose holder stopped. The
+    /// next attempt looks for it first where the channel can (see <see cref="IWorkHandler.FindSentAsync"/>).
+    /// </summary>
+    public bool MaybeSent { get; init; }
+
+    /// <summary>
     /// Sending it twice shows it once (it replaces a message, or shows a typing indicator). A new message is not: Slack
     /// and Teams take no idempotency key for one, so a send whose answer was lost may be shown twice when retried.
     /// </summary>
@@ -78,6 +90,13 @@ public sealed record WorkItem(string Id, Work Work)
 
     /// <summary>What the handler planned to send; null until planned.</summary>
     public IReadOnlyList<Delivery>? Plan { get; init; }
+
+    /// <summary>
+    /// Set by the store when this claim takes the item over from another holder whose lease ran out (it stopped, or died,
+    /// while working on it): what it planned may have gone out already. Not stored.
+    /// </summary>
+    [JsonIgnore]
+    public string? TakenOverFrom { get; init; }
 
     [JsonIgnore]
     public ChatChannel Channel => Work.Channel;

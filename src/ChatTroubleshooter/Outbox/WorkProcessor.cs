@@ -66,6 +66,13 @@ public interface IWorkHandler
     Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct);
 
     Task DeliverAsync(Delivery delivery, CancellationToken ct);
+
+    /// <summary>
+    /// Whether a delivery that may have gone out already (<see cref="Delivery.MaybeSent"/>, or planned by a holder that
+    /// stopped) is there: true (found: it is not sent again), false (not there: it is sent), null (the channel cannot
+    /// tell: it is sent again, and counted and logged as a possible duplicate).
+    /// </summary>
+    Task<bool?> FindSentAsync(Delivery delivery, CancellationToken ct) => Task.FromResult<bool?>(null);
 }
 
 public sealed class OutboxOptions
@@ -83,11 +90,11 @@ public sealed class OutboxOptions
 
     /// <summary>
     /// How long a claimed item is reserved for its worker, renewed every third of it while the worker is alive; after
-    /// a crash (no more renewals) another instance takes the item over when it ends. SQLite also takes back, at
-    /// start, what a dead process of the same machine held.
+    /// a crash (no more renewals) another instance takes the item over when it ends (with the poll: under 10 s by
+    /// default). SQLite also takes back, at start, what a dead process of the same machine held.
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:03", "01:00:00")]
-    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>How long an ack may wait for its store write before answering 503 (Slack allows 3 s in all).</summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "00:00:02.500")]
@@ -174,6 +181,34 @@ internal sealed class WorkProcessor(
         await Task.WhenAll([.. running, heartbeat]).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
+    /// <summary>A plan with each delivery's id: the item's id and its place.</summary>
+    private static Delivery[] Number(WorkItem item, IReadOnlyList<Delivery> plan) =>
+        [.. plan.Select((d, i) => d with { Id = $"{item.Id}:{i}" })];
+
+    /// <summary>
+    /// Whether a delivery that may have gone out already did: asked of the channel where it can tell. Where it cannot, the
+    /// delivery is sent again, and that possible duplicate is counted and logged, naming the holder that stopped.
+    /// </summary>
+    private async Task<bool> AlreadySentAsync(WorkItem item, Delivery delivery, IWorkHandler handler, CancellationToken ct)
+    {
+        if (delivery.Repeatable || !delivery.MaybeSent)
+        {
+            return false;
+        }
+
+        if (await handler.FindSentAsync(delivery, ct) is { } found)
+        {
+            return found;
+        }
+
+        var channel = new KeyValuePair<string, object?>("channel", item.Channel.ToString());
+        BotMetrics.PossibleDuplicates.Add(1, channel);
+        logger.LogWarning("Work {Id}: {Delivery} {DeliveryId} may have reached {Channel} already ({Why}); {Channel} cannot be asked, so it is sent again and a retry can show it twice.",
+            item.Id, delivery.GetType().Name, delivery.Id, item.Channel,
+            item.TakenOverFrom is { } previous ? $"its previous holder {previous} stopped before marking it sent" : "the last attempt lost its answer", item.Channel);
+        return false;
+    }
+
     /// <summary>No answer (a timeout, a reset connection) or a server error: the peer may have acted on the request.</summary>
     private static bool MayHaveArrived(Exception e, CancellationToken ct) => e switch
     {
@@ -233,11 +268,12 @@ internal sealed class WorkProcessor(
         }
 
         Delivery? sending = null;
+        var sendingAt = -1;
         try
         {
             if (item.Plan is null)
             {
-                item = item with { Plan = await handler.PlanAsync(item, ct) };
+                item = item with { Plan = Number(item, await handler.PlanAsync(item, ct)) };
                 // Several deliveries: the plan is saved, so that after a crash the ones already sent are skipped. One
                 // delivery needs no save (a write fewer per item): running the item again plans the same reply, since
                 // a turn carries the work id and the conversation answers a repeated turn with its stored result.
@@ -248,6 +284,16 @@ internal sealed class WorkProcessor(
             }
 
             var plan = item.Plan.ToArray();
+            if (item.TakenOverFrom is not null)
+            {
+                // Its holder stopped: it sends in order, so the first delivery not marked sent may have gone out.
+                var inFlight = Array.FindIndex(plan, d => !d.Sent && !d.Repeatable && d is not FollowUp);
+                if (inFlight >= 0)
+                {
+                    plan[inFlight] = plan[inFlight] with { MaybeSent = true };
+                }
+            }
+
             for (var i = 0; i < plan.Length; i++)
             {
                 if (plan[i].Sent)
@@ -259,9 +305,15 @@ internal sealed class WorkProcessor(
                 {
                     await outbox.EnqueueAsync(new WorkItem($"{item.Id}:{i}", followUp.Work) { NotBefore = time.GetUtcNow() + followUp.After }, ct);
                 }
+                else if (await AlreadySentAsync(item, plan[i], handler, ct))
+                {
+                    logger.LogInformation("Work {Id} ({Kind}): {Delivery} {DeliveryId} had gone out already; not sent again.",
+                        item.Id, kind, plan[i].GetType().Name, plan[i].Id);
+                }
                 else
                 {
                     sending = plan[i];
+                    sendingAt = i;
                     await handler.DeliverAsync(plan[i], ct);
                     sending = null;
                 }
@@ -281,12 +333,12 @@ internal sealed class WorkProcessor(
         {
             var channel = new KeyValuePair<string, object?>("channel", item.Channel.ToString());
             BotMetrics.WorkFailures.Add(1, channel);
-            if (sending is { Repeatable: false } && MayHaveArrived(e, ct))
+            if (sending is { Repeatable: false } && MayHaveArrived(e, ct) && item.Plan is { } planned)
             {
-                // The honest window of at-least-once delivery: said, counted, not hidden.
-                BotMetrics.PossibleDuplicates.Add(1, channel);
-                logger.LogWarning("Work {Id} ({Kind}): a {Delivery} failed after it may have reached {Channel} ({Error}); a retry can show it twice.",
-                    item.Id, kind, sending.GetType().Name, item.Channel, e.GetType().Name);
+                // The next attempt looks for it first; where the channel cannot tell, it is counted then (see AlreadySentAsync).
+                item = item with { Plan = [.. planned.Select((d, n) => n == sendingAt ? d with { MaybeSent = true } : d)] };
+                logger.LogWarning("Work {Id} ({Kind}): a {Delivery} lost its answer ({Error}); the next attempt checks whether it went out.",
+                    item.Id, kind, sending.GetType().Name, e.GetType().Name);
             }
 
             var attempt = item.Attempt + 1;

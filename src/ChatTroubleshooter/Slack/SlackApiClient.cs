@@ -30,12 +30,19 @@ internal sealed class SlackApiClient(
         ["im:history"] = "message.im events (direct messages)",
         ["chat:write"] = "chat.postMessage, chat.update",
         ["users:read"] = "users.info with include_locale (the user's language)",
+        ["channels:history"] = "conversations.history/replies: finding a reply that went out before a take-over, so it is not posted twice",
+        ["groups:history"] = "the same in private channels",
+        ["mpim:history"] = "the same in group DMs (im:history covers DMs)",
     };
+
+    /// <summary>The message metadata's event type that carries a delivery's id, so a retry can find what went out.</summary>
+    public const string DeliveryEventType = "chat_troubleshooter_delivery";
 
     /// <summary>The Events API events the adapter handles.</summary>
     public static IReadOnlyList<string> HandledEvents { get; } = ["app_mention", "message.im"];
 
-    public async Task<string?> PostMessageAsync(string channel, string? threadTs, JsonObject message, CancellationToken ct)
+    /// <param name="deliveryId">The outbox delivery's id, carried in the message's metadata (see <see cref="FindPostedAsync"/>).</param>
+    public async Task<string?> PostMessageAsync(string channel, string? threadTs, JsonObject message, CancellationToken ct, string? deliveryId = null)
     {
         var body = (JsonObject)message.DeepClone();
         body["channel"] = channel;
@@ -44,9 +51,41 @@ internal sealed class SlackApiClient(
             body["thread_ts"] = threadTs;
         }
 
+        if (deliveryId is not null && body["metadata"] is null)
+        {
+            body["metadata"] = new JsonObject
+            {
+                ["event_type"] = DeliveryEventType,
+                ["event_payload"] = new JsonObject { ["delivery_id"] = deliveryId },
+            };
+        }
+
         body["unfurl_links"] = false;
         var result = await CallAsync("chat.postMessage", body, ct);
         return (string?)result["ts"];
+    }
+
+    /// <summary>
+    /// Whether the bot's message of delivery <paramref name="deliveryId"/> is in the channel (its latest 100 messages) or the
+    /// thread (its latest 200 replies): true or false, or null when Slack does not say (a missing scope, a channel the bot
+    /// cannot read), and the caller cannot tell.
+    /// </summary>
+    public async Task<bool?> FindPostedAsync(string channel, string? threadTs, string deliveryId, CancellationToken ct)
+    {
+        var query = threadTs is null
+            ? $"conversations.history?channel={Uri.EscapeDataString(channel)}&limit=100&include_all_metadata=true"
+            : $"conversations.replies?channel={Uri.EscapeDataString(channel)}&ts={Uri.EscapeDataString(threadTs)}&limit=200&include_all_metadata=true";
+        using var request = Request(HttpMethod.Get, query);
+        using var response = await http.SendAsync(request, ct);
+        var history = await response.Content.ReadFromJsonAsync(SlackApiJson.Default.SlackHistory, ct);
+        if (!response.IsSuccessStatusCode || history is not { Ok: true, Messages: { } messages })
+        {
+            logger.LogWarning("Slack {Method} answered {Error}: cannot tell whether delivery {DeliveryId} went out.",
+                query[..query.IndexOf('?', StringComparison.Ordinal)], history?.Error ?? $"http_{(int)response.StatusCode}", deliveryId);
+            return null;
+        }
+
+        return messages.Any(m => m.Metadata is { EventType: DeliveryEventType } metadata && metadata.EventPayload?.DeliveryId == deliveryId);
     }
 
     public Task UpdateAsync(string channel, string ts, JsonObject message, CancellationToken ct)
@@ -157,6 +196,20 @@ internal sealed class SlackApiClient(
         return body;
     }
 }
+
+/// <summary><c>conversations.history</c> and <c>conversations.replies</c>, as far as finding a delivery goes.</summary>
+internal sealed record SlackHistory(bool Ok, string? Error, IReadOnlyList<SlackHistoryMessage>? Messages);
+
+internal sealed record SlackHistoryMessage(string? Ts, SlackMessageMetadata? Metadata);
+
+internal sealed record SlackMessageMetadata(string? EventType, SlackDeliveryPayload? EventPayload);
+
+internal sealed record SlackDeliveryPayload(string? DeliveryId);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web,
+    PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackHistory))]
+internal sealed partial class SlackApiJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>What auth.test told us about the bot, learned once per process.</summary>
 internal sealed class SlackIdentityCache

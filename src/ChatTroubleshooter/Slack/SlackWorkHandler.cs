@@ -108,7 +108,7 @@ internal sealed partial class SlackWorkHandler(
                 await responses.PostAsync(response.Url, response.Message, ephemeral: true, response.ReplaceOriginal, ct);
                 break;
             case SlackPostDelivery post:
-                await api.PostMessageAsync(post.ChannelId, post.ThreadTs, post.Message, ct);
+                await api.PostMessageAsync(post.ChannelId, post.ThreadTs, post.Message, ct, post.Id);
                 break;
             case SlackUpdateDelivery update:
                 try
@@ -126,6 +126,13 @@ internal sealed partial class SlackWorkHandler(
                 throw new InvalidOperationException($"Not a Slack delivery: {delivery.GetType().Name}.");
         }
     }
+
+    /// <summary>A new message is looked for by its delivery id; a response_url post cannot be (Slack offers no way to read it).</summary>
+    public async Task<bool?> FindSentAsync(Delivery delivery, CancellationToken ct) => delivery switch
+    {
+        SlackPostDelivery { Id: { } id } post => await api.FindPostedAsync(post.ChannelId, post.ThreadTs, id, ct),
+        _ => null,
+    };
 
     /// <summary>
     /// The turn with the user's locale, and what to send for the core's outcome; a private outcome goes to

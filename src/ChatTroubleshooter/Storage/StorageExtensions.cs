@@ -35,6 +35,13 @@ public sealed class StateOptions : IValidatableObject
     /// <summary>Prefix of every Redis key, so several bots (or test runs) can share one Redis.</summary>
     public string RedisPrefix { get; set; } = "ct:";
 
+    /// <summary>
+    /// Who this instance is as a holder of outbox leases; by default <c>machine:pid:start</c>, which also lets SQLite take
+    /// back at once what a dead process of the same machine held. Set it only where those are not unique (tests running
+    /// several instances in one process).
+    /// </summary>
+    public string? InstanceId { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == StateProvider.Redis && string.IsNullOrWhiteSpace(Redis))
@@ -68,7 +75,7 @@ public static class StorageExtensions
             var retention = sp.GetRequiredService<IOptions<ConversationOptions>>().Value.IdleTimeout + TimeSpan.FromHours(1);
             return new Store(options.Provider switch
             {
-                StateProvider.Sqlite => new SqliteStore(options.SqlitePath, time, retention, options.SqliteSynchronous),
+                StateProvider.Sqlite => new SqliteStore(options.SqlitePath, time, retention, options.SqliteSynchronous, options.InstanceId),
                 StateProvider.Redis => Redis(sp, options, time, retention),
                 _ => new MemoryStore(time, sp.GetRequiredService<IMemoryCache>()),
             });
@@ -97,7 +104,7 @@ public static class StorageExtensions
     {
         var redis = ConnectionMultiplexer.Connect(options.Redis!);
         RedisStore.WarnIfNotDurable(options.Redis!, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisStore>());
-        return new RedisStore(redis, time, retention, options.RedisPrefix);
+        return new RedisStore(redis, time, retention, options.RedisPrefix, options.InstanceId);
     }
 
     /// <summary>The one store instance (disposed with the container when it holds a file or a connection).</summary>

@@ -22,7 +22,8 @@ public sealed class BotApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    internal RecordingHandler Slack { get; } = new();
+    /// <summary>The fake Slack; several instances of the bot may share one (see the constructor).</summary>
+    internal RecordingHandler Slack { get; }
 
     /// <summary>What the bot logged.</summary>
     internal LogCapture Logs { get; } = new();
@@ -47,7 +48,15 @@ public sealed class BotApp : WebApplicationFactory<Program>
     internal RecordingHandler Teams { get; } = new();
 
     public BotApp(Dictionary<string, string?>? settings = null)
+        : this(settings, null)
     {
+    }
+
+    /// <param name="settings">Configuration on top of the test defaults.</param>
+    /// <param name="slack">A fake Slack shared with another instance of the bot (one Slack, several instances).</param>
+    internal BotApp(Dictionary<string, string?>? settings, RecordingHandler? slack)
+    {
+        Slack = slack ?? new RecordingHandler();
         _settings = new Dictionary<string, string?>
         {
             ["Slack:SigningSecret"] = SigningSecret,

@@ -234,10 +234,12 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
                     break;
                 }
 
+                // Leased still: a worker of this process held it past its lease (one process is all a memory store has).
+                var overran = _leased.ContainsKey(id);
                 // The lease: the item is not due again until the lease ends.
                 _work[id] = (entry.Item, now + lease);
                 _leased[id] = 0;
-                claimed.Add(entry.Item);
+                claimed.Add(entry.Item with { TakenOverFrom = overran ? "a worker of this process whose lease ran out" : null });
             }
         }
 

@@ -27,15 +27,22 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         return 0
         """;
 
-    // A claimed item records its holder (KEYS[2]: id → instance); only the holder's heartbeat renews its lease.
+    // A claimed item records its holder (KEYS[2]: id → instance); only the holder's heartbeat renews its lease. Each item
+    // comes with its previous holder ('' for none): one whose lease ran out stopped while working on it (a take-over).
     private const string ClaimScript = """
         local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
         local result = {}
         for i, id in ipairs(ids) do
+          local previous = redis.call('HGET', KEYS[2], id)
           redis.call('ZADD', KEYS[1], ARGV[3], id)
           redis.call('HSET', KEYS[2], id, ARGV[5])
           local json = redis.call('GET', ARGV[4] .. id)
-          if json then table.insert(result, json) else redis.call('ZREM', KEYS[1], id) end
+          if json then
+            table.insert(result, json)
+            table.insert(result, previous or '')
+          else
+            redis.call('ZREM', KEYS[1], id)
+          end
         end
         return result
         """;
@@ -335,12 +342,14 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
     public async Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
     {
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript, [Due, Owners], [Now, max, Now + (long)lease.TotalMilliseconds, Work, _instanceId]))!;
-        var items = new List<WorkItem>(result.Length);
-        foreach (var json in result.Select(r => r.ToString()))
+        var items = new List<WorkItem>(result.Length / 2);
+        for (var i = 0; i + 1 < result.Length; i += 2)
         {
+            var json = result[i].ToString();
+            var previous = result[i + 1].ToString();
             if (OutboxJson.TryDeserialize(json) is { } item)
             {
-                items.Add(item);
+                items.Add(item with { TakenOverFrom = previous.Length > 0 && previous != _instanceId ? previous : null });
             }
             else if (IdOf(json) is { } id)
             {

@@ -108,7 +108,8 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
 
         foreach (var owner in owners.Where(o => o != _instanceId && InstanceId.IsDeadOnThisMachine(o)))
         {
-            Execute(connection, "UPDATE outbox SET due = $now, owner = NULL WHERE owner = $o AND status = 'pending'", ("$now", Now), ("$o", owner));
+            // Due now, its owner kept: the claim that follows knows it takes the item over from a process that died.
+            Execute(connection, "UPDATE outbox SET due = $now WHERE owner = $o AND status = 'pending'", ("$now", Now), ("$o", owner));
         }
     }
 
@@ -395,6 +396,17 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     public Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct) => AckWriteAsync<IReadOnlyList<WorkItem>>(writer =>
     {
         PurgeExpired(writer);
+        // Who held them before: an owner whose lease ran out stopped while working on the item (a take-over).
+        var previous = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var owners = writer.Command("SELECT id, owner FROM outbox WHERE status = 'pending' AND due <= $now AND owner IS NOT NULL AND owner <> $me ORDER BY due LIMIT $n",
+            ("$now", Now), ("$n", max), ("$me", _instanceId)).ExecuteReader())
+        {
+            while (owners.Read())
+            {
+                previous[owners.GetString(0)] = owners.GetString(1);
+            }
+        }
+
         // Claiming pushes "due" to the end of the lease: a worker that dies leaves the item due again then.
         var command = writer.Command("""
             UPDATE outbox SET due = $lease, owner = $me
@@ -409,7 +421,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
             {
                 if (OutboxJson.TryDeserialize(reader.GetString(1)) is { } item)
                 {
-                    items.Add(item);
+                    items.Add(item with { TakenOverFrom = previous.GetValueOrDefault(item.Id) });
                 }
                 else
                 {

@@ -17,16 +17,19 @@ public abstract class StateStoreContract : IDisposable
 {
     private readonly List<IDisposable> _created = [];
 
-    /// <summary>A store; two calls with the same <paramref name="shared"/> see the same data (two instances, one backend).</summary>
-    private protected abstract IStateProvider Create(string shared, TimeProvider time);
+    /// <summary>
+    /// A store; two calls with the same <paramref name="shared"/> see the same data (two instances, one backend), each
+    /// holding leases as <paramref name="instance"/> (this process when null; a memory store is always this process).
+    /// </summary>
+    private protected abstract IStateProvider Create(string shared, TimeProvider time, string? instance);
 
     private readonly string _shared = Guid.NewGuid().ToString("N");
 
     private protected FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
-    private protected IStateProvider Store()
+    private protected IStateProvider Store(string? instance = null)
     {
-        var store = Create(_shared, Time);
+        var store = Create(_shared, Time, instance);
         if (store is IDisposable disposable)
         {
             _created.Add(disposable);
@@ -189,8 +192,8 @@ public abstract class StateStoreContract : IDisposable
     [Fact]
     public async Task Outbox_Heartbeat_RenewsOnlyWhatTheHolderStillWorksOn()
     {
-        var a = Store();
-        var b = Store();
+        var a = Store("holder-a");
+        var b = Store("holder-b");
         var held = Item(Command("held"));
         var retried = Item(Command("retried"));
         await a.EnqueueAsync(held, Ct);
@@ -207,9 +210,16 @@ public abstract class StateStoreContract : IDisposable
             Assert.Empty(await b.ClaimAsync(10, lease, Ct));
         }
 
-        // The holder stops beating (it died): the item is taken over when the last renewed lease ends.
+        // The holder stops beating (it died): the item is taken over when the last renewed lease ends, and the claim says
+        // from whom (what it planned may have gone out: issue 33). The retried item was released: no take-over.
         await PassAsync(TimeSpan.FromSeconds(16));
-        Assert.Equal(["held"], (await b.ClaimAsync(10, lease, Ct)).Select(i => ((SlackCommandWork)i.Work).Text));
+        var takenOver = Assert.Single(await b.ClaimAsync(10, lease, Ct));
+        Assert.Equal("held", ((SlackCommandWork)takenOver.Work).Text);
+        Assert.NotNull(takenOver.TakenOverFrom);
+        Assert.True(this is MemoryStateStoreTests || takenOver.TakenOverFrom == "holder-a", takenOver.TakenOverFrom);
+        await PassAsync(TimeSpan.FromSeconds(60));
+        var released = Assert.Single(await b.ClaimAsync(10, lease, Ct), i => ((SlackCommandWork)i.Work).Text == "retried");
+        Assert.Null(released.TakenOverFrom);
     }
 
     /// <summary>
@@ -421,7 +431,7 @@ public sealed class MemoryStateStoreTests : StateStoreContract
     private readonly Dictionary<string, IStateProvider> _stores = [];
 
     // One process, one memory: "two instances" share the same object.
-    private protected override IStateProvider Create(string shared, TimeProvider time) =>
+    private protected override IStateProvider Create(string shared, TimeProvider time, string? instance) =>
         _stores.TryGetValue(shared, out var store) ? store : _stores[shared] = new MemoryStore(time, MemoryCacheClock.Create(time));
 }
 
@@ -436,8 +446,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         _directory.Delete(recursive: true);
     }
 
-    private protected override IStateProvider Create(string shared, TimeProvider time) =>
-        new SqliteStore(Path.Combine(_directory.FullName, shared + ".db"), time);
+    private protected override IStateProvider Create(string shared, TimeProvider time, string? instance) =>
+        new SqliteStore(Path.Combine(_directory.FullName, shared + ".db"), time, instanceId: instance);
 
     [Fact]
     public async Task ExpiredRows_ArePurged()
@@ -558,10 +568,10 @@ public sealed class RedisStateStoreTests : StateStoreContract
 {
     private readonly Dictionary<string, string> _prefixes = [];
 
-    private protected override IStateProvider Create(string shared, TimeProvider time)
+    private protected override IStateProvider Create(string shared, TimeProvider time, string? instance)
     {
         var prefix = _prefixes.TryGetValue(shared, out var p) ? p : _prefixes[shared] = TestRedis.NewPrefix();
-        return new RedisStore(TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix);
+        return new RedisStore(TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix, instance);
     }
 
     /// <summary>Issue 17 #4: a script whose outbox write fails stores no dedupe key, so the platform's retry is stored.</summary>

@@ -214,6 +214,15 @@ internal sealed class AlertWorkHandler(
         }
     }
 
+    /// <summary>An alert that may have gone out is looked for where the channel can tell (Slack); a summary is not (its id is needed).</summary>
+    public async Task<bool?> FindSentAsync(Delivery delivery, CancellationToken ct) => delivery switch
+    {
+        AlertPostDelivery { Id: { } id } post => await poster.FindPostedAsync(post.Target, null, id, ct),
+        AlertInThreadDelivery { Id: { } id } threaded when await bursts.SummaryAsync(threaded.NumberId, threaded.Since, threaded.Place, ct) is { } root =>
+            await poster.FindPostedAsync(threaded.Target, root, id, ct),
+        _ => null,
+    };
+
     /// <summary>The place a delivery goes to (its target and key).</summary>
     private static (AlertTarget Target, string Place)? PlaceOf(Delivery delivery) => delivery switch
     {
@@ -228,7 +237,7 @@ internal sealed class AlertWorkHandler(
         switch (delivery)
         {
             case AlertPostDelivery post:
-                await poster.PostAsync(post.Target, post.Message, ct);
+                await poster.PostAsync(post.Target, post.Message, ct, post.Id);
                 break;
 
             case AlertSummaryDelivery { Create: true } summary:
@@ -244,7 +253,7 @@ internal sealed class AlertWorkHandler(
                 break;
 
             case AlertInThreadDelivery threaded:
-                await poster.PostInThreadAsync(threaded.Target, await SummaryIdAsync(threaded.NumberId, threaded.Since, threaded.Place, ct), threaded.Message, ct);
+                await poster.PostInThreadAsync(threaded.Target, await SummaryIdAsync(threaded.NumberId, threaded.Since, threaded.Place, ct), threaded.Message, ct, threaded.Id);
                 break;
 
             default:

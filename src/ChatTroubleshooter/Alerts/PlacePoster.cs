@@ -16,10 +16,13 @@ internal sealed class PlacePoster(SlackApiClient slack, ConnectorClient connecto
         ? TeamsWorkHandler.Activity(cards.Teams(reply, maskPhoneNumbers), Cards.CardRenderer.Summary(reply, maskPhoneNumbers))
         : cards.Slack(reply, maskPhoneNumbers);
 
-    /// <summary>A new message; its id (Slack ts, Teams activity id), null when the channel gave none.</summary>
-    public Task<string?> PostAsync(AlertTarget target, JsonObject message, CancellationToken ct) => target switch
+    /// <summary>
+    /// A new message; its id (Slack ts, Teams activity id), null when the channel gave none. A Slack message carries
+    /// <paramref name="deliveryId"/> in its metadata, so <see cref="FindPostedAsync"/> can find it.
+    /// </summary>
+    public Task<string?> PostAsync(AlertTarget target, JsonObject message, CancellationToken ct, string? deliveryId = null) => target switch
     {
-        SlackAlertTarget s => slack.PostMessageAsync(s.ChannelId, null, message, ct),
+        SlackAlertTarget s => slack.PostMessageAsync(s.ChannelId, null, message, ct, deliveryId),
         TeamsAlertTarget { IsChannel: true } t => connector.PostInChannelAsync(t.ServiceUrl, t.ConversationId, t.TenantId, message, ct),
         TeamsAlertTarget t => connector.ReplyAsync(t.ServiceUrl, t.ConversationId, null, message, ct),
         _ => throw Unknown(target),
@@ -34,11 +37,21 @@ internal sealed class PlacePoster(SlackApiClient slack, ConnectorClient connecto
     };
 
     /// <summary>A message in the thread of <paramref name="root"/> (in a Teams chat, which has none: a reply to it).</summary>
-    public Task<string?> PostInThreadAsync(AlertTarget target, string root, JsonObject message, CancellationToken ct) => target switch
+    public Task<string?> PostInThreadAsync(AlertTarget target, string root, JsonObject message, CancellationToken ct, string? deliveryId = null) => target switch
     {
-        SlackAlertTarget s => slack.PostMessageAsync(s.ChannelId, root, message, ct),
+        SlackAlertTarget s => slack.PostMessageAsync(s.ChannelId, root, message, ct, deliveryId),
         TeamsAlertTarget t => connector.ReplyAsync(t.ServiceUrl, Thread(t, root), t.IsChannel ? null : root, message, ct),
         _ => throw Unknown(target),
+    };
+
+    /// <summary>
+    /// Whether the message of <paramref name="deliveryId"/> is in the place (in the thread of <paramref name="root"/>):
+    /// Slack can tell; the Bot Connector cannot list a conversation's messages, so null there.
+    /// </summary>
+    public Task<bool?> FindPostedAsync(AlertTarget target, string? root, string deliveryId, CancellationToken ct) => target switch
+    {
+        SlackAlertTarget s => slack.FindPostedAsync(s.ChannelId, root, deliveryId, ct),
+        _ => Task.FromResult<bool?>(null),
     };
 
     /// <summary>A plain-text message for the place's channel.</summary>

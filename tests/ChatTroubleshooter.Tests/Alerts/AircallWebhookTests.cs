@@ -163,6 +163,48 @@ public sealed class AircallWebhookTests : IDisposable
         Assert.Equal(0, await app.Services.GetRequiredService<IWorkOutbox>().CountPendingAsync(Ct));
     }
 
+    /// <summary>
+    /// Issue 33: an alert that reached Slack but whose answer was lost (a reset connection) is looked for before it is
+    /// posted again: it carries its delivery id in its metadata, conversations.history finds it, and nothing shows twice.
+    /// </summary>
+    [Fact]
+    public async Task AnAlertWhoseAnswerWasLost_IsFoundInTheChannel_AndNotPostedTwice()
+    {
+        using var app = App();
+        var posted = new List<string>();
+        var lost = 1;
+        app.Slack
+            .OnFirst(r => IsAlert(app, r), r =>
+            {
+                lock (posted)
+                {
+                    posted.Add(app.Slack.Body(r));
+                }
+
+                return Interlocked.Decrement(ref lost) >= 0
+                    ? throw new HttpRequestException("Connection reset by peer", new IOException("reset"))
+                    : RecordingHandler.Json("""{"ok":true,"channel":"C0ALERTS","ts":"1700000000.000100"}""");
+            })
+            .OnFirst(r => r.RequestUri!.AbsolutePath == "/api/conversations.history", _ =>
+            {
+                lock (posted)
+                {
+                    var messages = new JsonArray([.. posted.Select(p => (JsonNode)new JsonObject { ["ts"] = "1700000000.000100", ["metadata"] = JsonNode.Parse(p)!["metadata"]!.DeepClone() })]);
+                    return RecordingHandler.Json(new JsonObject { ["ok"] = true, ["messages"] = messages }.ToJsonString());
+                }
+            });
+        using var client = app.CreateClient();
+
+        await client.PostAsync(AircallWebhooks.Route, Webhook(AircallWebhooks.CallEnded, _peers.CallData), Ct);
+        await app.WaitForAsync(r => r.RequestUri!.AbsolutePath == "/api/conversations.history");
+        await app.DrainAsync();
+
+        var alert = JsonNode.Parse(Assert.Single(posted))!;
+        Assert.Equal("chat_troubleshooter_delivery", (string?)alert["metadata"]!["event_type"]);
+        Assert.Contains(app.Logs.Entries, e => e.Message.Contains("had gone out already", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains("may have reached", StringComparison.Ordinal));
+    }
+
     /// <summary>8 calls of one number without a recording within the hour: 5 alerts, then one summary kept up to date, and the rest in its thread.</summary>
     [Fact]
     public async Task ABurstOfEightCallsOnOneNumber_IsOneSummary_WithTheRestInItsThread()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatTroubleshooter.Tests.Slack;
 
@@ -137,7 +138,9 @@ public sealed class SlackSocketModeTests() : SlackScenarios(SlackWay.SocketMode)
         await connections[0].SendAsync(TestData.Read("slack/socket_mode_disconnect_link_disabled.json"));
         await WaitAsync(() => Fake.Connections.All(c => c.IsClosed) ? "closed" : null);
         var opens = Fake.Opens;
-        await Task.Delay(1500, Ct); // longer than the first backoff: nothing reconnects
+        // Every connection loop has ended: nothing is left that could reconnect (no sleep needed to see it).
+        var status = _app.Services.GetRequiredService<ChatTroubleshooter.Slack.SocketMode.SocketModeStatus>();
+        await WaitAsync(() => status.Slots == 0 ? "stopped" : null);
 
         var readyz = await ReadyzAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
@@ -161,7 +164,9 @@ public sealed class SlackSocketModeTests() : SlackScenarios(SlackWay.SocketMode)
 
         var said = await WaitAsync(async () => await client.GetAsync("/readyz", Ct) is { StatusCode: HttpStatusCode.ServiceUnavailable } r
             && await r.Content.ReadAsStringAsync(Ct) is var body && body.Contains("invalid_auth", StringComparison.Ordinal) ? body : null);
-        await Task.Delay(1500, Ct);
+        // Every connection loop has ended: nothing is left that could try again.
+        var status = app.Services.GetRequiredService<ChatTroubleshooter.Slack.SocketMode.SocketModeStatus>();
+        await WaitAsync(() => status.Slots == 0 ? "stopped" : null);
 
         Assert.Contains("xapp-", said, StringComparison.Ordinal);
         Assert.InRange(fake.Opens, 1, 2); // one try per connection slot, then never again

@@ -44,6 +44,7 @@ internal sealed class SocketModeService(
         var ct = fatal.Token;
         SocketModeConnection? current = null;
         var failures = 0;
+        status.SlotStarted();
         try
         {
             while (!ct.IsCancellationRequested)
@@ -101,6 +102,8 @@ internal sealed class SocketModeService(
             {
                 await CloseAsync(current);
             }
+
+            status.SlotEnded();
         }
     }
 

@@ -6,9 +6,17 @@ namespace ChatTroubleshooter.Slack.SocketMode;
 internal sealed class SocketModeStatus
 {
     private int _live;
+    private int _slots;
     private string? _stopped;
 
     public int Live => Volatile.Read(ref _live);
+
+    /// <summary>Connection slots still running their loop; none once Socket Mode stopped for good (nothing can reconnect).</summary>
+    public int Slots => Volatile.Read(ref _slots);
+
+    public void SlotStarted() => Interlocked.Increment(ref _slots);
+
+    public void SlotEnded() => Interlocked.Decrement(ref _slots);
 
     /// <summary>Why Socket Mode stopped and will not retry (the token refused, <c>link_disabled</c>); null while it runs.</summary>
     public string? Stopped => Volatile.Read(ref _stopped);

@@ -42,6 +42,9 @@ public enum SmallTalk
 public sealed class TextFactExtractor(Knowledge knowledge)
 {
     private const int NegationWindow = 3;
+
+    /// <summary>How far after its verb a negation may stand: German and Dutch put the whole middle field in between.</summary>
+    private const int NegationAfterWindow = 8;
     private const string DirectionFact = "direction";
     private const string Inbound = "inbound";
     private const string Outbound = "outbound";
@@ -343,12 +346,12 @@ public sealed class TextFactExtractor(Knowledge knowledge)
     }
 
     /// <summary>
-    /// A negation after the cue that negates it: one of <see cref="Lexicon.NegationsAfter"/> up to 3 words after it in its
+    /// A negation after the cue that negates it: one of <see cref="Lexicon.NegationsAfter"/> up to 8 words after it in its
     /// clause ("pausiert habe ich nichts"), before any "and" and not starting a phrase of its own ("nicht aufgezeichnet").
     /// </summary>
     private static bool IsNegatedAfter(List<Token> tokens, int after, Lexicon lexicon)
     {
-        for (var k = after; k < tokens.Count && k < after + NegationWindow && tokens[k].Clause == tokens[after - 1].Clause; k++)
+        for (var k = after; k < tokens.Count && k < after + NegationAfterWindow && tokens[k].Clause == tokens[after - 1].Clause; k++)
         {
             if (MatchAt(lexicon.And, tokens, k) > 0 || NamesTheProblem(tokens, k, lexicon) || StartsCue(tokens, k, lexicon))
             {

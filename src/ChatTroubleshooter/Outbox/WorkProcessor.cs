@@ -203,9 +203,9 @@ internal sealed class WorkProcessor(
 
         var channel = new KeyValuePair<string, object?>("channel", item.Channel.ToString());
         BotMetrics.PossibleDuplicates.Add(1, channel);
-        logger.LogWarning("Work {Id}: {Delivery} {DeliveryId} may have reached {Channel} already ({Why}); {Channel} cannot be asked, so it is sent again and a retry can show it twice.",
+        logger.LogWarning("Work {Id}: {Delivery} {DeliveryId} may have reached {Channel} already ({Why}); it cannot be looked for there, so it is sent again: a retry can show it twice.",
             item.Id, delivery.GetType().Name, delivery.Id, item.Channel,
-            item.TakenOverFrom is { } previous ? $"its previous holder {previous} stopped before marking it sent" : "the last attempt lost its answer", item.Channel);
+            item.TakenOverFrom is { } previous ? $"its previous holder {previous} stopped before marking it sent" : "the last attempt lost its answer");
         return false;
     }
 

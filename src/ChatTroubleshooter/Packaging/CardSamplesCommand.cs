@@ -1,8 +1,9 @@
 using System.Text.Json;
+using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics.Replies;
 
-namespace ChatTroubleshooter.Cards;
+namespace ChatTroubleshooter.Packaging;
 
 /// <summary>
 /// <c>cards --out DIR [--lang xx]</c>: writes the cards of a real conversation over the demo calls (a question and

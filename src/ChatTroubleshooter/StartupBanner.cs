@@ -16,8 +16,7 @@ namespace ChatTroubleshooter;
 /// </summary>
 internal static class StartupBanner
 {
-    public static string Version { get; } =
-        typeof(StartupBanner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
+    public static string Version => Observability.BotVersion.Current;
 
     public const string Usage = """
         ChatTroubleshooter: finds out why an Aircall call has no recording, in Slack and Microsoft Teams.

@@ -7,6 +7,7 @@ using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using ChatTroubleshooter.Http;
 
 namespace ChatTroubleshooter.Alerts;
 

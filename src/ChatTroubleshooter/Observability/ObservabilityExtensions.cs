@@ -65,7 +65,7 @@ public static class ObservabilityExtensions
             .AddCheck<LoadedCheck<Knowledge>>("knowledge")
             .AddCheck<LoadedCheck<CardRenderer>>("cards");
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("chattroubleshooter", serviceVersion: StartupBanner.Version))
+            .ConfigureResource(resource => resource.AddService("chattroubleshooter", serviceVersion: BotVersion.Current))
             .WithMetrics(metrics => metrics
             .AddMeter(BotMetrics.MeterName)
             // The platform's own meters: request durations and active requests (ASP.NET Core, Kestrel), outgoing
@@ -143,4 +143,11 @@ internal sealed class LoadedCheck<T>(IServiceProvider services) : IHealthCheck
         services.GetRequiredService<T>();
         return Task.FromResult(HealthCheckResult.Healthy("loaded"));
     }
+}
+
+/// <summary>The bot's version (its informational version without the commit), for the banner and the telemetry resource.</summary>
+internal static class BotVersion
+{
+    public static string Current { get; } =
+        System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(typeof(BotVersion).Assembly)?.InformationalVersion.Split('+')[0] ?? "dev";
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ChatTroubleshooter.Http;
 
 namespace ChatTroubleshooter.Outbox;
 

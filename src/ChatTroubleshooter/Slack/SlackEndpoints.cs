@@ -2,6 +2,7 @@ using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using ChatTroubleshooter.Http;
 
 namespace ChatTroubleshooter.Slack;
 

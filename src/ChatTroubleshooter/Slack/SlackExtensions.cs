@@ -3,6 +3,7 @@ using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using ChatTroubleshooter.Http;
 
 namespace ChatTroubleshooter.Slack;
 

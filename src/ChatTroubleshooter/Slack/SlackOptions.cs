@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChatTroubleshooter.Http;
 
 namespace ChatTroubleshooter.Slack;
 

@@ -4,6 +4,7 @@ using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using ChatTroubleshooter.Http;
 
 namespace ChatTroubleshooter.Storage;
 

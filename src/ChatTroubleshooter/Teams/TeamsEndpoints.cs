@@ -8,6 +8,7 @@ using ChatTroubleshooter.Outbox;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using ChatTroubleshooter.Http;
 
 namespace ChatTroubleshooter.Teams;
 

@@ -2,6 +2,7 @@ using System.Net;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Options;
 using Polly;
+using ChatTroubleshooter.Http;
 
 namespace ChatTroubleshooter.Teams;
 

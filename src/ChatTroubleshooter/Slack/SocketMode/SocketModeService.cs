@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Options;
+using ChatTroubleshooter.Http;
 
 namespace ChatTroubleshooter.Slack.SocketMode;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.Metadata;
 
-namespace ChatTroubleshooter;
+namespace ChatTroubleshooter.Http;
 
 /// <summary>
 /// A request's body in a buffer rented from the shared pool: a body of a few hundred KB is a large-object allocation,

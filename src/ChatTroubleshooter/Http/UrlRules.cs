@@ -1,4 +1,4 @@
-namespace ChatTroubleshooter;
+namespace ChatTroubleshooter.Http;
 
 internal static class UrlRules
 {

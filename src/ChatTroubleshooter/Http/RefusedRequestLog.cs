@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace ChatTroubleshooter;
+namespace ChatTroubleshooter.Http;
 
 /// <summary>
 /// One short line per refused request (a bad signature or token, a client that is not allowed), never a stack trace,

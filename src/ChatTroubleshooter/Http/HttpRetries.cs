@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
-namespace ChatTroubleshooter;
+namespace ChatTroubleshooter.Http;
 
 internal static class HttpRetries
 {

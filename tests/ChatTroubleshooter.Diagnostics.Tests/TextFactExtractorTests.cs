@@ -9,6 +9,15 @@ public sealed class TextFactExtractorTests
     private static Dictionary<string, string> Read(string text, string? language = null) =>
         Extractor.Read(text, language).Facts.ToDictionary(f => f.Id, f => f.Value.ToWire());
 
+    /// <summary>Words that name a cue's thing in another sense: no fact from them (a wrong fact costs more than a question).</summary>
+    [Theory]
+    [InlineData("es", "estoy de baja y la llamada no tiene grabación", "number-exists")]
+    [InlineData("es", "el enlace ya no existe, la llamada se contestó", "number-exists")]
+    [InlineData("es", "la llamada estuvo en pausa dos minutos", "paused")]
+    [InlineData("it", "il numero è stato sospeso, la chiamata ha avuto risposta", "paused")]
+    public void Read_AWordInAnotherSense_GivesNoFact(string language, string text, string fact) =>
+        Assert.False(Read(text, language).ContainsKey(fact), text);
+
     [Theory]
     [InlineData("1234567", "1234567")]
     [InlineData("why no recording on 3331525701?", "3331525701")]

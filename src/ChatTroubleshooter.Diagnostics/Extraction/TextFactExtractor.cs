@@ -349,11 +349,11 @@ public sealed class TextFactExtractor(Knowledge knowledge)
     /// A negation after the cue that negates it: one of <see cref="Lexicon.NegationsAfter"/> up to 8 words after it in its
     /// clause ("pausiert habe ich nichts"), before any "and" and not starting a phrase of its own ("nicht aufgezeichnet").
     /// </summary>
-    private static bool IsNegatedAfter(List<Token> tokens, int after, Lexicon lexicon)
+    private static bool IsNegatedAfter(List<Token> tokens, int after, Lexicon lexicon, CueStarts starts)
     {
         for (var k = after; k < tokens.Count && k < after + NegationAfterWindow && tokens[k].Clause == tokens[after - 1].Clause; k++)
         {
-            if (MatchAt(lexicon.And, tokens, k) > 0 || NamesTheProblem(tokens, k, lexicon) || StartsCue(tokens, k, lexicon))
+            if (MatchAt(lexicon.And, tokens, k) > 0 || NamesTheProblem(tokens, k, lexicon) || starts.StartsCue(tokens, k, lexicon))
             {
                 return false;
             }
@@ -367,33 +367,45 @@ public sealed class TextFactExtractor(Knowledge knowledge)
         return false;
     }
 
-    private static bool StartsCue(List<Token> tokens, int k, Lexicon lexicon)
+    /// <summary>
+    /// The cues that can start at each token (by their first word), found once per reading: the indexes in
+    /// <see cref="Lexicon.Cues"/> of token i are <c>Candidates[Starts[i]..Starts[i + 1]]</c>.
+    /// </summary>
+    private sealed record CueStarts(List<int> Candidates, int[] Starts)
     {
-        var candidates = new List<int>();
-        lexicon.CuesStartingWith(tokens[k].Text, candidates);
-        foreach (var n in candidates)
+        public static CueStarts Of(List<Token> tokens, Lexicon lexicon)
         {
-            if (lexicon.Cues[n].Phrase.Match(tokens, k) > 0)
+            var candidates = new List<int>();
+            var starts = new int[tokens.Count + 1];
+            for (var i = 0; i < tokens.Count; i++)
             {
-                return true;
+                starts[i] = candidates.Count;
+                lexicon.CuesStartingWith(tokens[i].Text, candidates);
             }
+
+            starts[tokens.Count] = candidates.Count;
+            return new CueStarts(candidates, starts);
         }
 
-        return false;
+        /// <summary>A cue of any fact starts at token <paramref name="k"/>.</summary>
+        public bool StartsCue(List<Token> tokens, int k, Lexicon lexicon)
+        {
+            for (var c = Starts[k]; c < Starts[k + 1]; c++)
+            {
+                if (lexicon.Cues[Candidates[c]].Phrase.Match(tokens, k) > 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static IEnumerable<Found> ReadCues(string text, List<Token> tokens, Lexicon lexicon)
     {
-        // The cues that can start at each token (by their first word): candidates[starts[i]..starts[i + 1]].
-        var candidates = new List<int>();
-        var starts = new int[tokens.Count + 1];
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            starts[i] = candidates.Count;
-            lexicon.CuesStartingWith(tokens[i].Text, candidates);
-        }
-
-        starts[tokens.Count] = candidates.Count;
+        var cueStarts = CueStarts.Of(tokens, lexicon);
+        var (candidates, starts) = (cueStarts.Candidates, cueStarts.Starts);
         var skipped = new List<int>();
         var taken = new bool[tokens.Count];
         // Per fact, the longest cue wins where cues overlap ("not answered" over "answered").
@@ -444,7 +456,7 @@ public sealed class TextFactExtractor(Knowledge knowledge)
                     // it where the language puts it ("pausiert habe ich nichts").
                     var negated = !cue.HoldsNegation
                         && (IsNegated(tokens, i, lexicon) || skipped.Any(k => IsNegationAt(tokens, k, lexicon))
-                            || IsNegatedAfter(tokens, i + length, lexicon));
+                            || IsNegatedAfter(tokens, i + length, lexicon, cueStarts));
                     var value = negated ? cue.Value.Negate() : cue.Value;
                     // A negated choice ("not inbound") says nothing definite.
                     if (negated && value == cue.Value)

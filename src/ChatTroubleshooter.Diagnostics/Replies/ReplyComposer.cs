@@ -130,12 +130,11 @@ public sealed class ReplyComposer(Knowledge knowledge)
             case EvidenceValue.Kind.DateTime or EvidenceValue.Kind.Time
                 when long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var unix):
             {
-                var at = DateTimeOffset.FromUnixTimeSeconds(unix).UtcDateTime;
-                var culture = System.Globalization.CultureInfo.GetCultureInfo(language);
-                var time = at.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+                var at = DateTimeOffset.FromUnixTimeSeconds(unix);
+                var time = at.UtcDateTime.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
                 return kind == EvidenceValue.Kind.Time
                     ? Texts.Get(language, TextKeys.FormatTime, ("time", time))
-                    : Texts.Get(language, TextKeys.FormatDateTime, ("date", at.ToString(Texts.Get(language, TextKeys.FormatDate), culture)), ("time", time));
+                    : Texts.Get(language, TextKeys.FormatDateTime, ("date", Texts.FormatDay(language, at, null)), ("time", time));
             }
 
             case EvidenceValue.Kind.Seconds

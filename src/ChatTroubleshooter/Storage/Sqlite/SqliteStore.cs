@@ -396,23 +396,33 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     public Task<IReadOnlyList<WorkItem>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct) => AckWriteAsync<IReadOnlyList<WorkItem>>(writer =>
     {
         PurgeExpired(writer);
-        // Who held them before: an owner whose lease ran out stopped while working on the item (a take-over).
+        // The due items, with who held them before: an owner whose lease ran out stopped while working on one (a take-over).
+        var ids = new List<string>();
         var previous = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var owners = writer.Command("SELECT id, owner FROM outbox WHERE status = 'pending' AND due <= $now AND owner IS NOT NULL AND owner <> $me ORDER BY due LIMIT $n",
-            ("$now", Now), ("$n", max), ("$me", _instanceId)).ExecuteReader())
+        using (var due = writer.Command("SELECT id, owner FROM outbox WHERE status = 'pending' AND due <= $now ORDER BY due LIMIT $n",
+            ("$now", Now), ("$n", max)).ExecuteReader())
         {
-            while (owners.Read())
+            while (due.Read())
             {
-                previous[owners.GetString(0)] = owners.GetString(1);
+                ids.Add(due.GetString(0));
+                if (!due.IsDBNull(1) && due.GetString(1) is var owner && owner != _instanceId)
+                {
+                    previous[ids[^1]] = owner;
+                }
             }
+        }
+
+        if (ids.Count == 0)
+        {
+            return [];
         }
 
         // Claiming pushes "due" to the end of the lease: a worker that dies leaves the item due again then.
         var command = writer.Command("""
             UPDATE outbox SET due = $lease, owner = $me
-            WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due <= $now ORDER BY due LIMIT $n)
+            WHERE id IN (SELECT value FROM json_each($ids))
             RETURNING id, json
-            """, ("$lease", Now + (long)lease.TotalMilliseconds), ("$now", Now), ("$n", max), ("$me", _instanceId));
+            """, ("$lease", Now + (long)lease.TotalMilliseconds), ("$me", _instanceId), ("$ids", JsonIds(ids)));
         var items = new List<WorkItem>();
         var unreadable = new List<string>();
         using (var reader = command.ExecuteReader())
@@ -441,7 +451,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
 
     public Task RenewAsync(IReadOnlyCollection<string> ids, TimeSpan lease, CancellationToken ct)
     {
-        var list = System.Text.Json.JsonSerializer.Serialize(ids);
+        var list = JsonIds(ids);
         return WriteAsync(writer => writer.Execute(
             "UPDATE outbox SET due = $lease WHERE owner = $me AND status = 'pending' AND id IN (SELECT value FROM json_each($ids))",
             ("$lease", Now + (long)lease.TotalMilliseconds), ("$me", _instanceId), ("$ids", list)));
@@ -468,6 +478,24 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         var json = OutboxJson.SerializeToString(item);
         return WriteAsync(writer => writer.Execute("UPDATE outbox SET status = 'dead', json = $j, error = $e, owner = NULL WHERE id = $i",
             ("$i", item.Id), ("$j", json), ("$e", error)));
+    }
+
+    /// <summary>Ids as a JSON array of strings, for SQLite's <c>json_each</c>.</summary>
+    private static string JsonIds(IEnumerable<string> ids)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var id in ids)
+            {
+                json.WriteStringValue(id);
+            }
+
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     public Task ProbeWriteAsync(CancellationToken ct) =>

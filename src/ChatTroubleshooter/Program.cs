@@ -7,6 +7,7 @@ using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Observability;
 using ChatTroubleshooter.Packaging;
 using ChatTroubleshooter.Slack;
+using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Teams;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter;
@@ -42,6 +43,10 @@ if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Com
 
     chatBuilder.AddAircall();
     chatBuilder.AddCards();
+    // The terminal answers the features' commands too (alerts and audits say they need a channel).
+    chatBuilder.AddAlerts();
+    chatBuilder.AddAudits();
+    chatBuilder.AddState();
     using var chatHost = chatBuilder.Build();
     if (args[0] == AircallWebhookCommand.Command)
     {
@@ -62,6 +67,7 @@ builder.AddSlack();
 builder.AddTeams();
 builder.AddAlerts();
 builder.AddAudits();
+builder.AddState();
 builder.AddObservability();
 
 var app = builder.Build();

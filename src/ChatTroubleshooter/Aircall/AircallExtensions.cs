@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Caching;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -19,6 +20,7 @@ public static class AircallExtensions
     /// </summary>
     public static IHostApplicationBuilder AddAircall(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddMemoryCacheOnTimeProvider();
         builder.Services.AddOptions<AircallOptions>()
             .BindConfiguration(AircallOptions.Section)
             .ValidateDataAnnotations()

@@ -38,7 +38,16 @@ internal sealed record AircallCall(
     string? Voicemail,
     string? MissedCallReason,
     AircallNumber? Number,
-    AircallUser? User);
+    AircallUser? User)
+{
+    /// <summary>Aircall keeps no recording of a conversation under 5 s or over 4 h.</summary>
+    public const int MinTalkSeconds = 5;
+    public const int MaxTalkSeconds = 4 * 3600;
+
+    /// <summary>Answered, 5 s to 4 h of conversation: a recording is expected (when recording is on).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ExpectsRecording => this is { AnsweredAt: { } answered, EndedAt: { } ended } && ended - answered is >= MinTalkSeconds and <= MaxTalkSeconds;
+}
 
 /// <param name="TimeZone">The number's time zone (IANA id, Aircall's <c>time_zone</c>): its alerts and audits show times in it.</param>
 internal sealed record AircallNumber(long Id, string? Name, bool? LiveRecordingActivated, string? Country = null, string? Digits = null, string? TimeZone = null);

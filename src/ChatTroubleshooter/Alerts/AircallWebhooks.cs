@@ -153,14 +153,6 @@ public static class AircallWebhooks
 /// <summary>Which calls are worth a check: those that should have a recording and, in the event's data, have none.</summary>
 internal static class AlertPolicy
 {
-    /// <summary>Aircall keeps no recording of a conversation under 5 s or over 4 h.</summary>
-    public const int MinTalkSeconds = 5;
-    public const int MaxTalkSeconds = 4 * 3600;
-
-    /// <summary>Answered, 5 s to 4 h of conversation (a recording is expected).</summary>
-    public static bool ExpectsRecording(AircallCall call) =>
-        call is { AnsweredAt: { } answered, EndedAt: { } ended } && ended - answered is >= MinTalkSeconds and <= MaxTalkSeconds;
-
     public static bool NeedsCheck(AircallCall call, AlertsOptions options) =>
-        string.IsNullOrEmpty(call.Recording) && (options.IncludeExpected || ExpectsRecording(call));
+        string.IsNullOrEmpty(call.Recording) && (options.IncludeExpected || call.ExpectsRecording);
 }

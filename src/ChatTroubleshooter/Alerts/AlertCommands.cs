@@ -5,35 +5,37 @@ using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Diagnostics.Texts;
-using ChatTroubleshooter.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Alerts;
 
 /// <summary>
 /// <c>alerts here</c> / <c>alerts off</c> / <c>alerts</c>: an admin chooses the conversations proactive alerts go to
-/// (Slack: <c>/norecording alerts here</c>; Teams: <c>@bot alerts here</c>). Part of the conversation core: the channel
-/// only says how its place can be reached later (<see cref="Turn.Reachable"/>).
+/// (Slack: <c>/norecording alerts here</c>; Teams: <c>@bot alerts here</c>). A command registered with the conversation
+/// core; the channel only says how its place can be reached later (<see cref="Turn.Reachable"/>).
 /// </summary>
 public sealed partial class AlertCommands(
     Knowledge knowledge,
     IAlertSubscriptions subscriptions,
-    StatsService stats,
+    Admins admins,
     IOptions<AircallOptions> aircall,
     TimeProvider time,
-    ILogger<AlertCommands> logger)
+    ILogger<AlertCommands> logger) : ITurnCommand
 {
     private readonly ReplyComposer _composer = new(knowledge);
 
+    public async Task<TurnOutcome?> TryAsync(Turn turn, string text, string language, CancellationToken ct) =>
+        await ReplyAsync(turn, text, language, ct) is { } reply ? new TurnOutcome(reply) : null;
+
     /// <summary>The reply to an alerts command, or null when <paramref name="text"/> is not one.</summary>
-    public async Task<Reply?> TryHandleAsync(Turn turn, string text, string language, CancellationToken ct)
+    private async Task<Reply?> ReplyAsync(Turn turn, string text, string language, CancellationToken ct)
     {
         if (Command().Match(text.Trim()) is not { Success: true } match)
         {
             return null;
         }
 
-        if (!stats.IsAdmin(turn.Channel, turn.UserId))
+        if (!admins.IsAdmin(turn.Channel, turn.UserId))
         {
             return Say(language, TextKeys.AlertsRefused);
         }

@@ -1,23 +1,18 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics.Facts;
 using ChatTroubleshooter.Diagnostics.Texts;
+using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
-using ChatTroubleshooter.Slack;
-using ChatTroubleshooter.Teams;
+using ChatTroubleshooter.Places;
 using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Alerts;
 
 /// <summary>Work from Aircall's webhooks, done by <see cref="AlertWorkHandler"/>.</summary>
-public abstract record AircallWork : Work
-{
-    [System.Text.Json.Serialization.JsonIgnore]
-    public sealed override ChatChannel Channel => ChatChannel.Aircall;
-}
+public abstract record AircallWork : Work;
 
 /// <summary>Look a call up again (its recording may have arrived) and alert when it still has none.</summary>
 public sealed record AlertCheckWork(long CallId) : AircallWork
@@ -27,23 +22,44 @@ public sealed record AlertCheckWork(long CallId) : AircallWork
 }
 
 /// <summary>An alert, as a new message where it goes (rendered for that channel: Block Kit, or a Teams activity).</summary>
-public sealed record AlertPostDelivery(AlertTarget Target, string Place, JsonObject Message) : Delivery;
+public sealed record AlertPostDelivery(PlaceAddress Target, string Place, JsonObject Message) : Delivery;
 
 /// <summary>
 /// The summary of a number's burst of alerts in one place: posted by the alert that started the burst
 /// (<paramref name="Create"/>), updated with the new count by the following ones.
 /// </summary>
-public sealed record AlertSummaryDelivery(AlertTarget Target, string Place, long NumberId, DateTimeOffset Since, string Text, bool Create) : Delivery
+public sealed record AlertSummaryDelivery(PlaceAddress Target, string Place, long NumberId, DateTimeOffset Since, string Text, bool Create) : Delivery
 {
     /// <summary>An update sets the same text again; only the creation posts a message.</summary>
     public override bool Repeatable => !Create;
 }
 
 /// <summary>An alert posted in the thread of its burst's summary in that place (known once the summary was posted).</summary>
-public sealed record AlertInThreadDelivery(AlertTarget Target, string Place, long NumberId, DateTimeOffset Since, JsonObject Message) : Delivery;
+public sealed record AlertInThreadDelivery(PlaceAddress Target, string Place, long NumberId, DateTimeOffset Since, JsonObject Message) : Delivery;
 
 /// <summary>A number was deleted in Aircall: remembered as evidence for <c>number-deleted</c>.</summary>
 public sealed record NumberDeletedWork(long NumberId, DateTimeOffset At) : AircallWork;
+
+/// <summary>What alerts store: their kinds of work and delivery, and the subscriptions.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AlertCheckWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(NumberDeletedWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AlertPostDelivery))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AlertSummaryDelivery))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AlertInThreadDelivery))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AlertSubscription))]
+internal sealed partial class AlertsStoredJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+public static class AlertsStoredTypes
+{
+    /// <summary>The alerts' stored kinds, under their discriminators (part of the stored JSON: never renamed).</summary>
+    public static IServiceCollection AddAlertsStoredTypes(this IServiceCollection services) => services
+        .AddStoredType<Work, AlertCheckWork>("aircall.alert-check", AlertsStoredJson.Default)
+        .AddStoredType<Work, NumberDeletedWork>("aircall.number-deleted", AlertsStoredJson.Default)
+        .AddStoredType<Delivery, AlertPostDelivery>("aircall.alert", AlertsStoredJson.Default)
+        .AddStoredType<Delivery, AlertSummaryDelivery>("aircall.burst-summary", AlertsStoredJson.Default)
+        .AddStoredType<Delivery, AlertInThreadDelivery>("aircall.alert-in-thread", AlertsStoredJson.Default);
+}
 
 /// <summary>
 /// Decides and sends the proactive alerts: re-fetches the call (one request; its number is usually cached), and when
@@ -53,15 +69,14 @@ public sealed record NumberDeletedWork(long NumberId, DateTimeOffset At) : Airca
 internal sealed class AlertWorkHandler(
     AircallClient aircall,
     AircallFactMapper mapper,
-    ConversationService conversations,
-    SlackApiClient slack,
+    Diagnoses diagnoses,
     PlacePoster poster,
     Diagnostics.Knowledge knowledge,
     AircallNumberFacts numbers,
-    Storage.IDeletedNumbers deletedNumbers,
-    Storage.IAlertBursts bursts,
-    Storage.IAlertMutes mutes,
-    Storage.IAlertSubscriptions subscriptions,
+    IDeletedNumbers deletedNumbers,
+    IAlertBursts bursts,
+    IAlertMutes mutes,
+    IAlertSubscriptions subscriptions,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<AlertWorkHandler> logger) : IWorkHandler
@@ -69,7 +84,9 @@ internal sealed class AlertWorkHandler(
     /// <summary>Alerts wait their turn for Aircall after every user's lookup.</summary>
     internal static readonly CallRequester Requester = new("aircall:alerts", Bulk: true);
 
-    public ChatChannel Channel => ChatChannel.Aircall;
+    public string Name => "Aircall";
+
+    public bool Handles(Work work) => work is AircallWork;
 
     public async Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct)
     {
@@ -149,12 +166,12 @@ internal sealed class AlertWorkHandler(
     private async Task<List<AlertSubscription>> PlacesAsync(CancellationToken ct)
     {
         var places = new List<AlertSubscription>(await subscriptions.SubscriptionsAsync(ct));
-        if (options.Value.SlackChannel is { } channel)
+        if (options.Value.SlackChannel is { } channel && poster.Named("slack") is { } slack)
         {
-            var place = SlackWorkHandler.Place(await slack.TeamIdAsync(ct), channel);
+            var (place, address) = await slack.ConfiguredAsync(channel, ct);
             if (places.TrueForAll(p => p.Place != place))
             {
-                places.Insert(0, new AlertSubscription(place, new SlackAlertTarget(channel), "Alerts__SlackChannel", DateTimeOffset.MinValue, options.Value.Language));
+                places.Insert(0, new AlertSubscription(place, address, "Alerts__SlackChannel", DateTimeOffset.MinValue, options.Value.Language));
             }
         }
 
@@ -163,7 +180,7 @@ internal sealed class AlertWorkHandler(
 
     /// <summary>One place's alert: a diagnosis recorded for that place (its buttons act there), in its language.</summary>
     private async Task<IReadOnlyList<Delivery>> AlertAsync(
-        AircallCall call, Diagnostics.Replies.AlertSource source, IReadOnlyList<Fact> facts, AlertSubscription place, Storage.AlertBurst? burst, CancellationToken ct)
+        AircallCall call, Diagnostics.Replies.AlertSource source, IReadOnlyList<Fact> facts, AlertSubscription place, AlertBurst? burst, CancellationToken ct)
     {
         var language = place.Language;
         var texts = knowledge.Texts;
@@ -174,8 +191,7 @@ internal sealed class AlertWorkHandler(
             ("agent", call.User?.Name ?? "—"),
             ("talk", call is { AnsweredAt: { } a, EndedAt: { } e } ? TextCatalog.FormatSeconds(e - a, language) : "—"),
             ("link", CallLinks.Dashboard(source.CallId)));
-        var channel = place.Target is TeamsAlertTarget ? ChatChannel.Teams : ChatChannel.Slack;
-        var reply = await conversations.DiagnoseFromDataAsync(channel, place.Place, source, facts, language, [header], ct);
+        var reply = await diagnoses.FromDataAsync(poster.ChannelOf(place.Target).Channel, place.Place, source, facts, language, [header], ct);
         // A channel reads it: customer phone numbers are masked.
         var alert = poster.Render(place.Target, reply, maskPhoneNumbers: true);
         var threshold = options.Value.BurstThreshold;
@@ -195,22 +211,17 @@ internal sealed class AlertWorkHandler(
         ];
     }
 
-    /// <summary>Slack's answers that no retry can change: the bot is not in the channel, or the channel is gone.</summary>
-    private static readonly HashSet<string> SlackPlaceGone = new(StringComparer.Ordinal) { "not_in_channel", "channel_not_found", "is_archived", "account_inactive" };
-
     public async Task DeliverAsync(Delivery delivery, CancellationToken ct)
     {
         try
         {
             await SendAsync(delivery, ct);
         }
-        catch (Exception e) when (PlaceOf(delivery) is { } place
-            && (e is SlackApiException { Error: var error } && SlackPlaceGone.Contains(error)
-                || e is HttpRequestException { StatusCode: System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound } && place.Target is TeamsAlertTarget))
+        catch (Exception e) when (PlaceOf(delivery) is { } place && poster.GoneBecause(place.Target, e) is { } gone)
         {
             // Retrying would be refused the same way, and would hold back this call's alerts to the other places.
             logger.LogWarning("An alert could not be posted in {Place} ({Error}): add the bot to that conversation, or write \"alerts off\" there.",
-                place.Place, e is SlackApiException slackError ? slackError.Error : e.Message);
+                place.Place, gone);
         }
     }
 
@@ -224,7 +235,7 @@ internal sealed class AlertWorkHandler(
     };
 
     /// <summary>The place a delivery goes to (its target and key).</summary>
-    private static (AlertTarget Target, string Place)? PlaceOf(Delivery delivery) => delivery switch
+    private static (PlaceAddress Target, string Place)? PlaceOf(Delivery delivery) => delivery switch
     {
         AlertPostDelivery post => (post.Target, post.Place),
         AlertSummaryDelivery summary => (summary.Target, summary.Place),
@@ -241,7 +252,7 @@ internal sealed class AlertWorkHandler(
                 break;
 
             case AlertSummaryDelivery { Create: true } summary:
-                var id = await poster.PostAsync(summary.Target, PlacePoster.Text(summary.Target, summary.Text), ct)
+                var id = await poster.PostAsync(summary.Target, poster.Text(summary.Target, summary.Text), ct)
                     ?? throw new InvalidOperationException("The burst summary was posted without an id to thread the alerts under.");
                 await bursts.SetSummaryAsync(summary.NumberId, summary.Since, summary.Place, id, ct);
                 break;
@@ -249,7 +260,7 @@ internal sealed class AlertWorkHandler(
             case AlertSummaryDelivery summary:
                 // Retried (with the outbox's backoff) until the alert that started the burst has posted the summary.
                 await poster.UpdateAsync(summary.Target, await SummaryIdAsync(summary.NumberId, summary.Since, summary.Place, ct),
-                    PlacePoster.Text(summary.Target, summary.Text), ct);
+                    poster.Text(summary.Target, summary.Text), ct);
                 break;
 
             case AlertInThreadDelivery threaded:

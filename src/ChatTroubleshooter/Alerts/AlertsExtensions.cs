@@ -1,4 +1,6 @@
+using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Places;
 
 namespace ChatTroubleshooter.Alerts;
 
@@ -8,8 +10,11 @@ public static class AlertsExtensions
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<PlacePoster>();
+        builder.Services.AddPlaces();
+        builder.Services.AddAlertsStoredTypes();
         builder.Services.AddSingleton<IWorkHandler, AlertWorkHandler>();
+        builder.Services.AddTurnCommand<AlertCommands>();
+        builder.Services.AddIntentHandler<AlertIntents>();
         return builder;
     }
 }

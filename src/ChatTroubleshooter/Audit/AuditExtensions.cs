@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
 
 namespace ChatTroubleshooter.Audit;
@@ -20,6 +21,10 @@ public static class AuditExtensions
         builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AuditReports>();
         builder.Services.AddSingleton<IWorkHandler, AuditWorkHandler>();
+        builder.Services.AddAuditStoredTypes();
+        builder.Services.AddSingleton<AuditCommands>();
+        builder.Services.AddSingleton<ITurnCommand>(sp => sp.GetRequiredService<AuditCommands>());
+        builder.Services.AddSingleton<IIntentHandler>(sp => sp.GetRequiredService<AuditCommands>());
         return builder;
     }
 

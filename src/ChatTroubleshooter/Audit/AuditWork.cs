@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using ChatTroubleshooter.Alerts;
-using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Places;
 
 namespace ChatTroubleshooter.Audit;
 
@@ -11,11 +11,7 @@ namespace ChatTroubleshooter.Audit;
 /// <see cref="State"/>, and plans the next run with the new state after the audit's share of the rate limit. The state
 /// travels with the durable work item, so a restart goes on from the last page read, never reading one twice.
 /// </summary>
-public sealed record AuditWork(string AuditId, AuditRequest Request, AlertTarget Target, string Place, string Language, AuditState State) : Work
-{
-    [JsonIgnore]
-    public override ChatChannel Channel => ChatChannel.Audit;
-}
+public sealed record AuditWork(string AuditId, AuditRequest Request, PlaceAddress Target, string Place, string Language, AuditState State) : Work;
 
 /// <summary>A window of start times (UNIX seconds) still to read, and the next page of it.</summary>
 public sealed record AuditWindow(long From, long To, int Page);
@@ -96,7 +92,7 @@ public sealed record AuditState
 }
 
 /// <summary>The audit's one message (progress, then the result): posted once, then replaced.</summary>
-public sealed record AuditMessageDelivery(AlertTarget Target, string AuditId, JsonObject Message) : Delivery
+public sealed record AuditMessageDelivery(PlaceAddress Target, string AuditId, JsonObject Message) : Delivery
 {
     /// <summary>Once posted, sending it again replaces the message with the same content.</summary>
     public override bool Repeatable => true;
@@ -105,4 +101,14 @@ public sealed record AuditMessageDelivery(AlertTarget Target, string AuditId, Js
 /// <summary>The rows of a page, as stored: source-generated JSON.</summary>
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(List<AuditRow>))]
+[JsonSerializable(typeof(AuditWork))]
+[JsonSerializable(typeof(AuditMessageDelivery))]
 internal sealed partial class AuditJson : JsonSerializerContext;
+
+public static class AuditStoredTypes
+{
+    /// <summary>The audits' stored kinds, under their discriminators (part of the stored JSON: never renamed).</summary>
+    public static IServiceCollection AddAuditStoredTypes(this IServiceCollection services) => services
+        .AddStoredType<Work, AuditWork>("audit.run", AuditJson.Default)
+        .AddStoredType<Delivery, AuditMessageDelivery>("audit.message", AuditJson.Default);
+}

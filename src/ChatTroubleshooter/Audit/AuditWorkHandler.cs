@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Alerts;
-using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Evaluation;
@@ -10,9 +8,7 @@ using ChatTroubleshooter.Diagnostics.Facts;
 using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Diagnostics.Texts;
 using ChatTroubleshooter.Outbox;
-using ChatTroubleshooter.Slack;
-using ChatTroubleshooter.Storage;
-using ChatTroubleshooter.Teams;
+using ChatTroubleshooter.Places;
 using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Audit;
@@ -49,7 +45,9 @@ internal sealed class AuditWorkHandler(
 
     private readonly ReplyComposer _composer = new(knowledge);
 
-    public ChatChannel Channel => ChatChannel.Audit;
+    public string Name => "Audit";
+
+    public bool Handles(Work work) => work is AuditWork;
 
     /// <summary>The time one request of an audit takes from the budget: half of the rate limit is the audits'.</summary>
     public TimeSpan Interval => TimeSpan.FromMinutes(1) / Math.Max(1, aircallOptions.Value.RequestsPerMinute / 2);
@@ -249,7 +247,7 @@ internal sealed class AuditWorkHandler(
             return (s with { Recent = recent }, 0);
         }
 
-        var expects = AlertPolicy.ExpectsRecording(call);
+        var expects = call.ExpectsRecording;
         s = s with { Recent = recent, Scanned = s.Scanned + 1, ExpectedWith = s.ExpectedWith + (expects ? 1 : 0) };
         if (!string.IsNullOrEmpty(call.Recording))
         {
@@ -367,7 +365,7 @@ internal sealed class AuditWorkHandler(
     private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The audit's message for its place's channel (no customer phone number is in it).</summary>
-    private JsonObject Render(AlertTarget target, AuditReply reply) => poster.Render(target, reply, maskPhoneNumbers: false);
+    private JsonObject Render(PlaceAddress target, AuditReply reply) => poster.Render(target, reply, maskPhoneNumbers: false);
 
     public async Task DeliverAsync(Delivery delivery, CancellationToken ct)
     {

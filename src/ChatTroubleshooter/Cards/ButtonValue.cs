@@ -34,7 +34,7 @@ public sealed record AnswerButton(string ConversationKey, string ConversationId,
 {
     public const string Verb = "answer";
 
-    public override Turn ApplyTo(Turn here) => here with { ConversationKey = ConversationKey, Answer = new Answer(ConversationId, FactId, Value) };
+    public override Turn ApplyTo(Turn here) => here with { ConversationKey = ConversationKey, Intent = new Answer(ConversationId, FactId, Value) };
 }
 
 /// <summary>"Solved" / "Not solved" on a diagnosis.</summary>
@@ -42,7 +42,7 @@ public sealed record FeedbackButton(string DiagnosisId, bool Helpful) : ButtonVa
 {
     public const string Verb = "feedback";
 
-    public override Turn ApplyTo(Turn here) => here with { Feedback = new FeedbackClick(DiagnosisId, Helpful) };
+    public override Turn ApplyTo(Turn here) => here with { Intent = new FeedbackClick(DiagnosisId, Helpful) };
 }
 
 /// <summary>"Start over" on a question: ends that conversation.</summary>
@@ -50,7 +50,7 @@ public sealed record RestartButton(string ConversationKey) : ButtonValue
 {
     public const string Verb = "restart";
 
-    public override Turn ApplyTo(Turn here) => here with { ConversationKey = ConversationKey, Restart = true };
+    public override Turn ApplyTo(Turn here) => here with { ConversationKey = ConversationKey, Intent = new Restart() };
 }
 
 /// <summary>Slack's "Copy summary" on a diagnosis: its support-ticket summary, posted privately.</summary>
@@ -58,7 +58,7 @@ public sealed record SummaryButton(string DiagnosisId) : ButtonValue
 {
     public const string Verb = "summary";
 
-    public override Turn ApplyTo(Turn here) => here with { SummaryOf = DiagnosisId };
+    public override Turn ApplyTo(Turn here) => here with { Intent = new SummaryRequest(DiagnosisId) };
 }
 
 /// <summary>"Draft for the customer" on a diagnosis (no language: the customer's default), or a language on a draft.</summary>
@@ -66,7 +66,7 @@ public sealed record DraftButton(string DiagnosisId, string? Language) : ButtonV
 {
     public const string Verb = "draft";
 
-    public override Turn ApplyTo(Turn here) => here with { DraftOf = new DraftRequest(DiagnosisId, Language) };
+    public override Turn ApplyTo(Turn here) => here with { Intent = new DraftRequest(DiagnosisId, Language) };
 }
 
 /// <summary>"Back to the diagnosis" on a draft (Teams, where the draft replaced the card).</summary>
@@ -74,7 +74,7 @@ public sealed record DiagnosisButton(string DiagnosisId) : ButtonValue
 {
     public const string Verb = "diagnosis";
 
-    public override Turn ApplyTo(Turn here) => here with { DiagnosisOf = DiagnosisId };
+    public override Turn ApplyTo(Turn here) => here with { Intent = new ShowDiagnosis(DiagnosisId) };
 }
 
 /// <summary>"Expected" on an alert: mutes that number's alerts for 24 hours.</summary>
@@ -83,7 +83,7 @@ public sealed record MuteButton(string DiagnosisId, long NumberId, string Number
     public const string Verb = "mute";
 
     // Said in the alert's thread, for everyone there: who muted it.
-    public override Turn ApplyTo(Turn here) => here with { Mute = new MuteRequest(DiagnosisId, NumberId, NumberName), ReplyInThread = true };
+    public override Turn ApplyTo(Turn here) => here with { Intent = new Alerts.MuteRequest(DiagnosisId, NumberId, NumberName), ReplyInThread = true };
 }
 
 /// <summary>"Investigate" on an alert: a conversation about that call in the alert's thread.</summary>
@@ -93,8 +93,7 @@ public sealed record InvestigateButton(string DiagnosisId, string CallId) : Butt
 
     public override Turn ApplyTo(Turn here) => here with
     {
-        Text = CallId,
-        InvestigateOf = DiagnosisId,
+        Intent = new Alerts.Investigate(DiagnosisId, CallId),
         ConversationKey = here.Thread is { } thread ? Turn.ThreadKey(here.Place, thread) : here.ConversationKey,
         ReplyInThread = true,
     };
@@ -105,7 +104,7 @@ public sealed record CancelAuditButton(string AuditId) : ButtonValue
 {
     public const string Verb = "cancel-audit";
 
-    public override Turn ApplyTo(Turn here) => here with { CancelAuditOf = AuditId };
+    public override Turn ApplyTo(Turn here) => here with { Intent = new Audit.CancelAudit(AuditId) };
 }
 
 // Strict: every field of the record present and non-null, the verb anywhere in the object (Teams may reorder data).

@@ -1,4 +1,5 @@
 using ChatTroubleshooter.Diagnostics;
+using ChatTroubleshooter.Observability;
 
 namespace ChatTroubleshooter.Cards;
 
@@ -8,6 +9,7 @@ public static class CardExtensions
     public static IHostApplicationBuilder AddCards(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(sp => new CardRenderer(sp.GetRequiredService<Knowledge>()));
+        builder.Services.AddHealthChecks().AddLoadedCheck<CardRenderer>("cards");
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Diagnostics.Texts;
 
@@ -43,7 +44,7 @@ internal sealed class TerminalChat(ConversationService conversations, TimeProvid
             var turn = new Turn(ChatChannel.Terminal, key, Environment.UserName, null) { Text = line, ForcedLanguage = language };
             if (open is not null && int.TryParse(line.Trim(), out var choice) && choice >= 1 && choice <= open.Options.Count)
             {
-                turn = turn with { Text = null, Answer = new Answer(open.ConversationId, open.FactId, open.Options[choice - 1].Value) };
+                turn = turn with { Intent = new Answer(open.ConversationId, open.FactId, open.Options[choice - 1].Value) };
             }
 
             var reply = await conversations.HandleAsync(turn, ct);
@@ -52,7 +53,7 @@ internal sealed class TerminalChat(ConversationService conversations, TimeProvid
             if (reply is NotReadyReply notReady)
             {
                 await Task.Delay(notReady.RecheckAfter, time, ct);
-                reply = await conversations.HandleAsync(new Turn(ChatChannel.Terminal, key, Environment.UserName, null) { Recheck = true, ForcedLanguage = language }, ct);
+                reply = await conversations.HandleAsync(new Turn(ChatChannel.Terminal, key, Environment.UserName, null) { Intent = new Recheck(), ForcedLanguage = language }, ct);
                 await output.WriteLineAsync();
                 await output.WriteLineAsync(ReplyTextRenderer.Render(reply));
             }

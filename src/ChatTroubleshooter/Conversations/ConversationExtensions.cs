@@ -1,4 +1,3 @@
-using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -6,23 +5,32 @@ namespace ChatTroubleshooter.Conversations;
 
 public static class ConversationExtensions
 {
-    /// <summary>Registers the diagnostics knowledge (validated at start-up), the conversation core and its store.</summary>
+    /// <summary>
+    /// Registers the diagnostics knowledge (validated at start-up) and the conversation core. Its ports (the conversation
+    /// store, the diagnosis log, the feedback) are implemented by Storage; features add their commands and intents.
+    /// </summary>
     public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ConversationOptions>()
             .BindConfiguration(ConversationOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => Knowledge.LoadEmbedded());
+        builder.Services.TryAddSingleton(_ => Knowledge.LoadEmbedded());
 
         builder.Services.TryAddSingleton<ICallFactsProvider, NoCallFactsProvider>();
+        builder.Services.AddSingleton<Admins>();
+        builder.Services.AddSingleton<TurnLanguage>();
+        builder.Services.AddSingleton<Diagnoses>();
+        builder.Services.AddSingleton<DiagnosisClicks>();
+        builder.Services.AddSingleton<ConversationSteps>();
+        builder.Services.AddSingleton<ConversationService>();
+
+        // Stats: a command of its own.
         builder.Services.AddOptions<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StatsService>();
-        builder.Services.AddSingleton<Alerts.AlertCommands>();
-        builder.Services.AddSingleton<Audit.AuditCommands>();
-        builder.Services.AddSingleton<ConversationService>();
-        builder.AddState();
+        builder.Services.AddSingleton<ITurnCommand>(sp => sp.GetRequiredService<StatsService>());
         return builder;
     }
 }

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
-using ChatTroubleshooter.Storage;
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Evaluation;
 using ChatTroubleshooter.Diagnostics.Replies;
@@ -10,43 +10,12 @@ using Microsoft.Extensions.Options;
 
 namespace ChatTroubleshooter.Conversations;
 
-public sealed class StatsOptions : IValidatableObject
+public sealed class StatsOptions
 {
     public const string Section = "Stats";
 
-    /// <summary>
-    /// Admins, each with its channel: <c>slack:U…</c>, <c>teams:29:…</c>. An id without a prefix is read by its shape
-    /// (Slack "U…"/"W…", Teams "29:…"); anything else is refused at start. A Teams id never matches a Slack user.
-    /// </summary>
-#pragma warning disable CA1002, CA2227 // Bound from configuration.
-    public List<string> AdminUserIds { get; set; } = [];
-#pragma warning restore CA1002, CA2227
-
     [Range(1, 50)]
     public int Top { get; set; } = 5;
-
-    /// <summary>The admins as (channel, user id) pairs; entries that are neither are left out (and fail validation).</summary>
-    public IEnumerable<(ChatChannel Channel, string UserId)> Admins() =>
-        AdminUserIds.Select(Parse).OfType<(ChatChannel, string)>();
-
-    private static (ChatChannel, string)? Parse(string entry) => entry.Trim() switch
-    {
-        var e when e.StartsWith("slack:", StringComparison.OrdinalIgnoreCase) && e.Length > 6 => (ChatChannel.Slack, e[6..]),
-        var e when e.StartsWith("teams:", StringComparison.OrdinalIgnoreCase) && e.Length > 6 => (ChatChannel.Teams, e[6..]),
-        var e when e.StartsWith("29:", StringComparison.Ordinal) => (ChatChannel.Teams, e),
-        var e when e.Length > 1 && e[0] is 'U' or 'W' && e.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)) => (ChatChannel.Slack, e),
-        _ => null,
-    };
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        foreach (var entry in AdminUserIds.Where(e => Parse(e) is null))
-        {
-            yield return new ValidationResult(
-                $"Stats:AdminUserIds: \"{entry}\" is not a user id; write slack:U… or teams:29:… (the channel, then the user's id).",
-                [nameof(AdminUserIds)]);
-        }
-    }
 }
 
 /// <summary>The figures of one time window.</summary>
@@ -87,22 +56,24 @@ public static class StatsCalculator
     }
 }
 
-/// <summary>Builds the stats reply for admins (and a polite refusal for everyone else).</summary>
+/// <summary><c>stats</c>: what breaks recordings most, for admins (and a polite refusal for everyone else).</summary>
 public sealed class StatsService(
     IDiagnosisLog diagnoses,
     IFeedbackStore feedback,
+    Admins admins,
     Knowledge knowledge,
     TimeProvider time,
-    IOptions<StatsOptions> options)
+    IOptions<StatsOptions> options) : ITurnCommand
 {
-    /// <summary>Whether <paramref name="userId"/> of <paramref name="channel"/> is an admin (the terminal's user always is: it runs on the server).</summary>
-    public bool IsAdmin(ChatChannel channel, string userId) =>
-        channel == ChatChannel.Terminal || options.Value.Admins().Contains((channel, userId));
+    public const string Command = "stats";
+
+    public async Task<TurnOutcome?> TryAsync(Turn turn, string text, string language, CancellationToken ct) =>
+        string.Equals(text.Trim(), Command, StringComparison.OrdinalIgnoreCase) ? new TurnOutcome(await ReplyAsync(turn.Channel, turn.UserId, language, ct)) : null;
 
     public async Task<Reply> ReplyAsync(ChatChannel channel, string userId, string language, CancellationToken ct)
     {
         var texts = knowledge.Texts;
-        if (!IsAdmin(channel, userId))
+        if (!admins.IsAdmin(channel, userId))
         {
             return new MessageReply(language, MessageKind.Info, texts.Get(language, TextKeys.StatsRefused));
         }

@@ -1,39 +1,42 @@
 using ChatTroubleshooter.Diagnostics.Replies;
+using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Places;
 
 namespace ChatTroubleshooter.Conversations;
 
-/// <summary>Where a turn came from: decides nothing by itself, but is recorded with every diagnosis and feedback.</summary>
-public enum ChatChannel
-{
-    Terminal,
-    Slack,
-    Teams,
+/// <summary>
+/// What a turn asks: read once where the message or click is read (the channel's reader, <c>ButtonValue.ApplyTo</c>).
+/// The conversation core handles the conversation's intents, the closed set below; a feature declares its own (an
+/// alert's "Expected", an audit's Cancel) and registers their handler (<see cref="IIntentHandler"/>).
+/// </summary>
+public abstract record Intent;
 
-    /// <summary>Aircall's webhooks: no user, the proactive alerts' work.</summary>
-    Aircall,
-
-    /// <summary>Bulk audits: paged through Aircall in the background, reported where they were asked.</summary>
-    Audit,
-}
-
-/// <summary>Who reads the reply: only the user (a DM, an ephemeral message), or everyone in a channel or group chat.</summary>
-public enum Visibility
-{
-    Private,
-    Shared,
-}
+/// <summary>A message (a call id, a link, a description, a command), as typed; a slash command's text without the command word.</summary>
+public sealed record Said(string Text) : Intent;
 
 /// <summary>An answer to a question, as a button carries it: which conversation, which fact, which value.</summary>
-public sealed record Answer(string ConversationId, string FactId, string Value);
+public sealed record Answer(string ConversationId, string FactId, string Value) : Intent;
 
-/// <summary>The customer draft of a diagnosis, in <paramref name="Language"/> or the default customer language when null.</summary>
-public sealed record DraftRequest(string DiagnosisId, string? Language);
+/// <summary>The "Start over" button: ends the open conversation.</summary>
+public sealed record Restart : Intent;
 
-/// <summary>"Expected" on an alert: mute that number's alerts.</summary>
-public sealed record MuteRequest(string DiagnosisId, long NumberId, string NumberName);
+/// <summary>
+/// Look the conversation's call up again (sent by the channel after a <c>NotReadyReply</c>'s delay) and answer with
+/// whatever the data says then.
+/// </summary>
+public sealed record Recheck : Intent;
 
 /// <summary>A "solved" / "not solved" click on a diagnosis.</summary>
-public sealed record FeedbackClick(string DiagnosisId, bool Helpful);
+public sealed record FeedbackClick(string DiagnosisId, bool Helpful) : Intent;
+
+/// <summary>A diagnosis's support-ticket summary on its own (Slack's "Copy summary").</summary>
+public sealed record SummaryRequest(string DiagnosisId) : Intent;
+
+/// <summary>The customer draft of a diagnosis, in <paramref name="Language"/> or the default customer language when null.</summary>
+public sealed record DraftRequest(string DiagnosisId, string? Language) : Intent;
+
+/// <summary>A diagnosis shown again (Teams' "Back to the diagnosis" on a draft).</summary>
+public sealed record ShowDiagnosis(string DiagnosisId) : Intent;
 
 /// <summary>
 /// One message or click from a user, whatever the channel. <see cref="ConversationKey"/> identifies where the
@@ -69,32 +72,24 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
     public bool IsInPlace(string key) =>
         key.StartsWith(Place, StringComparison.Ordinal) && (key.Length == Place.Length || key[Place.Length] is ':' or ';');
 
-    /// <summary>How to reach this place later without being asked (a proactive alert), when the channel can; null in the terminal.</summary>
-    public Alerts.AlertTarget? Reachable { get; init; }
+    /// <summary>How to reach this place later without being asked (an alert, an audit's message), when the channel can; null in the terminal.</summary>
+    public PlaceAddress? Reachable { get; init; }
 
-    public string? Text { get; init; }
+    /// <summary>What the turn asks; by default a message (see <see cref="Text"/>).</summary>
+    public Intent Intent { get; init; } = new Said("");
+
+    /// <summary>The text of a message, null for a click; setting it makes the turn that message.</summary>
+    public string? Text
+    {
+        get => (Intent as Said)?.Text;
+        init => Intent = new Said(value ?? "");
+    }
 
     /// <summary>
     /// The id of the piece of work carrying this turn. A turn replayed with the same id (a retry after a crash)
     /// gets the result of its first run instead of being applied twice.
     /// </summary>
     public string? Id { get; init; }
-
-    public Answer? Answer { get; init; }
-
-    public FeedbackClick? Feedback { get; init; }
-
-    /// <summary>A diagnosis id whose support-ticket summary to show on its own (Slack's "Copy summary").</summary>
-    public string? SummaryOf { get; init; }
-
-    /// <summary>The customer draft of a diagnosis ("Draft for the customer", a language button, or the terminal's <c>draft</c>).</summary>
-    public DraftRequest? DraftOf { get; init; }
-
-    /// <summary>A diagnosis to show again (Teams' "Back to the diagnosis" on a draft).</summary>
-    public string? DiagnosisOf { get; init; }
-
-    /// <summary>"Expected" on an alert.</summary>
-    public MuteRequest? Mute { get; init; }
 
     /// <summary>The user's display name, when the platform gives it (to say who muted an alert).</summary>
     public string? UserName { get; init; }
@@ -104,21 +99,6 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
 
     /// <summary>Reply in <see cref="Thread"/> ("Investigate" on an alert: the conversation continues under it).</summary>
     public bool ReplyInThread { get; init; }
-
-    /// <summary>The alert's diagnosis an "Investigate" click came from: honoured only where that alert was posted.</summary>
-    public string? InvestigateOf { get; init; }
-
-    /// <summary>Cancel on an audit's message: the audit to stop.</summary>
-    public string? CancelAuditOf { get; init; }
-
-    /// <summary>The "Start over" button: ends the open conversation.</summary>
-    public bool Restart { get; init; }
-
-    /// <summary>
-    /// Look the conversation's call up again (sent by the channel after a <c>NotReadyReply</c>'s delay) and answer
-    /// with whatever the data says then.
-    /// </summary>
-    public bool Recheck { get; init; }
 
     /// <summary>A language chosen by the user explicitly (the terminal's --lang), which beats detection.</summary>
     public string? ForcedLanguage { get; init; }
@@ -148,9 +128,9 @@ public sealed record TurnOutcome(Reply Reply)
     /// <summary>Mask customer phone numbers when rendering: the reply is read in a channel.</summary>
     public bool MaskPhoneNumbers { get; init; }
 
-    /// <summary>An audit the channel starts (as work of its own) after sending the reply.</summary>
+    /// <summary>Work the channel enqueues after sending the reply (an audit started by a command), with an id of its own.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public Audit.AuditWork? StartAudit { get; init; }
+    public Work? Then { get; init; }
 
     /// <summary>Send a re-check turn for this conversation after this delay (the call was not ready yet).</summary>
     [System.Text.Json.Serialization.JsonIgnore]

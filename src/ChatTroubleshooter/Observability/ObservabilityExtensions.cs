@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -60,10 +59,8 @@ public static class ObservabilityExtensions
         // Every outgoing request is logged with its URL redacted (a Slack response_url is a capability).
         builder.Services.AddSingleton<RedactedHttpLogger>();
         builder.Services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers().AddLogger<RedactedHttpLogger>());
-        // Readiness: the rules and texts loaded and valid, the card templates loaded (the store adds its own check).
-        builder.Services.AddHealthChecks()
-            .AddCheck<LoadedCheck<Knowledge>>("knowledge")
-            .AddCheck<LoadedCheck<CardRenderer>>("cards");
+        // Readiness: the rules and texts loaded and valid (the card templates and the store add their own checks).
+        builder.Services.AddHealthChecks().AddLoadedCheck<Knowledge>("knowledge");
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("chattroubleshooter", serviceVersion: BotVersion.Current))
             .WithMetrics(metrics => metrics
@@ -132,6 +129,13 @@ public static class ObservabilityExtensions
             ["checks"] = checks,
         }.ToJsonString());
     }
+}
+
+public static class LoadedCheckExtensions
+{
+    /// <summary>A readiness check that <typeparamref name="T"/> (data loaded and validated at start) could be built.</summary>
+    public static IHealthChecksBuilder AddLoadedCheck<T>(this IHealthChecksBuilder checks, string name)
+        where T : notnull => checks.AddCheck<LoadedCheck<T>>(name);
 }
 
 /// <summary>Healthy once <typeparamref name="T"/> is built: its data was loaded and validated (it throws, listing every error, otherwise).</summary>

@@ -1,51 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Slack;
-using ChatTroubleshooter.Teams;
+using ChatTroubleshooter.Json;
 
 namespace ChatTroubleshooter.Outbox;
 
 /// <summary>
 /// A kind of work a channel accepted and acknowledged, to be done in the background. One record per kind, so the
-/// durable outbox keeps typed data: a renamed field fails to compile, not at runtime. The discriminator is part of
-/// the stored JSON: renaming one leaves items already stored unreadable (they become dead letters, never a crash).
+/// durable outbox keeps typed data: a renamed field fails to compile, not at runtime. Each feature registers its kinds
+/// (<see cref="StoredJsonExtensions.AddStoredType{TBase, TDerived}"/>) and the <see cref="IWorkHandler"/> that does them; the
+/// engine knows none. The discriminator is part of the stored JSON: renaming one leaves items already stored unreadable
+/// (they become dead letters, never a crash).
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
-[JsonDerivedType(typeof(SlackCommandWork), "slack.command")]
-[JsonDerivedType(typeof(SlackMessageWork), "slack.message")]
-[JsonDerivedType(typeof(SlackClickWork), "slack.click")]
-[JsonDerivedType(typeof(SlackRecheckWork), "slack.recheck")]
-[JsonDerivedType(typeof(TeamsMessageWork), "teams.message")]
-[JsonDerivedType(typeof(TeamsSubmitWork), "teams.submit")]
-[JsonDerivedType(typeof(TeamsWelcomeWork), "teams.welcome")]
-[JsonDerivedType(typeof(TeamsRecheckWork), "teams.recheck")]
-[JsonDerivedType(typeof(TeamsSendWork), "teams.send")]
-[JsonDerivedType(typeof(Alerts.AlertCheckWork), "aircall.alert-check")]
-[JsonDerivedType(typeof(Alerts.NumberDeletedWork), "aircall.number-deleted")]
-[JsonDerivedType(typeof(Audit.AuditWork), "audit.run")]
-public abstract record Work
-{
-    /// <summary>The channel whose <see cref="IWorkHandler"/> does this work.</summary>
-    [JsonIgnore]
-    public abstract ChatChannel Channel { get; }
-}
+public abstract record Work;
 
 /// <summary>
 /// One thing to send, planned by a handler and saved with its item, so that a retried item never sends twice.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(FollowUp), "follow-up")]
-[JsonDerivedType(typeof(SlackResponseDelivery), "slack.response")]
-[JsonDerivedType(typeof(SlackPostDelivery), "slack.post")]
-[JsonDerivedType(typeof(SlackUpdateDelivery), "slack.update")]
-[JsonDerivedType(typeof(TeamsTypingDelivery), "teams.typing")]
-[JsonDerivedType(typeof(TeamsReplyDelivery), "teams.reply")]
-[JsonDerivedType(typeof(TeamsUpdateDelivery), "teams.update")]
-[JsonDerivedType(typeof(Alerts.AlertPostDelivery), "aircall.alert")]
-[JsonDerivedType(typeof(Alerts.AlertSummaryDelivery), "aircall.burst-summary")]
-[JsonDerivedType(typeof(Alerts.AlertInThreadDelivery), "aircall.alert-in-thread")]
-[JsonDerivedType(typeof(Audit.AuditMessageDelivery), "audit.message")]
 public abstract record Delivery
 {
     /// <summary>Set once it went out; a retried item skips it.</summary>
@@ -98,9 +70,6 @@ public sealed record WorkItem(string Id, Work Work)
     [JsonIgnore]
     public string? TakenOverFrom { get; init; }
 
-    [JsonIgnore]
-    public ChatChannel Channel => Work.Channel;
-
     /// <summary>
     /// Whether the workers should be woken for it now. An item due later (a grace delay, a re-check) is found by their
     /// poll instead: a wake-up per planned webhook check made the workers query the outbox for nothing a thousand times
@@ -118,29 +87,17 @@ public sealed record WorkItem(string Id, Work Work)
     public static WorkItem Accepted(Work work, TimeProvider time) => new(NewId(time), work);
 }
 
-/// <summary>The outbox's JSON: source-generated, so reading and writing an item needs no reflection.</summary>
-// Strict reading: a missing constructor field or a null where the record says non-null is an unreadable item (so
-// nulls are written, not left out).
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
+/// <summary>The outbox engine's own stored types (the item, a follow-up); features add theirs.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(WorkItem))]
-internal sealed partial class OutboxJson : JsonSerializerContext
+[JsonSerializable(typeof(FollowUp))]
+internal sealed partial class OutboxJson : JsonSerializerContext;
+
+/// <summary>The outbox's items as stored JSON: one <see cref="StoredJson"/>, with every registered kind of work and delivery.</summary>
+public sealed class WorkJson(StoredJson json)
 {
-    public static string SerializeToString(WorkItem item) => JsonSerializer.Serialize(item, Default.WorkItem);
+    public string Serialize(WorkItem item) => json.Serialize(item);
 
     /// <summary>An item read back, or null when it cannot be read (stored by an older version, or damaged).</summary>
-    public static WorkItem? TryDeserialize(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(json, Default.WorkItem);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        catch (NotSupportedException)
-        {
-            return null;
-        }
-    }
+    public WorkItem? TryDeserialize(string text) => json.TryDeserialize<WorkItem>(text);
 }

@@ -1,4 +1,3 @@
-using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Observability;
 using Microsoft.Extensions.Options;
 
@@ -61,7 +60,11 @@ public interface IWorkOutbox : IWorkQueue
 /// </summary>
 public interface IWorkHandler
 {
-    ChatChannel Channel { get; }
+    /// <summary>Its name in logs and metrics (the <c>channel</c> tag): Slack, Teams, Aircall, Audit.</summary>
+    string Name { get; }
+
+    /// <summary>Whether this handler does <paramref name="work"/>: each feature's handler does its own kinds.</summary>
+    bool Handles(Work work);
 
     Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct);
 
@@ -117,7 +120,12 @@ internal sealed class WorkProcessor(
     StoreHealth health,
     ILogger<WorkProcessor> logger) : BackgroundService
 {
-    private readonly Dictionary<ChatChannel, IWorkHandler> _handlers = handlers.ToDictionary(h => h.Channel);
+    private readonly IWorkHandler[] _handlers = [.. handlers];
+
+    /// <summary>The handler of each kind of work met so far.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, IWorkHandler?> _handlerOf = new();
+
+    private IWorkHandler? HandlerOf(Work work) => _handlerOf.GetOrAdd(work.GetType(), _ => _handlers.FirstOrDefault(h => h.Handles(work)));
 
     /// <summary>Items being worked on here, whose leases the heartbeat renews.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
@@ -201,10 +209,10 @@ internal sealed class WorkProcessor(
             return found;
         }
 
-        var channel = new KeyValuePair<string, object?>("channel", item.Channel.ToString());
+        var channel = new KeyValuePair<string, object?>("channel", handler.Name);
         BotMetrics.PossibleDuplicates.Add(1, channel);
         logger.LogWarning("Work {Id}: {Delivery} {DeliveryId} may have reached {Channel} already ({Why}); it cannot be looked for there, so it is sent again: a retry can show it twice.",
-            item.Id, delivery.GetType().Name, delivery.Id, item.Channel,
+            item.Id, delivery.GetType().Name, delivery.Id, handler.Name,
             item.TakenOverFrom is { } previous ? $"its previous holder {previous} stopped before marking it sent" : "the last attempt lost its answer");
         return false;
     }
@@ -259,11 +267,11 @@ internal sealed class WorkProcessor(
     private async Task ProcessHeldAsync(WorkItem item, CancellationToken ct)
     {
         var kind = item.Work.GetType().Name;
-        if (!_handlers.TryGetValue(item.Channel, out var handler))
+        if (HandlerOf(item.Work) is not { } handler)
         {
-            // Work of a channel that is not registered in this host: nothing here can ever do it.
-            logger.LogError("Work {Id} ({Kind}) has no handler for channel {Channel}; it is now a dead letter.", item.Id, kind, item.Channel);
-            await outbox.DeadLetterAsync(item, $"no handler for channel {item.Channel}", ct);
+            // Work of a feature that is not registered in this host: nothing here can ever do it.
+            logger.LogError("Work {Id} ({Kind}) has no handler in this host; it is now a dead letter.", item.Id, kind);
+            await outbox.DeadLetterAsync(item, $"no handler for {kind}", ct);
             return;
         }
 
@@ -331,7 +339,7 @@ internal sealed class WorkProcessor(
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            var channel = new KeyValuePair<string, object?>("channel", item.Channel.ToString());
+            var channel = new KeyValuePair<string, object?>("channel", handler.Name);
             BotMetrics.WorkFailures.Add(1, channel);
             if (sending is { Repeatable: false } && MayHaveArrived(e, ct) && item.Plan is { } planned)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Diagnostics.Replies;
 
 namespace ChatTroubleshooter.Packaging;
@@ -52,7 +53,7 @@ internal sealed class CardSamplesCommand(ConversationService conversations, Card
                 // The same diagnosis after "Not solved": the summary for a ticket behind a toggle (Teams) or a button (Slack).
                 var escalated = await conversations.HandleTurnAsync(new Turn(ChatChannel.Terminal, $"cards:{name}", "cards", language)
                 {
-                    Feedback = new FeedbackClick(diagnosis.DiagnosisId, Helpful: false),
+                    Intent = new FeedbackClick(diagnosis.DiagnosisId, Helpful: false),
                 }, ct);
                 await WriteAsync(Path.Combine(outDir, "teams-escalated.json"), renderer.Teams(escalated.Reply), ct);
                 await WriteAsync(Path.Combine(outDir, "slack-escalated.json"), renderer.Slack(escalated.Reply), ct);

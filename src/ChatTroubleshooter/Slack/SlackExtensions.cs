@@ -1,5 +1,6 @@
 using System.Net;
 using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Places;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -20,6 +21,8 @@ public static class SlackExtensions
         builder.Services.AddSingleton<SlackInboundReader>();
         builder.Services.AddSingleton<SlackIdentityCache>();
         builder.Services.AddSingleton<IWorkHandler, SlackWorkHandler>();
+        builder.Services.AddSlackStoredTypes();
+        builder.Services.AddPlaces().AddSingleton<IPlaceChannel, SlackPlaceChannel>();
 
         // Socket Mode (Slack__AppToken): off unless the token is set; its readiness is part of /readyz.
         builder.Services.AddSingleton<SocketMode.SocketModeStatus>();

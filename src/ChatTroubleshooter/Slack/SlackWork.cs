@@ -1,16 +1,13 @@
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
-using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Places;
+using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
 
 namespace ChatTroubleshooter.Slack;
 
 /// <summary>Work accepted from Slack, done by <see cref="SlackWorkHandler"/>.</summary>
-public abstract record SlackWork : Work
-{
-    [System.Text.Json.Serialization.JsonIgnore]
-    public sealed override ChatChannel Channel => ChatChannel.Slack;
-}
+public abstract record SlackWork : Work;
 
 /// <summary><c>/norecording …</c>: answered privately through the command's response_url.</summary>
 public sealed record SlackCommandWork(string? TeamId, string ChannelId, string UserId, string Text, string? ResponseUrl) : SlackWork;
@@ -60,4 +57,33 @@ public sealed record SlackPostDelivery(string ChannelId, string? ThreadTs, JsonO
 public sealed record SlackUpdateDelivery(string ChannelId, string Ts, JsonObject Message) : Delivery
 {
     public override bool Repeatable => true;
+}
+
+/// <summary>A Slack channel (or DM) the bot posts to with <c>chat.postMessage</c> (stored as <c>"kind": "slack"</c>).</summary>
+public sealed record SlackPlace(string ChannelId) : PlaceAddress;
+
+/// <summary>What Slack stores: its kinds of work and delivery, its place.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackCommandWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackMessageWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackClickWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackRecheckWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackResponseDelivery))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackPostDelivery))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackUpdateDelivery))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackPlace))]
+internal sealed partial class SlackStoredJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+public static class SlackStoredTypes
+{
+    /// <summary>Slack's stored kinds, under their discriminators (part of the stored JSON: never renamed).</summary>
+    public static IServiceCollection AddSlackStoredTypes(this IServiceCollection services) => services
+        .AddStoredType<Work, SlackCommandWork>("slack.command", SlackStoredJson.Default)
+        .AddStoredType<Work, SlackMessageWork>("slack.message", SlackStoredJson.Default)
+        .AddStoredType<Work, SlackClickWork>("slack.click", SlackStoredJson.Default)
+        .AddStoredType<Work, SlackRecheckWork>("slack.recheck", SlackStoredJson.Default)
+        .AddStoredType<Delivery, SlackResponseDelivery>("slack.response", SlackStoredJson.Default)
+        .AddStoredType<Delivery, SlackPostDelivery>("slack.post", SlackStoredJson.Default)
+        .AddStoredType<Delivery, SlackUpdateDelivery>("slack.update", SlackStoredJson.Default)
+        .AddStoredType<PlaceAddress, SlackPlace>("slack", SlackStoredJson.Default);
 }

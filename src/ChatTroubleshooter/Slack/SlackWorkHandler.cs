@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Places;
 
 namespace ChatTroubleshooter.Slack;
 
@@ -18,7 +19,9 @@ internal sealed partial class SlackWorkHandler(
     SlackResponseClient responses,
     ILogger<SlackWorkHandler> logger) : IWorkHandler
 {
-    public ChatChannel Channel => ChatChannel.Slack;
+    public string Name => "Slack";
+
+    public bool Handles(Work work) => work is SlackWork;
 
     public async Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct)
     {
@@ -35,7 +38,7 @@ internal sealed partial class SlackWorkHandler(
                     Text = command.Text,
                     Id = item.Id,
                     Place = place,
-                    Reachable = new Alerts.SlackAlertTarget(command.ChannelId),
+                    Reachable = new SlackPlace(command.ChannelId),
                 };
                 return await TurnAsync(turn, target, null, ct);
             }
@@ -57,7 +60,7 @@ internal sealed partial class SlackWorkHandler(
                     Text = StripMentions(message.Text, bot),
                     Id = item.Id,
                     Place = place,
-                    Reachable = new Alerts.SlackAlertTarget(message.ChannelId),
+                    Reachable = new SlackPlace(message.ChannelId),
                 };
                 return await TurnAsync(turn, target, null, ct);
             }
@@ -87,7 +90,7 @@ internal sealed partial class SlackWorkHandler(
             case SlackRecheckWork recheck:
                 return await TurnAsync(new Turn(ChatChannel.Slack, recheck.ConversationKey, recheck.Target.UserId, null)
                 {
-                    Recheck = true,
+                    Intent = new Recheck(),
                     Id = item.Id,
                     Place = recheck.Place ?? recheck.ConversationKey,
                 }, recheck.Target, null, ct);
@@ -167,9 +170,9 @@ internal sealed partial class SlackWorkHandler(
             plan.Add(new FollowUp(after, new SlackRecheckWork(turn.ConversationKey, target) { Place = turn.Place }));
         }
 
-        if (outcome.StartAudit is { } audit)
+        if (outcome.Then is { } then)
         {
-            plan.Add(new FollowUp(TimeSpan.Zero, audit));
+            plan.Add(new FollowUp(TimeSpan.Zero, then));
         }
 
         return plan;

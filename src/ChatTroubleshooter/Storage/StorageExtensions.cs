@@ -1,5 +1,11 @@
+using ChatTroubleshooter.Caching;
 using System.ComponentModel.DataAnnotations;
+using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Alerts;
+using ChatTroubleshooter.Audit;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Json;
+using ChatTroubleshooter.Slack;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -66,7 +72,6 @@ public static class StorageExtensions
     public static IHostApplicationBuilder AddState(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StateOptions>().BindConfiguration(StateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMemoryCacheOnTimeProvider();
         // Chosen when first needed (options are bound by then, including a test host's settings).
         builder.Services.AddSingleton(sp =>
@@ -74,10 +79,11 @@ public static class StorageExtensions
             var options = sp.GetRequiredService<IOptions<StateOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var retention = sp.GetRequiredService<IOptions<ConversationOptions>>().Value.IdleTimeout + TimeSpan.FromHours(1);
+            var json = sp.GetRequiredService<StoredJson>();
             return new Store(options.Provider switch
             {
-                StateProvider.Sqlite => new SqliteStore(options.SqlitePath, time, retention, options.SqliteSynchronous, options.InstanceId),
-                StateProvider.Redis => Redis(sp, options, time, retention),
+                StateProvider.Sqlite => new SqliteStore(json, options.SqlitePath, time, retention, options.SqliteSynchronous, options.InstanceId),
+                StateProvider.Redis => Redis(sp, json, options, time, retention),
                 _ => new MemoryStore(time, sp.GetRequiredService<IMemoryCache>()),
             });
         });
@@ -92,20 +98,17 @@ public static class StorageExtensions
         Expose<IAuditStore>(builder.Services);
         Expose<IWorkOutbox>(builder.Services);
         Expose<IWorkQueue>(builder.Services);
-        builder.Services.AddSingleton<StoreHealth>();
-        builder.Services.AddSingleton<WorkIntake>();
         builder.Services.AddSingleton<RefusedRequestLog>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("state");
-        builder.Services.AddSingleton(_ => new BackgroundScheduler(Environment.ProcessorCount));
-        builder.Services.AddHostedService<WorkProcessor>();
+        builder.Services.AddOutbox();
         return builder;
     }
 
-    private static RedisStore Redis(IServiceProvider sp, StateOptions options, TimeProvider time, TimeSpan retention)
+    private static RedisStore Redis(IServiceProvider sp, StoredJson json, StateOptions options, TimeProvider time, TimeSpan retention)
     {
         var redis = ConnectionMultiplexer.Connect(options.Redis!);
         RedisStore.WarnIfNotDurable(options.Redis!, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisStore>());
-        return new RedisStore(redis, time, retention, options.RedisPrefix, options.InstanceId);
+        return new RedisStore(json, redis, time, retention, options.RedisPrefix, options.InstanceId);
     }
 
     /// <summary>The one store instance (disposed with the container when it holds a file or a connection).</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Outbox;
 using Microsoft.AspNetCore.Mvc;

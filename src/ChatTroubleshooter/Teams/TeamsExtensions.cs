@@ -1,5 +1,6 @@
 using System.Net;
 using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Places;
 using Microsoft.Extensions.Options;
 using Polly;
 using ChatTroubleshooter.Http;
@@ -22,6 +23,8 @@ public static class TeamsExtensions
         builder.Services.AddSingleton<TeamsAuthenticator>();
         builder.Services.AddSingleton<TeamsWorkHandler>();
         builder.Services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<TeamsWorkHandler>());
+        builder.Services.AddTeamsStoredTypes();
+        builder.Services.AddPlaces().AddSingleton<IPlaceChannel, TeamsPlaceChannel>();
         // One token cache for the process, over a named client (so tests can fake the token endpoint).
         builder.Services.AddHttpClient(nameof(ConnectorTokenProvider));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ConnectorTokenProvider>(sp,

@@ -1,16 +1,13 @@
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
-using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Json;
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Outbox;
 
 namespace ChatTroubleshooter.Teams;
 
 /// <summary>Work accepted from Teams, done by <see cref="TeamsWorkHandler"/>.</summary>
-public abstract record TeamsWork : Work
-{
-    [System.Text.Json.Serialization.JsonIgnore]
-    public sealed override ChatChannel Channel => ChatChannel.Teams;
-}
+public abstract record TeamsWork : Work;
 
 /// <summary>A Bot Framework conversation to send to, and who reads it there.</summary>
 public sealed record TeamsConversation(string ServiceUrl, string ConversationId, Visibility Visibility)
@@ -64,4 +61,39 @@ public sealed record TeamsReplyDelivery(TeamsConversation To, string? ReplyToId,
 public sealed record TeamsUpdateDelivery(TeamsConversation To, string ActivityId, JsonObject Activity) : Delivery
 {
     public override bool Repeatable => true;
+}
+
+/// <summary>
+/// A Teams conversation reference, as the Bot Connector needs it for a proactive message: the service URL and the
+/// conversation (for a channel, the channel's own id, without a thread's <c>;messageid=</c>), in its tenant (stored as
+/// <c>"kind": "teams"</c>).
+/// </summary>
+public sealed record TeamsPlace(string ServiceUrl, string ConversationId, string? TenantId, bool IsChannel) : PlaceAddress;
+
+/// <summary>What Teams stores: its kinds of work and delivery, its place.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamsMessageWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamsSubmitWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamsWelcomeWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamsRecheckWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamsSendWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamsTypingDelivery))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamsReplyDelivery))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamsUpdateDelivery))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TeamsPlace))]
+internal sealed partial class TeamsStoredJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+public static class TeamsStoredTypes
+{
+    /// <summary>Teams' stored kinds, under their discriminators (part of the stored JSON: never renamed).</summary>
+    public static IServiceCollection AddTeamsStoredTypes(this IServiceCollection services) => services
+        .AddStoredType<Work, TeamsMessageWork>("teams.message", TeamsStoredJson.Default)
+        .AddStoredType<Work, TeamsSubmitWork>("teams.submit", TeamsStoredJson.Default)
+        .AddStoredType<Work, TeamsWelcomeWork>("teams.welcome", TeamsStoredJson.Default)
+        .AddStoredType<Work, TeamsRecheckWork>("teams.recheck", TeamsStoredJson.Default)
+        .AddStoredType<Work, TeamsSendWork>("teams.send", TeamsStoredJson.Default)
+        .AddStoredType<Delivery, TeamsTypingDelivery>("teams.typing", TeamsStoredJson.Default)
+        .AddStoredType<Delivery, TeamsReplyDelivery>("teams.reply", TeamsStoredJson.Default)
+        .AddStoredType<Delivery, TeamsUpdateDelivery>("teams.update", TeamsStoredJson.Default)
+        .AddStoredType<PlaceAddress, TeamsPlace>("teams", TeamsStoredJson.Default);
 }

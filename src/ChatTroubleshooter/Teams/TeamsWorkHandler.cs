@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Places;
 
 namespace ChatTroubleshooter.Teams;
 
@@ -16,7 +17,9 @@ internal sealed class TeamsWorkHandler(
     ConnectorClient connector,
     ILogger<TeamsWorkHandler> logger) : IWorkHandler
 {
-    public ChatChannel Channel => ChatChannel.Teams;
+    public string Name => "Teams";
+
+    public bool Handles(Work work) => work is TeamsWork;
 
     /// <summary>A Teams conversation in its tenant (a channel's thread is one conversation).</summary>
     public static string ConversationKey(TeamsConversation conversation) => $"teams:{conversation.TenantId ?? "-"}:{conversation.ConversationId}";
@@ -28,7 +31,7 @@ internal sealed class TeamsWorkHandler(
     public static string Place(TeamsConversation conversation) => $"teams:{conversation.TenantId ?? "-"}:{conversation.PlaceId}";
 
     /// <summary>How to post in this conversation later (a proactive alert): for a channel, as a new post in it.</summary>
-    public static Alerts.TeamsAlertTarget Reachable(TeamsConversation conversation) =>
+    public static TeamsPlace Reachable(TeamsConversation conversation) =>
         new(conversation.ServiceUrl, conversation.PlaceId, conversation.TenantId, IsChannel: conversation.Type == "channel");
 
     public async Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct)
@@ -73,7 +76,7 @@ internal sealed class TeamsWorkHandler(
 
             case TeamsRecheckWork recheck:
             {
-                var turn = Turn(recheck.Conversation, recheck.ConversationKey, recheck.UserId, recheck.Locale) with { Recheck = true, Id = item.Id };
+                var turn = Turn(recheck.Conversation, recheck.ConversationKey, recheck.UserId, recheck.Locale) with { Intent = new Recheck(), Id = item.Id };
                 return Deliveries(recheck.Conversation, turn, await conversations.HandleTurnAsync(turn, ct), recheck.ReplyToId, clickedId: null);
             }
 
@@ -155,9 +158,9 @@ internal sealed class TeamsWorkHandler(
             plan.Add(new FollowUp(after, new TeamsRecheckWork(to, turn.ConversationKey, turn.UserId, turn.Locale, replyToId)));
         }
 
-        if (outcome.StartAudit is { } audit)
+        if (outcome.Then is { } then)
         {
-            plan.Add(new FollowUp(TimeSpan.Zero, audit));
+            plan.Add(new FollowUp(TimeSpan.Zero, then));
         }
 
         return plan;

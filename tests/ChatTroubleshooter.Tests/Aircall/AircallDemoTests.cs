@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Chat;
 using ChatTroubleshooter.Conversations;
@@ -76,7 +77,7 @@ public sealed class AircallDemoTests : IDisposable
         Assert.Equal("fr", notReady.Language);
 
         _time.Advance(notReady.RecheckAfter);
-        var after = await Service.HandleAsync(new Turn(ChatChannel.Terminal, "t:nr", "U1", "fr-FR") { Recheck = true }, Ct);
+        var after = await Service.HandleAsync(new Turn(ChatChannel.Terminal, "t:nr", "U1", "fr-FR") { Intent = new Recheck() }, Ct);
 
         Assert.IsNotType<NotReadyReply>(after);
         Assert.Equal("fr", after.Language);

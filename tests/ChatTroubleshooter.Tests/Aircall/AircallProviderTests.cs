@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Places;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;

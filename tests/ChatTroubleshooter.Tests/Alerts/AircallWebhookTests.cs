@@ -303,7 +303,7 @@ public sealed class AircallWebhookTests : IDisposable
         await app.DrainAsync();
 
         Assert.Contains("expired", app.Slack.Body(said), StringComparison.Ordinal);
-        Assert.Null(await app.Services.GetRequiredService<ChatTroubleshooter.Storage.IAlertMutes>().MutedByAsync(1234, DateTimeOffset.UtcNow, Ct));
+        Assert.Null(await app.Services.GetRequiredService<ChatTroubleshooter.Alerts.IAlertMutes>().MutedByAsync(1234, DateTimeOffset.UtcNow, Ct));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using ChatTroubleshooter.Teams;
+using ChatTroubleshooter.Slack;
 using System.Net;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Alerts;
@@ -112,9 +114,9 @@ public sealed class AlertSubscriptionTests
         using var disposeApp = app;
         using var client = app.CreateClient();
         await app.Services.GetRequiredService<IAlertSubscriptions>().SubscribeAsync(
-            new AlertSubscription("slack:T111:C0GONE", new SlackAlertTarget("C0GONE"), "W111", DateTimeOffset.UtcNow, "en"), Ct);
+            new AlertSubscription("slack:T111:C0GONE", new SlackPlace("C0GONE"), "W111", DateTimeOffset.UtcNow, "en"), Ct);
         await app.Services.GetRequiredService<IAlertSubscriptions>().SubscribeAsync(
-            new AlertSubscription("slack:T111:C0HERE", new SlackAlertTarget("C0HERE"), "W111", DateTimeOffset.UtcNow, "en"), Ct);
+            new AlertSubscription("slack:T111:C0HERE", new SlackPlace("C0HERE"), "W111", DateTimeOffset.UtcNow, "en"), Ct);
         app.Slack.OnFirst(r => IsChannelPost(app, r, "C0GONE"), _ => RecordingHandler.Json("""{"ok":false,"error":"not_in_channel"}"""));
 
         await EndCallAsync(client, 3000001);
@@ -201,7 +203,7 @@ public sealed class AlertSubscriptionTests
         Assert.Equal("Attendu", (string?)Action(card, "mute")["title"]);
         Assert.Contains(card["actions"]!.AsArray(), a => (string?)a!["verb"] == "feedback");
         var subscription = Assert.Single(await app.Services.GetRequiredService<IAlertSubscriptions>().SubscriptionsAsync(Ct));
-        Assert.Equal(new TeamsAlertTarget(BotFrameworkFake.ServiceUrl, TeamsChannel, Tenant, IsChannel: true), subscription.Target);
+        Assert.Equal(new TeamsPlace(BotFrameworkFake.ServiceUrl, TeamsChannel, Tenant, IsChannel: true), subscription.Target);
         Assert.Equal(("rido", "fr"), (subscription.By, subscription.Language));
     }
 
@@ -278,7 +280,7 @@ public sealed class AlertSubscriptionTests
 
         Assert.Equal(HttpMethod.Post, alert.Method);
         Assert.DoesNotContain(app.Teams.Requests, IsChannelCreate);
-        Assert.Equal(new TeamsAlertTarget(BotFrameworkFake.ServiceUrl, Chat, "00000000-0000-0000-0000-0000000000001", IsChannel: false),
+        Assert.Equal(new TeamsPlace(BotFrameworkFake.ServiceUrl, Chat, "00000000-0000-0000-0000-0000000000001", IsChannel: false),
             Assert.Single(await app.Services.GetRequiredService<IAlertSubscriptions>().SubscriptionsAsync(Ct)).Target);
     }
 

@@ -6,12 +6,9 @@ namespace ChatTroubleshooter.Tests.Architecture;
 /// <summary>
 /// Issue 31: the host's folders depend on each other one way. Dependencies are read by ArchUnitNET from the compiled
 /// host (every type's references: fields, signatures, calls, attributes), grouped by the folder of each type's namespace
-/// (<c>ChatTroubleshooter.Slack.SocketMode</c> is <c>Slack</c>; the composition root, <c>Program</c>, is left out).
-/// <para>
-/// Today 10 folders still form one cycle (issue 31 is not done). <see cref="KnownCycleEdges"/> lists the edges inside it
-/// as debt: a new edge that closes a cycle fails the build, and an edge that is gone must leave the list, so the list
-/// only shrinks until it is empty and the test states the rule plainly: no cycle, and the core names no feature.
-/// </para>
+/// (<c>ChatTroubleshooter.Slack.SocketMode</c> is <c>Slack</c>; the composition root, <c>Program</c>, is left out). The
+/// rule: no cycle between folders, and the conversation core names no feature (features plug in: they register their
+/// commands, intents, kinds of work and places from their <c>AddXxx</c>).
 /// </summary>
 public sealed class FolderDependencyTests(ITestOutputHelper output)
 {
@@ -20,23 +17,13 @@ public sealed class FolderDependencyTests(ITestOutputHelper output)
 
     private static readonly string HostAssembly = typeof(ChatTroubleshooter.Conversations.ConversationService).Assembly.GetName().Name!;
 
-    /// <summary>Folders that are features: the conversation core must not name them.</summary>
+    /// <summary>Folders that are features: the conversation core, the outbox engine and the places must not name them.</summary>
     private static readonly string[] Features = ["Alerts", "Audit"];
 
-    /// <summary>The 43 edges inside today's dependency cycle (main 3c7c118 plus issues 30, 32, 33): debt, only ever removed.</summary>
-    private static readonly HashSet<string> KnownCycleEdges =
-    [
-        "Aircall -> Conversations", "Aircall -> Observability", "Aircall -> Storage",
-        "Alerts -> Aircall", "Alerts -> Cards", "Alerts -> Conversations", "Alerts -> Outbox", "Alerts -> Slack", "Alerts -> Storage", "Alerts -> Teams",
-        "Audit -> Aircall", "Audit -> Alerts", "Audit -> Conversations", "Audit -> Outbox", "Audit -> Storage",
-        "Cards -> Conversations",
-        "Conversations -> Alerts", "Conversations -> Audit", "Conversations -> Observability", "Conversations -> Storage",
-        "Observability -> Cards",
-        "Outbox -> Alerts", "Outbox -> Audit", "Outbox -> Cards", "Outbox -> Conversations", "Outbox -> Observability", "Outbox -> Slack", "Outbox -> Teams",
-        "Slack -> Alerts", "Slack -> Audit", "Slack -> Cards", "Slack -> Conversations", "Slack -> Outbox", "Slack -> Storage",
-        "Storage -> Alerts", "Storage -> Conversations", "Storage -> Observability", "Storage -> Outbox",
-        "Teams -> Alerts", "Teams -> Audit", "Teams -> Cards", "Teams -> Conversations", "Teams -> Outbox",
-    ];
+    /// <summary>What features and channels plug into: they name no feature, no channel.</summary>
+    private static readonly string[] Core = ["Conversations", "Outbox", "Places", "Json"];
+
+    private static readonly string[] Channels = ["Slack", "Teams"];
 
     /// <summary>Folder → folders it depends on, with one example of each dependency.</summary>
     private static Dictionary<string, Dictionary<string, string>> Graph()
@@ -142,28 +129,38 @@ public sealed class FolderDependencyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void NoNewDependencyClosesACycleBetweenHostFolders_AndTheDebtOnlyShrinks()
+    public void NoDependencyCycle_BetweenHostFolders()
     {
         var graph = Graph();
-        var cycle = CycleEdges(graph);
-        output.WriteLine($"{cycle.Count} edges on a cycle between {cycle.Select(e => e.Split(" -> ")[0]).Distinct().Count()} folders:");
-        foreach (var edge in cycle)
+        foreach (var (from, to) in graph.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            output.WriteLine($"  {edge}   e.g. {graph[edge.Split(" -> ")[0]][edge.Split(" -> ")[1]]}");
+            output.WriteLine($"{from} -> {string.Join(", ", to.Keys.Order(StringComparer.Ordinal))}");
         }
 
-        var added = cycle.Where(e => !KnownCycleEdges.Contains(e)).Select(e => $"{e} (e.g. {graph[e.Split(" -> ")[0]][e.Split(" -> ")[1]]})").ToList();
-        var paid = KnownCycleEdges.Where(e => !cycle.Contains(e)).Order(StringComparer.Ordinal).ToList();
-        Assert.True(added.Count == 0, "A dependency closes a cycle between host folders:\n" + string.Join("\n", added));
-        Assert.True(paid.Count == 0, "Off the cycle now (remove from KnownCycleEdges):\n" + string.Join("\n", paid));
+        var cycle = CycleEdges(graph).Select(e => $"{e} (e.g. {graph[e.Split(" -> ")[0]][e.Split(" -> ")[1]]})").ToList();
+        Assert.True(cycle.Count == 0, "Dependencies that close a cycle between host folders:\n" + string.Join("\n", cycle));
     }
 
     [Fact]
-    public void TheConversationCore_NamesNoFeature_ExceptTheKnownDebt()
+    public void TheCore_TheOutboxEngine_AndThePlaces_NameNoFeatureAndNoChannel()
     {
-        var core = Graph().GetValueOrDefault("Conversations") ?? [];
-        var named = Features.Where(core.ContainsKey).Select(f => $"Conversations -> {f}").ToList();
+        var graph = Graph();
+        var named = Core.SelectMany(core => (graph.GetValueOrDefault(core)?.Keys ?? Enumerable.Empty<string>())
+                .Where(to => Features.Contains(to) || Channels.Contains(to))
+                .Select(to => $"{core} -> {to} (e.g. {graph[core][to]})"))
+            .ToList();
 
-        Assert.All(named, edge => Assert.Contains(edge, KnownCycleEdges));
+        Assert.True(named.Count == 0, "The core names a feature or a channel:\n" + string.Join("\n", named));
+    }
+
+    [Fact]
+    public void FeaturesNameNoChannel()
+    {
+        var graph = Graph();
+        var named = Features.SelectMany(feature => (graph.GetValueOrDefault(feature)?.Keys ?? Enumerable.Empty<string>())
+                .Where(Channels.Contains).Select(to => $"{feature} -> {to} (e.g. {graph[feature][to]})"))
+            .ToList();
+
+        Assert.True(named.Count == 0, "A feature names a channel (post through Places instead):\n" + string.Join("\n", named));
     }
 }

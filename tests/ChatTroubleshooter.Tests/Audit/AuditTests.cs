@@ -218,12 +218,12 @@ public sealed class AuditTests : IDisposable
             ["Outbox:Enabled"] = "false",
         })
         { TestServices = s => s.AddHttpClient<AircallClient>().ConfigurePrimaryHttpMessageHandler(() => company.Handler) };
-        var handler = app.Services.GetServices<ChatTroubleshooter.Outbox.IWorkHandler>().Single(h => h.Channel == ChatTroubleshooter.Conversations.ChatChannel.Audit);
+        var handler = app.Services.GetServices<ChatTroubleshooter.Outbox.IWorkHandler>().Single(h => h.Name == "Audit");
         var request = ChatTroubleshooter.Audit.AuditCommand.Parse("audit number 102 7d", DateTimeOffset.UtcNow).Request!;
         for (var round = 1; round <= 2; round++)
         {
             var before = company.Handler.Requests.Count;
-            ChatTroubleshooter.Outbox.Work work = new ChatTroubleshooter.Audit.AuditWork($"bench{round}", request, new ChatTroubleshooter.Alerts.SlackAlertTarget("C111"),
+            ChatTroubleshooter.Outbox.Work work = new ChatTroubleshooter.Audit.AuditWork($"bench{round}", request, new ChatTroubleshooter.Slack.SlackPlace("C111"),
                 "slack:T111:C111", "en", new ChatTroubleshooter.Audit.AuditState());
             var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var serving = company.Serving;

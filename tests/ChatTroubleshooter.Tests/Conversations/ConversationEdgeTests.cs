@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics.Replies;
@@ -29,7 +30,7 @@ public sealed class ConversationEdgeTests : IDisposable
         Service.HandleAsync(new Turn(ChatChannel.Slack, key, "U1", locale) { Text = text }, Ct);
 
     private Task<Reply> ClickAsync(QuestionReply question, string value, string key = "k") =>
-        Service.HandleAsync(new Turn(ChatChannel.Slack, key, "U1", null) { Answer = new Answer(question.ConversationId, question.FactId, value) }, Ct);
+        Service.HandleAsync(new Turn(ChatChannel.Slack, key, "U1", null) { Intent = new Answer(question.ConversationId, question.FactId, value) }, Ct);
 
     [Theory]
     [InlineData("the call has no recording", "start over", "en", "Starting over")]
@@ -57,7 +58,7 @@ public sealed class ConversationEdgeTests : IDisposable
     {
         Assert.IsType<QuestionReply>(await SayAsync("the call has no recording"));
 
-        var outcome = await Service.HandleTurnAsync(new Turn(ChatChannel.Teams, "k", "U1", null) { Restart = true }, Ct);
+        var outcome = await Service.HandleTurnAsync(new Turn(ChatChannel.Teams, "k", "U1", null) { Intent = new Restart() }, Ct);
 
         Assert.True(outcome.ReplacesClicked);
         Assert.StartsWith("Starting over", Assert.IsType<MessageReply>(outcome.Reply).Text, StringComparison.Ordinal);
@@ -124,7 +125,7 @@ public sealed class ConversationEdgeTests : IDisposable
         var reply = Assert.IsType<MessageReply>(await SayAsync(text, locale: "en-US"));
 
         Assert.StartsWith(starts, reply.Text, StringComparison.Ordinal);
-        Assert.Null(await _host.Services.GetRequiredService<ChatTroubleshooter.Storage.IConversationStore>().GetAsync("k", Ct));
+        Assert.Null(await _host.Services.GetRequiredService<ChatTroubleshooter.Conversations.IConversationStore>().GetAsync("k", Ct));
     }
 
     [Fact]
@@ -141,7 +142,7 @@ public sealed class ConversationEdgeTests : IDisposable
         var healthy = Assert.IsType<MessageReply>(await ClickAsync(question, "yes"));
         Assert.Contains("nothing is missing", healthy.Text, StringComparison.Ordinal);
         Assert.Contains("https://dashboard.aircall.io/calls/1000009", healthy.Text, StringComparison.Ordinal);
-        Assert.Empty(await _host.Services.GetRequiredService<ChatTroubleshooter.Storage.IDiagnosisLog>().DiagnosesSinceAsync(DateTimeOffset.MinValue, Ct));
+        Assert.Empty(await _host.Services.GetRequiredService<ChatTroubleshooter.Conversations.IDiagnosisLog>().DiagnosesSinceAsync(DateTimeOffset.MinValue, Ct));
     }
 
     [Fact]

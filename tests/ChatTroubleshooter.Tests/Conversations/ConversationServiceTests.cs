@@ -1,3 +1,5 @@
+using ChatTroubleshooter.Caching;
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Evaluation;
@@ -16,14 +18,14 @@ public sealed class ConversationServiceTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
     private readonly ChatTroubleshooter.Storage.MemoryStore _state;
 
-    public ConversationServiceTests() => _state = new(_time, ChatTroubleshooter.Storage.MemoryCacheClock.Create(_time));
+    public ConversationServiceTests() => _state = new(_time, MemoryCacheClock.Create(_time));
 
     private ConversationService Service(ICallFactsProvider? calls = null) => Fakes.TestConversations.Create(_time, calls, _state);
 
     private static Turn Text(string text, string key = "c1", string? locale = null) => new(ChatChannel.Terminal, key, "U1", locale) { Text = text };
 
     private static Turn Click(QuestionReply question, string value, string key = "c1") =>
-        new(ChatChannel.Terminal, key, "U1", null) { Answer = new Answer(question.ConversationId, question.FactId, value) };
+        new(ChatChannel.Terminal, key, "U1", null) { Intent = new Answer(question.ConversationId, question.FactId, value) };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -65,7 +67,7 @@ public sealed class ConversationServiceTests
         var service = Service();
         var diagnosis = Assert.IsType<DiagnosisReply>(await service.HandleAsync(Text("We talked for 3 seconds and there is no recording"), Ct));
 
-        var click = Text("") with { Channel = ChatChannel.Teams, UserId = "29:U1", Feedback = new FeedbackClick(diagnosis.DiagnosisId, Helpful: false) };
+        var click = Text("") with { Channel = ChatChannel.Teams, UserId = "29:U1", Intent = new FeedbackClick(diagnosis.DiagnosisId, Helpful: false) };
         var outcome = await service.HandleTurnAsync(click, Ct);
 
         Assert.True(outcome.ReplacesClicked);
@@ -80,7 +82,7 @@ public sealed class ConversationServiceTests
     [Fact]
     public async Task HandleTurnAsync_FeedbackOnAnUnknownDiagnosis_IsAShortMessageInTheUsersLanguage_ThatReplacesNothing()
     {
-        var click = new Turn(ChatChannel.Slack, "slack:T:C", "U1", "fr-FR") { Feedback = new FeedbackClick("no-such-diagnosis", Helpful: true) };
+        var click = new Turn(ChatChannel.Slack, "slack:T:C", "U1", "fr-FR") { Intent = new FeedbackClick("no-such-diagnosis", Helpful: true) };
 
         var outcome = await Service().HandleTurnAsync(click, Ct);
 
@@ -239,7 +241,7 @@ public sealed class ConversationServiceTests
     [Fact]
     public async Task HandleAsync_UnknownConversation_GetsAFriendlyRestartMessage()
     {
-        var reply = await Service().HandleAsync(new Turn(ChatChannel.Terminal, "c9", "U1", "fr-FR") { Answer = new Answer("nope", "answered", "yes") }, Ct);
+        var reply = await Service().HandleAsync(new Turn(ChatChannel.Terminal, "c9", "U1", "fr-FR") { Intent = new Answer("nope", "answered", "yes") }, Ct);
 
         var message = Assert.IsType<MessageReply>(reply);
         Assert.Equal("fr", message.Language);

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Places;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
@@ -26,7 +27,7 @@ public sealed class DraftFlowTests
     [InlineData("US", "en")]
     [InlineData(null, null)]
     public void NumberCountry_GivesTheCustomersLanguage(string? country, string? language) =>
-        Assert.Equal(language, ConversationService.CustomerLanguage(country));
+        Assert.Equal(language, DiagnosisClicks.CustomerLanguage(country));
 
     [Fact]
     public async Task Draft_DefaultsToTheNumbersCountry_AndSwitchesLanguage()
@@ -36,8 +37,8 @@ public sealed class DraftFlowTests
         // Demo call 1000001 is on number "Support FR" (country FR); the agent writes in English.
         var diagnosis = Assert.IsType<DiagnosisReply>(await service.HandleAsync(new Turn(ChatChannel.Slack, "k", "U1", "en-US") { Text = "1000001" }, Ct));
 
-        var first = await service.HandleTurnAsync(new Turn(ChatChannel.Slack, "k", "U1", "en-US") { DraftOf = new DraftRequest(diagnosis.DiagnosisId, null) }, Ct);
-        var german = await service.HandleTurnAsync(new Turn(ChatChannel.Slack, "k", "U1", "en-US") { DraftOf = new DraftRequest(diagnosis.DiagnosisId, "de") }, Ct);
+        var first = await service.HandleTurnAsync(new Turn(ChatChannel.Slack, "k", "U1", "en-US") { Intent = new DraftRequest(diagnosis.DiagnosisId, null) }, Ct);
+        var german = await service.HandleTurnAsync(new Turn(ChatChannel.Slack, "k", "U1", "en-US") { Intent = new DraftRequest(diagnosis.DiagnosisId, "de") }, Ct);
 
         Assert.Equal("en", diagnosis.Language);
         Assert.Equal("fr", Assert.IsType<DraftReply>(first.Reply).Language);

@@ -1,12 +1,15 @@
 using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Alerts;
+using ChatTroubleshooter.Audit;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ChatTroubleshooter.Tests.Fakes;
 
-/// <summary>The conversation core and the Aircall client as the bot registers them, without the web host.</summary>
+/// <summary>The conversation core, its features' commands and the Aircall client as the bot registers them, without the web host.</summary>
 internal static class CoreHost
 {
     /// <param name="settings">Configuration (e.g. <c>Aircall:Demo</c>); state defaults to memory.</param>
@@ -24,6 +27,9 @@ internal static class CoreHost
 
         builder.AddConversations();
         builder.AddAircall();
+        builder.AddAlerts();
+        builder.AddAudits();
+        builder.AddState();
         services?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -1,26 +1,47 @@
+using ChatTroubleshooter.Caching;
+using ChatTroubleshooter.Aircall;
+using ChatTroubleshooter.Alerts;
+using ChatTroubleshooter.Audit;
 using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using ChatTroubleshooter.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ChatTroubleshooter.Tests.Fakes;
 
-/// <summary>The real conversation core over an in-memory state store, for tests below the HTTP layer.</summary>
+/// <summary>
+/// The real conversation core over an in-memory state store, for tests below the HTTP layer: registered as the host
+/// registers it (the core, then the alerts' and audits' commands and intents), with the given clock, Aircall and store.
+/// </summary>
 internal static class TestConversations
 {
     public static readonly Knowledge Knowledge = Knowledge.LoadEmbedded();
 
     public static ConversationService Create(
+        TimeProvider? time = null, ICallFactsProvider? calls = null, IStateProvider? state = null, IEnumerable<string>? admins = null) =>
+        Services(time, calls, state, admins).GetRequiredService<ConversationService>();
+
+    public static IServiceProvider Services(
         TimeProvider? time = null, ICallFactsProvider? calls = null, IStateProvider? state = null, IEnumerable<string>? admins = null)
     {
         time ??= TimeProvider.System;
         state ??= new MemoryStore(time, MemoryCacheClock.Create(time));
-        var stats = new StatsService(state, state, Knowledge, time, Options.Create(new StatsOptions { AdminUserIds = [.. admins ?? []] }));
-        var alerts = new ChatTroubleshooter.Alerts.AlertCommands(Knowledge, state, stats, Options.Create(new ChatTroubleshooter.Aircall.AircallOptions()), time,
-            NullLogger<ChatTroubleshooter.Alerts.AlertCommands>.Instance);
-        var audits = new ChatTroubleshooter.Audit.AuditCommands(Knowledge, state, stats, Options.Create(new ChatTroubleshooter.Audit.AuditOptions()), time);
-        return new ConversationService(Knowledge, state, calls ?? new NoCallFactsProvider(), state, state, state, stats, alerts, audits, time,
-            Options.Create(new ConversationOptions()), NullLogger<ConversationService>.Instance);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection((admins ?? []).Select((a, i) => KeyValuePair.Create($"Stats:AdminUserIds:{i}", (string?)a)));
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(calls ?? new NoCallFactsProvider());
+        builder.Services.AddSingleton(Knowledge);
+        builder.Services.AddSingleton<IConversationStore>(state);
+        builder.Services.AddSingleton<IDiagnosisLog>(state);
+        builder.Services.AddSingleton<IFeedbackStore>(state);
+        builder.Services.AddSingleton<IAlertMutes>(state);
+        builder.Services.AddSingleton<IAlertSubscriptions>(state);
+        builder.Services.AddSingleton<IAuditStore>(state);
+        builder.AddConversations();
+        builder.AddAlerts();
+        builder.AddAudits();
+        return builder.Build().Services;
     }
 }

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Conversations;
 using System.Text.Json.Nodes;
 using System.Web;
 using ChatTroubleshooter.Storage;

@@ -1,3 +1,5 @@
+using ChatTroubleshooter.Caching;
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Diagnostics.Replies;
@@ -121,7 +123,7 @@ public sealed class StatsTests
     public void AdminIds_ThatAreNoUserId_FailAtStart_NamingTheEntry()
     {
         var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        var options = new StatsOptions { AdminUserIds = ["slack:UADMIN", "U-ADMIN", "alice@example.com"] };
+        var options = new AdminOptions { AdminUserIds = ["slack:UADMIN", "U-ADMIN", "alice@example.com"] };
 
         Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), errors, validateAllProperties: true));
         Assert.Equal(2, errors.Count);

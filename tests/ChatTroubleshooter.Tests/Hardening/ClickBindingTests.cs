@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Places;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;

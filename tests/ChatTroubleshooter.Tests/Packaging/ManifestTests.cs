@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Places;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json.Nodes;

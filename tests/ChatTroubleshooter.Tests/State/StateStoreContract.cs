@@ -1,3 +1,5 @@
+using ChatTroubleshooter.Caching;
+using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics.Facts;
 using ChatTroubleshooter.Outbox;
@@ -277,9 +279,9 @@ public abstract class StateStoreContract : IDisposable
         var a = Store();
         var b = Store();
         var at = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
-        var slack = new ChatTroubleshooter.Alerts.AlertSubscription("slack:T1:C1", new ChatTroubleshooter.Alerts.SlackAlertTarget("C1"), "U1", at, "en");
+        var slack = new ChatTroubleshooter.Alerts.AlertSubscription("slack:T1:C1", new ChatTroubleshooter.Slack.SlackPlace("C1"), "U1", at, "en");
         var teams = new ChatTroubleshooter.Alerts.AlertSubscription("teams:t1:19:abc@thread.tacv2",
-            new ChatTroubleshooter.Alerts.TeamsAlertTarget("https://smba.test/amer/", "19:abc@thread.tacv2", "t1", IsChannel: true), "Ana", at, "es");
+            new ChatTroubleshooter.Teams.TeamsPlace("https://smba.test/amer/", "19:abc@thread.tacv2", "t1", IsChannel: true), "Ana", at, "es");
 
         await a.SubscribeAsync(slack, Ct);
         await a.SubscribeAsync(teams, Ct);
@@ -447,12 +449,12 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     }
 
     private protected override IStateProvider Create(string shared, TimeProvider time, string? instance) =>
-        new SqliteStore(Path.Combine(_directory.FullName, shared + ".db"), time, instanceId: instance);
+        new SqliteStore(TestStoredJson.All, Path.Combine(_directory.FullName, shared + ".db"), time, instanceId: instance);
 
     [Fact]
     public async Task ExpiredRows_ArePurged()
     {
-        using var store = new SqliteStore(Path.Combine(_directory.FullName, "purge.db"), Time, TimeSpan.FromHours(25));
+        using var store = new SqliteStore(TestStoredJson.All, Path.Combine(_directory.FullName, "purge.db"), Time, TimeSpan.FromHours(25));
         var conversation = new Conversation("old", "id", "en", Diagnostics.Facts.FactSet.Empty, new HashSet<string>(), Time.GetUtcNow());
         Assert.True(await store.TrySaveAsync(conversation, 0, TestContext.Current.CancellationToken));
         Assert.True(await store.EnqueueOnceAsync(new WorkItem("w:1", new SlackCommandWork("T1", "C1", "U1", "1", null)), "event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
@@ -475,9 +477,9 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         var ct = TestContext.Current.CancellationToken;
         var dead = InstanceId.Of(Environment.MachineName, int.MaxValue - 7, 1);
         var otherMachine = InstanceId.Of("another-machine", int.MaxValue - 7, 1);
-        using (var crashed = new SqliteStore(path, Time, instanceId: dead))
-        using (var remote = new SqliteStore(path, Time, instanceId: otherMachine))
-        using (var alive = new SqliteStore(path, Time))
+        using (var crashed = new SqliteStore(TestStoredJson.All, path, Time, instanceId: dead))
+        using (var remote = new SqliteStore(TestStoredJson.All, path, Time, instanceId: otherMachine))
+        using (var alive = new SqliteStore(TestStoredJson.All, path, Time))
         {
             await crashed.EnqueueAsync(new WorkItem("w:crashed", new SlackCommandWork("T1", "C1", "U1", "1", null)), ct);
             Assert.Single(await crashed.ClaimAsync(10, TimeSpan.FromSeconds(15), ct));
@@ -488,7 +490,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         }
 
         // No time passes: only the reclaim at opening can make an item due.
-        using var restarted = new SqliteStore(path, Time);
+        using var restarted = new SqliteStore(TestStoredJson.All, path, Time);
         Assert.Equal(["w:crashed"], (await restarted.ClaimAsync(10, TimeSpan.FromSeconds(15), ct)).Select(i => i.Id));
     }
 
@@ -497,7 +499,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     public async Task EnqueueOnce_WhoseWorkCannotBeWritten_LeavesNoKey_SoTheRetryIsStored()
     {
         var path = Path.Combine(_directory.FullName, "failing.db");
-        using var store = new SqliteStore(path, Time);
+        using var store = new SqliteStore(TestStoredJson.All, path, Time);
         var ct = TestContext.Current.CancellationToken;
         // The outbox's insert fails (as on a full disk) after the dedupe key's insert succeeded, in the same write.
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
@@ -527,7 +529,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     public async Task UnreadableItem_StoredByAnOlderVersion_BecomesADeadLetter_AndTheRestIsClaimed()
     {
         var path = Path.Combine(_directory.FullName, "old.db");
-        using var store = new SqliteStore(path, Time);
+        using var store = new SqliteStore(TestStoredJson.All, path, Time);
         var good = new WorkItem("w:good", new SlackCommandWork("T1", "C1", "U1", "1000004", null));
         await store.EnqueueAsync(good, TestContext.Current.CancellationToken);
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
@@ -554,7 +556,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     public void NewStore_UsesWalMode()
     {
         var path = Path.Combine(_directory.FullName, "wal.db");
-        using var store = new SqliteStore(path, TimeProvider.System);
+        using var store = new SqliteStore(TestStoredJson.All, path, TimeProvider.System);
 
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
         connection.Open();
@@ -571,7 +573,7 @@ public sealed class RedisStateStoreTests : StateStoreContract
     private protected override IStateProvider Create(string shared, TimeProvider time, string? instance)
     {
         var prefix = _prefixes.TryGetValue(shared, out var p) ? p : _prefixes[shared] = TestRedis.NewPrefix();
-        return new RedisStore(TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix, instance);
+        return new RedisStore(TestStoredJson.All, TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix, instance);
     }
 
     /// <summary>Issue 17 #4: a script whose outbox write fails stores no dedupe key, so the platform's retry is stored.</summary>
@@ -580,7 +582,7 @@ public sealed class RedisStateStoreTests : StateStoreContract
     {
         var prefix = TestRedis.NewPrefix();
         var redis = TestRedis.Connect();
-        var store = new RedisStore(redis, Time, TimeSpan.FromHours(1), prefix);
+        var store = new RedisStore(TestStoredJson.All, redis, Time, TimeSpan.FromHours(1), prefix);
         var ct = TestContext.Current.CancellationToken;
         // The outbox's sorted set is a string: its write fails (WRONGTYPE), as a write refused for lack of memory would.
         await redis.GetDatabase().StringSetAsync(prefix + "outbox:due", "not a sorted set");

@@ -1,6 +1,7 @@
 using ChatTroubleshooter.Alerts;
 using System.Text.Json;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
 using StackExchange.Redis;
 
@@ -11,7 +12,7 @@ namespace ChatTroubleshooter.Storage;
 /// keys with SET NX PX, locales with expiry, feedback once per user and diagnosis, and the outbox as a sorted
 /// set of due times (claiming moves an item to the end of its lease, so a dead worker's item comes back).
 /// </summary>
-internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:", string? instanceId = null) : IStateProvider
+internal sealed class RedisStore(StoredJson storedJson, IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:", string? instanceId = null) : IStateProvider
 {
 #pragma warning disable IDE1006 // Reads like the constant it replaced.
     private readonly string Prefix = prefix;
@@ -241,12 +242,12 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
     private RedisKey Subscriptions => Prefix + "alerts:subscriptions";
 
     public Task SubscribeAsync(AlertSubscription subscription, CancellationToken ct) =>
-        Db.HashSetAsync(Subscriptions, subscription.Place, AlertSubscriptionJson.Write(subscription));
+        Db.HashSetAsync(Subscriptions, subscription.Place, storedJson.Serialize(subscription));
 
     public Task<bool> UnsubscribeAsync(string place, CancellationToken ct) => Db.HashDeleteAsync(Subscriptions, place);
 
     public async Task<IReadOnlyList<AlertSubscription>> SubscriptionsAsync(CancellationToken ct) =>
-        (await Db.HashGetAllAsync(Subscriptions)).Select(e => AlertSubscriptionJson.Read(e.Value.ToString())).OfType<AlertSubscription>()
+        (await Db.HashGetAllAsync(Subscriptions)).Select(e => storedJson.TryDeserialize<AlertSubscription>(e.Value.ToString())).OfType<AlertSubscription>()
             .OrderBy(s => s.Place, StringComparer.Ordinal).ToList();
 
     private RedisKey AuditKey(string auditId) => Prefix + "audit:" + auditId;
@@ -321,7 +322,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
     public async ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
         var transaction = Db.CreateTransaction();
-        _ = transaction.StringSetAsync(Work + item.Id, OutboxJson.SerializeToString(item), when: When.NotExists);
+        _ = transaction.StringSetAsync(Work + item.Id, storedJson.Serialize(item), when: When.NotExists);
         _ = transaction.SortedSetAddAsync(Due, item.Id, item.NotBefore?.ToUnixTimeMilliseconds() ?? Now, SortedSetWhen.NotExists);
         await transaction.ExecuteAsync();
         await WakeForAsync(item);
@@ -330,7 +331,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
     public async ValueTask<bool> EnqueueOnceAsync(WorkItem item, string dedupeKey, TimeSpan window, CancellationToken ct)
     {
         var first = (int)await Db.ScriptEvaluateAsync(EnqueueOnceScript, [Prefix + "seen:" + dedupeKey, Due, Work + item.Id],
-            [(long)window.TotalMilliseconds, OutboxJson.SerializeToString(item), item.NotBefore?.ToUnixTimeMilliseconds() ?? Now, item.Id]) == 1;
+            [(long)window.TotalMilliseconds, storedJson.Serialize(item), item.NotBefore?.ToUnixTimeMilliseconds() ?? Now, item.Id]) == 1;
         if (first)
         {
             await WakeForAsync(item);
@@ -347,7 +348,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         {
             var json = result[i].ToString();
             var previous = result[i + 1].ToString();
-            if (OutboxJson.TryDeserialize(json) is { } item)
+            if (storedJson.TryDeserialize<WorkItem>(json) is { } item)
             {
                 items.Add(item with { TakenOverFrom = previous.Length > 0 && previous != _instanceId ? previous : null });
             }
@@ -365,7 +366,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         Db.ScriptEvaluateAsync(RenewScript, [Due, Owners], [Now + (long)lease.TotalMilliseconds, _instanceId, .. ids.Select(id => (RedisValue)id)]);
 
     public Task SaveProgressAsync(WorkItem item, CancellationToken ct) =>
-        Db.StringSetAsync(Work + item.Id, OutboxJson.SerializeToString(item), when: When.Exists);
+        Db.StringSetAsync(Work + item.Id, storedJson.Serialize(item), when: When.Exists);
 
     public async Task CompleteAsync(WorkItem item, CancellationToken ct)
     {
@@ -379,7 +380,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
     public async Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct)
     {
         var transaction = Db.CreateTransaction();
-        _ = transaction.StringSetAsync(Work + item.Id, OutboxJson.SerializeToString(item));
+        _ = transaction.StringSetAsync(Work + item.Id, storedJson.Serialize(item));
         _ = transaction.SortedSetAddAsync(Due, item.Id, notBefore.ToUnixTimeMilliseconds());
         _ = transaction.HashDeleteAsync(Owners, item.Id);
         await transaction.ExecuteAsync();
@@ -399,7 +400,7 @@ internal sealed class RedisStore(IConnectionMultiplexer redis, TimeProvider time
         }
     }
 
-    public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct) => DeadLetterAsync(item.Id, OutboxJson.SerializeToString(item));
+    public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct) => DeadLetterAsync(item.Id, storedJson.Serialize(item));
 
     private async Task DeadLetterAsync(string id, string json)
     {

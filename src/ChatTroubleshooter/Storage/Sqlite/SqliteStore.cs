@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Alerts;
+using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Data.Sqlite;
 
@@ -18,6 +19,7 @@ namespace ChatTroubleshooter.Storage;
 internal sealed class SqliteStore : IStateProvider, IDisposable
 {
     private readonly SqliteWriter _writer;
+    private readonly StoredJson _json;
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly WorkSignal _signal = new();
@@ -30,8 +32,9 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     /// <c>NORMAL</c>: once it is committed, which survives a crash of the process, not of the machine.
     /// </param>
     /// <param name="instanceId">Who holds this store's leases (<see cref="InstanceId.Current"/>; tests pass another process's).</param>
-    public SqliteStore(string path, TimeProvider time, TimeSpan? conversationRetention = null, string synchronous = "FULL", string? instanceId = null)
+    public SqliteStore(StoredJson json, string path, TimeProvider time, TimeSpan? conversationRetention = null, string synchronous = "FULL", string? instanceId = null)
     {
+        _json = json;
         _instanceId = instanceId ?? InstanceId.Current;
         var durable = synchronous.ToUpperInvariant() switch
         {
@@ -284,7 +287,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
 
     public Task SubscribeAsync(AlertSubscription subscription, CancellationToken ct) =>
         WriteAsync(writer => writer.Execute("INSERT INTO alert_subscriptions (place, json) VALUES ($p, $j) ON CONFLICT (place) DO UPDATE SET json = excluded.json",
-            ("$p", subscription.Place), ("$j", AlertSubscriptionJson.Write(subscription))));
+            ("$p", subscription.Place), ("$j", _json.Serialize(subscription))));
 
     public Task<bool> UnsubscribeAsync(string place, CancellationToken ct) =>
         WriteAsync(writer => writer.Execute("DELETE FROM alert_subscriptions WHERE place = $p", ("$p", place)) == 1);
@@ -293,7 +296,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     {
         using var connection = Open();
         using var command = Command(connection, "SELECT json FROM alert_subscriptions ORDER BY place");
-        return Task.FromResult<IReadOnlyList<AlertSubscription>>(ReadJson(command, AlertSubscriptionJson.Read).OfType<AlertSubscription>().ToList());
+        return Task.FromResult<IReadOnlyList<AlertSubscription>>(ReadJson(command, _json.TryDeserialize<AlertSubscription>).OfType<AlertSubscription>().ToList());
     }
 
     public Task RegisterAsync(string auditId, string place, CancellationToken ct) =>
@@ -354,7 +357,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     {
         // Returns once the item is committed, and on disk unless synchronous=NORMAL (group commit with whatever else
         // is being written right now). Not cancellable: once queued, the write happens anyway, within milliseconds.
-        var json = OutboxJson.SerializeToString(item);
+        var json = _json.Serialize(item);
         var due = item.NotBefore?.ToUnixTimeMilliseconds() ?? Now;
         await AckWriteAsync(writer => writer.Execute("INSERT INTO outbox (id, due, status, json) VALUES ($i, $d, 'pending', $j) ON CONFLICT (id) DO NOTHING",
             ("$i", item.Id), ("$d", due), ("$j", json)));
@@ -363,7 +366,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
 
     public async ValueTask<bool> EnqueueOnceAsync(WorkItem item, string dedupeKey, TimeSpan window, CancellationToken ct)
     {
-        var json = OutboxJson.SerializeToString(item);
+        var json = _json.Serialize(item);
         var due = item.NotBefore?.ToUnixTimeMilliseconds() ?? Now;
         // One write function is one transaction: if the insert into the outbox throws (a full disk), the key's insert
         // is rolled back with it.
@@ -429,7 +432,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         {
             while (reader.Read())
             {
-                if (OutboxJson.TryDeserialize(reader.GetString(1)) is { } item)
+                if (_json.TryDeserialize<WorkItem>(reader.GetString(1)) is { } item)
                 {
                     items.Add(item with { TakenOverFrom = previous.GetValueOrDefault(item.Id) });
                 }
@@ -459,7 +462,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
 
     public Task SaveProgressAsync(WorkItem item, CancellationToken ct)
     {
-        var json = OutboxJson.SerializeToString(item);
+        var json = _json.Serialize(item);
         return WriteAsync(writer => writer.Execute("UPDATE outbox SET json = $j WHERE id = $i AND status = 'pending'", ("$i", item.Id), ("$j", json)));
     }
 
@@ -468,14 +471,14 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
 
     public Task RetryAsync(WorkItem item, DateTimeOffset notBefore, string error, CancellationToken ct)
     {
-        var json = OutboxJson.SerializeToString(item);
+        var json = _json.Serialize(item);
         return WriteAsync(writer => writer.Execute("UPDATE outbox SET due = $d, json = $j, error = $e, owner = NULL WHERE id = $i",
             ("$i", item.Id), ("$d", notBefore.ToUnixTimeMilliseconds()), ("$j", json), ("$e", error)));
     }
 
     public Task DeadLetterAsync(WorkItem item, string error, CancellationToken ct)
     {
-        var json = OutboxJson.SerializeToString(item);
+        var json = _json.Serialize(item);
         return WriteAsync(writer => writer.Execute("UPDATE outbox SET status = 'dead', json = $j, error = $e, owner = NULL WHERE id = $i",
             ("$i", item.Id), ("$j", json), ("$e", error)));
     }

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace ChatTroubleshooter.Storage;
+namespace ChatTroubleshooter.Caching;
 
 /// <summary>The app's memory cache (Aircall answers, in-process dedupe) on the injected <see cref="TimeProvider"/>, so expiry follows a fake clock in tests.</summary>
 internal static class MemoryCacheClock
 {
     public static IServiceCollection AddMemoryCacheOnTimeProvider(this IServiceCollection services)
     {
+        // Asked for by each concern that caches (Aircall, the memory store): adding it twice sets the same clock twice.
         services.AddMemoryCache();
         services.AddOptions<MemoryCacheOptions>().Configure<TimeProvider>((o, time) => o.Clock = new Clock(time));
         return services;

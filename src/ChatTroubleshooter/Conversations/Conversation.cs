@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ChatTroubleshooter.Diagnostics.Facts;
 
 namespace ChatTroubleshooter.Conversations;
@@ -7,17 +8,29 @@ public sealed record Conversation(
     string Key,
     string Id,
     string Language,
-    FactSet Facts,
-    IReadOnlySet<string> Settled,
-    DateTimeOffset UpdatedAt)
+    [property: JsonConverter(typeof(FactSetJsonConverter))] FactSet Facts,
+    [property: JsonConverter(typeof(OrdinalSetJsonConverter))] IReadOnlySet<string> Settled,
+    [property: JsonConverter(typeof(UnixMillisecondsJsonConverter))] DateTimeOffset UpdatedAt)
 {
     /// <summary>The fact the last question asked about, while waiting for the answer.</summary>
+    [JsonPropertyName("pending")]
     public string? PendingFactId { get; init; }
 
+    [JsonPropertyName("questions")]
     public int QuestionsAsked { get; init; }
 
     /// <summary>Facts the user mentioned without stating them (a guess, a question): asked first.</summary>
-    public IReadOnlySet<string> Hints { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    [JsonConverter(typeof(OrdinalSetJsonConverter))]
+    public IReadOnlySet<string> Hints
+    {
+        get => _hints ?? NoHints;
+        // Stored before hints existed: absent, read as null.
+        init => _hints = value;
+    }
+
+    private static readonly IReadOnlySet<string> NoHints = new HashSet<string>(StringComparer.Ordinal);
+
+    private readonly IReadOnlySet<string>? _hints;
 
     public string? CallId { get; init; }
 
@@ -36,11 +49,13 @@ public sealed record Conversation(
     public string? LastTurnResult { get; init; }
 
     /// <summary>Incremented on every save, for optimistic concurrency in shared stores.</summary>
+    [JsonIgnore]
     public long Version { get; init; }
 
     /// <summary>Ended without a diagnosis: the user started over, or the call turned out to have its recording.</summary>
     public bool Closed { get; init; }
 
+    [JsonIgnore]
     public bool IsOpen => DiagnosisId is null && !Closed;
 }
 

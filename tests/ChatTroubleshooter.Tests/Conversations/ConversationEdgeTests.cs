@@ -176,7 +176,7 @@ public sealed class ConversationEdgeTests : IDisposable
              "lastTurnId":null,"lastTurnResult":null,"closed":false,"country":null}
             """;
 
-        var conversation = ChatTroubleshooter.Storage.ConversationJson.Deserialize(stored, 3);
+        var conversation = ChatTroubleshooter.Conversations.ConversationJson.Deserialize(stored, 3);
 
         Assert.Empty(conversation.Hints);
         Assert.Equal("talk-seconds", conversation.PendingFactId);

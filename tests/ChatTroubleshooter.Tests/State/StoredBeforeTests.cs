@@ -91,3 +91,52 @@ public sealed class StoredBeforeTests
         Assert.Null(TestStoredJson.All.TryDeserialize<WorkItem>(unknown));
     }
 }
+
+/// <summary>
+/// Conversations are now source-generated JSON of the record itself (no hand-written mapping); those written by the
+/// hand-written mapping before (3c7c118's shape, and the same with issue 30's hints) still read, and are written back
+/// in the same shape.
+/// </summary>
+public sealed class StoredConversationTests
+{
+    private static readonly string[] Lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "TestData", "stored-3c7c118", "conversations.txt"));
+
+    [Fact]
+    public void AConversationStoredBy3c7c118_IsRead_FactsEvidenceAndAll()
+    {
+        var c = ChatTroubleshooter.Conversations.ConversationJson.Deserialize(Lines[0], version: 7);
+
+        Assert.Equal(("slack:T1:C1:U1", "fr", 7L, "recording-enabled", 2), (c.Key, c.Language, c.Version, c.PendingFactId, c.QuestionsAsked));
+        Assert.Equal(ChatTroubleshooter.Diagnostics.Facts.FactValue.Seconds(3), c.Facts["talk-seconds"]!.Value);
+        Assert.Equal(ChatTroubleshooter.Diagnostics.Facts.FactSource.Api, c.Facts["talk-seconds"]!.Source);
+        Assert.Equal("appel entrant", c.Facts["direction"]!.Evidence.Args["quote"]);
+        Assert.Equal(["answered", "direction"], c.Settled.Order(StringComparer.Ordinal));
+        Assert.Empty(c.Hints);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1764496800000), c.UpdatedAt);
+        Assert.True(c.IsOpen);
+        Assert.Equal("FR", c.Country);
+    }
+
+    [Fact]
+    public void StoredConversations_AreWrittenBackInTheShapeTheyWereReadIn()
+    {
+        foreach (var line in Lines)
+        {
+            var again = ChatTroubleshooter.Conversations.ConversationJson.Serialize(ChatTroubleshooter.Conversations.ConversationJson.Deserialize(line, 1));
+            var expected = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            expected["hints"] ??= new System.Text.Json.Nodes.JsonArray();
+
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(expected, System.Text.Json.Nodes.JsonNode.Parse(again)), again);
+        }
+    }
+
+    [Fact]
+    public void AClosedConversation_WithHints_IsRead()
+    {
+        var c = ChatTroubleshooter.Conversations.ConversationJson.Deserialize(Lines[1], 1);
+
+        Assert.False(c.IsOpen);
+        Assert.Equal(["recording-paused"], c.Hints);
+        Assert.Null(c.Facts["talk-seconds"]!.Value.Max);
+    }
+}

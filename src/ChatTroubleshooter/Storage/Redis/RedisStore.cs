@@ -170,20 +170,20 @@ internal sealed class RedisStore(StoredJson storedJson, IConnectionMultiplexer r
             return false;
         }
 
-        await Db.SortedSetAddAsync(Prefix + "feedback", JsonSerializer.Serialize(feedback), feedback.At.ToUnixTimeMilliseconds());
+        await Db.SortedSetAddAsync(Prefix + "feedback", JsonSerializer.Serialize(feedback, StorageJson.Default.FeedbackRecord), feedback.At.ToUnixTimeMilliseconds());
         return true;
     }
 
     public async Task<IReadOnlyList<FeedbackRecord>> FeedbackSinceAsync(DateTimeOffset since, CancellationToken ct)
     {
         var values = await Db.SortedSetRangeByScoreAsync(Prefix + "feedback", since.ToUnixTimeMilliseconds());
-        return values.Select(v => JsonSerializer.Deserialize<FeedbackRecord>(v.ToString())!).ToList();
+        return values.Select(v => JsonSerializer.Deserialize(v.ToString(), StorageJson.Default.FeedbackRecord)!).ToList();
     }
 
     public async Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct)
     {
         var transaction = Db.CreateTransaction();
-        _ = transaction.StringSetAsync(Prefix + "diagnosis:" + record.DiagnosisId, JsonSerializer.Serialize(record), TimeSpan.FromDays(400));
+        _ = transaction.StringSetAsync(Prefix + "diagnosis:" + record.DiagnosisId, JsonSerializer.Serialize(record, StorageJson.Default.DiagnosisRecord), TimeSpan.FromDays(400));
         _ = transaction.SortedSetAddAsync(Prefix + "diagnoses", record.DiagnosisId, record.At.ToUnixTimeMilliseconds());
         await transaction.ExecuteAsync();
     }
@@ -191,14 +191,14 @@ internal sealed class RedisStore(StoredJson storedJson, IConnectionMultiplexer r
     public async Task<DiagnosisRecord?> GetDiagnosisAsync(string diagnosisId, CancellationToken ct)
     {
         var json = await Db.StringGetAsync(Prefix + "diagnosis:" + diagnosisId);
-        return json.IsNull ? null : JsonSerializer.Deserialize<DiagnosisRecord>(json.ToString());
+        return json.IsNull ? null : JsonSerializer.Deserialize(json.ToString(), StorageJson.Default.DiagnosisRecord);
     }
 
     public async Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct)
     {
         var ids = await Db.SortedSetRangeByScoreAsync(Prefix + "diagnoses", since.ToUnixTimeMilliseconds());
         var values = ids.Length == 0 ? [] : await Db.StringGetAsync(ids.Select(id => (RedisKey)(Prefix + "diagnosis:" + id)).ToArray());
-        return values.Where(v => !v.IsNull).Select(v => JsonSerializer.Deserialize<DiagnosisRecord>(v.ToString())!).ToList();
+        return values.Where(v => !v.IsNull).Select(v => JsonSerializer.Deserialize(v.ToString(), StorageJson.Default.DiagnosisRecord)!).ToList();
     }
 
     public Task RememberAsync(long numberId, DateTimeOffset at, CancellationToken ct) =>

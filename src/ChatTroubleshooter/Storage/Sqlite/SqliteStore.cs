@@ -193,7 +193,7 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
 
     public Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct)
     {
-        var json = JsonSerializer.Serialize(feedback);
+        var json = JsonSerializer.Serialize(feedback, StorageJson.Default.FeedbackRecord);
         return WriteAsync(writer => writer.Execute("INSERT INTO feedback (diagnosis_id, user, at, json) VALUES ($d, $u, $a, $j) ON CONFLICT DO NOTHING",
             ("$d", feedback.DiagnosisId), ("$u", feedback.User), ("$a", feedback.At.ToUnixTimeMilliseconds()), ("$j", json)) == 1);
     }
@@ -202,12 +202,12 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
     {
         using var connection = Open();
         using var command = Command(connection, "SELECT json FROM feedback WHERE at >= $s ORDER BY at", ("$s", since.ToUnixTimeMilliseconds()));
-        return Task.FromResult<IReadOnlyList<FeedbackRecord>>(ReadJson(command, json => JsonSerializer.Deserialize<FeedbackRecord>(json)!));
+        return Task.FromResult<IReadOnlyList<FeedbackRecord>>(ReadJson(command, json => JsonSerializer.Deserialize(json, StorageJson.Default.FeedbackRecord)!));
     }
 
     public Task AddDiagnosisAsync(DiagnosisRecord record, CancellationToken ct)
     {
-        var json = JsonSerializer.Serialize(record);
+        var json = JsonSerializer.Serialize(record, StorageJson.Default.DiagnosisRecord);
         return WriteAsync(writer => writer.Execute("INSERT INTO diagnoses (id, at, json) VALUES ($i, $a, $j) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
             ("$i", record.DiagnosisId), ("$a", record.At.ToUnixTimeMilliseconds()), ("$j", json)));
     }
@@ -217,14 +217,14 @@ internal sealed class SqliteStore : IStateProvider, IDisposable
         using var connection = Open();
         using var command = Command(connection, "SELECT json FROM diagnoses WHERE id = $i", ("$i", diagnosisId));
         var json = command.ExecuteScalar() as string;
-        return Task.FromResult(json is null ? null : JsonSerializer.Deserialize<DiagnosisRecord>(json));
+        return Task.FromResult(json is null ? null : JsonSerializer.Deserialize(json, StorageJson.Default.DiagnosisRecord));
     }
 
     public Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct)
     {
         using var connection = Open();
         using var command = Command(connection, "SELECT json FROM diagnoses WHERE at >= $s ORDER BY at", ("$s", since.ToUnixTimeMilliseconds()));
-        return Task.FromResult<IReadOnlyList<DiagnosisRecord>>(ReadJson(command, json => JsonSerializer.Deserialize<DiagnosisRecord>(json)!));
+        return Task.FromResult<IReadOnlyList<DiagnosisRecord>>(ReadJson(command, json => JsonSerializer.Deserialize(json, StorageJson.Default.DiagnosisRecord)!));
     }
 
     public Task RememberAsync(long numberId, DateTimeOffset at, CancellationToken ct) =>

@@ -48,6 +48,8 @@ if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Com
     chatBuilder.AddAudits();
     chatBuilder.AddState();
     using var chatHost = chatBuilder.Build();
+    // Its background loops run (the Aircall scheduler hands out lookups' turns); the outbox is off.
+    await chatHost.StartAsync();
     if (args[0] == AircallWebhookCommand.Command)
     {
         return await ActivatorUtilities.CreateInstance<AircallWebhookCommand>(chatHost.Services, Console.Out, Console.Error).RunAsync(args[1..], CancellationToken.None);

@@ -32,6 +32,7 @@ public static class AircallExtensions
             var options = sp.GetRequiredService<IOptions<AircallOptions>>().Value;
             return new AircallScheduler(options.RequestsPerMinute, options.MaxLookupsPerUser, sp.GetRequiredService<TimeProvider>());
         });
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AircallScheduler>());
         builder.Services.AddTransient<AircallSchedulingHandler>();
         builder.Services.AddSingleton<DemoAircallHandler>();
 

@@ -13,7 +13,7 @@ namespace ChatTroubleshooter.Aircall;
 /// timeout: 527 timeouts opened the breaker, and two other users were told Aircall could not be reached.
 /// </para>
 /// </summary>
-internal sealed class AircallScheduler : IDisposable
+internal sealed class AircallScheduler : BackgroundService
 {
     /// <summary>The request option naming whose request it is (set by <see cref="AircallClient"/>).</summary>
     public static readonly HttpRequestOptionsKey<CallRequester> RequesterKey = new("ChatTroubleshooter.Aircall.Requester");
@@ -32,7 +32,6 @@ internal sealed class AircallScheduler : IDisposable
     private readonly Queue<Lane> _interactive = new();
     private readonly Queue<Lane> _bulk = new();
     private readonly SemaphoreSlim _queued = new(0);
-    private readonly CancellationTokenSource _stopping = new();
 
     public AircallScheduler(int requestsPerMinute, int maxLookupsPerRequester, TimeProvider time)
     {
@@ -44,7 +43,6 @@ internal sealed class AircallScheduler : IDisposable
         _perSecond = requestsPerMinute / 60.0;
         _tokens = _capacity;
         _refilledAt = time.GetTimestamp();
-        _ = Task.Run(DispatchAsync);
     }
 
     /// <summary>
@@ -90,9 +88,9 @@ internal sealed class AircallScheduler : IDisposable
         }
     }
 
-    private async Task DispatchAsync()
+    /// <summary>Hands out turns while the host runs: a lookup waits for its turn until then.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stop)
     {
-        var stop = _stopping.Token;
         try
         {
             while (true)
@@ -170,8 +168,6 @@ internal sealed class AircallScheduler : IDisposable
         }
     }
 
-    /// <summary>Stops handing out turns (the dispatcher ends at its next wait).</summary>
-    public void Dispose() => _stopping.Cancel();
 
     private sealed class Lane(string id, bool bulk)
     {

@@ -30,7 +30,7 @@ public sealed class ReportsOptions
 /// period without a recording), kept in the store and served at links signed with an expiry: a forged, altered or
 /// expired link is a 404, like a report that does not exist.
 /// </summary>
-internal sealed class AuditReports(IAuditStore store, Knowledge knowledge, IOptions<ReportsOptions> options, IServer server, TimeProvider time)
+internal sealed class AuditReports(IAuditStore store, Knowledge knowledge, IOptions<ReportsOptions> options, IEnumerable<IServer> servers, TimeProvider time)
 {
     public const string Route = "/reports/{file}";
     public const int ChartWidth = 800;
@@ -73,7 +73,7 @@ internal sealed class AuditReports(IAuditStore store, Knowledge knowledge, IOpti
     {
         var until = expires.ToUnixTimeSeconds();
         var root = options.Value.PublicBaseUrl?.ToString()
-            ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? servers.FirstOrDefault()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? "http://localhost:3978";
         return string.Create(CultureInfo.InvariantCulture,
             $"{root.TrimEnd('/')}/reports/{file}?expires={until}&sig={Convert.ToHexStringLower(Sign(file, until))}");

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization.Metadata;
+using System.Text.Json;
 using ChatTroubleshooter.Storage;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -61,8 +63,8 @@ internal sealed class SlackApiClient(
         }
 
         body["unfurl_links"] = false;
-        var result = await CallAsync("chat.postMessage", body, ct);
-        return (string?)result["ts"];
+        var result = await CallAsync("chat.postMessage", body, SlackApiJson.Default.SlackPostResponse, ct);
+        return result.Ts;
     }
 
     /// <summary>
@@ -93,7 +95,7 @@ internal sealed class SlackApiClient(
         var body = (JsonObject)message.DeepClone();
         body["channel"] = channel;
         body["ts"] = ts;
-        return CallAsync("chat.update", body, ct);
+        return CallAsync("chat.update", body, SlackApiJson.Default.SlackApiResponse, ct);
     }
 
     /// <summary>The user's locale (users.info with include_locale), cached per user; null when unknown.</summary>
@@ -114,8 +116,8 @@ internal sealed class SlackApiClient(
         try
         {
             using var request = Request(HttpMethod.Get, $"users.info?user={Uri.EscapeDataString(userId)}&include_locale=true");
-            var result = await SendAsync("users.info", request, ct);
-            var locale = (string?)result["user"]?["locale"];
+            var result = await SendAsync("users.info", request, SlackApiJson.Default.SlackUsersInfo, ct);
+            var locale = result.User?.Locale;
             await preferences.SetLocaleAsync($"slack:{userId}", locale, TimeSpan.FromDays(1), ct);
             return locale;
         }
@@ -141,9 +143,9 @@ internal sealed class SlackApiClient(
 
         try
         {
-            var result = await CallAsync("auth.test", new JsonObject(), ct);
-            cache.TeamId = (string?)result["team_id"];
-            return cache.BotUserId = (string?)result["user_id"];
+            var result = await CallAsync("auth.test", new JsonObject(), SlackApiJson.Default.SlackAuthTest, ct);
+            cache.TeamId = result.TeamId;
+            return cache.BotUserId = result.UserId;
         }
         catch (Exception e) when (e is SlackApiException or HttpRequestException)
         {
@@ -159,19 +161,21 @@ internal sealed class SlackApiClient(
         return cache.TeamId;
     }
 
-    private Task<JsonObject> CallAsync(string method, JsonObject body, CancellationToken ct)
+    private Task<T> CallAsync<T>(string method, JsonObject body, JsonTypeInfo<T> answer, CancellationToken ct)
+        where T : SlackApiResponse
     {
         var request = Request(HttpMethod.Post, method);
         request.Content = JsonContent.Create(body, options: null);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        return SendDisposingAsync(method, request, ct);
+        return SendDisposingAsync(method, request, answer, ct);
     }
 
-    private async Task<JsonObject> SendDisposingAsync(string method, HttpRequestMessage request, CancellationToken ct)
+    private async Task<T> SendDisposingAsync<T>(string method, HttpRequestMessage request, JsonTypeInfo<T> answer, CancellationToken ct)
+        where T : SlackApiResponse
     {
         using (request)
         {
-            return await SendAsync(method, request, ct);
+            return await SendAsync(method, request, answer, ct);
         }
     }
 
@@ -182,13 +186,23 @@ internal sealed class SlackApiClient(
         return request;
     }
 
-    private async Task<JsonObject> SendAsync(string method, HttpRequestMessage request, CancellationToken ct)
+    private async Task<T> SendAsync<T>(string method, HttpRequestMessage request, JsonTypeInfo<T> answer, CancellationToken ct)
+        where T : SlackApiResponse
     {
         using var response = await http.SendAsync(request, ct);
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct) ?? [];
-        if (!response.IsSuccessStatusCode || (bool?)body["ok"] != true)
+        T? body;
+        try
         {
-            var error = (string?)body["error"] ?? $"http_{(int)response.StatusCode}";
+            body = await response.Content.ReadFromJsonAsync(answer, ct);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        if (!response.IsSuccessStatusCode || body is not { Ok: true })
+        {
+            var error = body?.Error ?? $"http_{(int)response.StatusCode}";
             logger.LogError("Slack {Method} answered ok=false: {Error}", method, error);
             throw new SlackApiException(method, error);
         }
@@ -196,6 +210,20 @@ internal sealed class SlackApiClient(
         return body;
     }
 }
+
+/// <summary>A Web API method's answer, as far as the bot reads it: <c>ok</c> and <c>error</c> (every method).</summary>
+internal record SlackApiResponse(bool Ok, string? Error);
+
+/// <summary>chat.postMessage: the message's <c>ts</c>.</summary>
+internal sealed record SlackPostResponse(bool Ok, string? Error, string? Ts) : SlackApiResponse(Ok, Error);
+
+/// <summary>auth.test: the bot's workspace and user.</summary>
+internal sealed record SlackAuthTest(bool Ok, string? Error, string? TeamId, string? UserId) : SlackApiResponse(Ok, Error);
+
+/// <summary>users.info with include_locale: the user's locale.</summary>
+internal sealed record SlackUsersInfo(bool Ok, string? Error, SlackUserInfo? User) : SlackApiResponse(Ok, Error);
+
+internal sealed record SlackUserInfo(string? Locale);
 
 /// <summary><c>conversations.history</c> and <c>conversations.replies</c>, as far as finding a delivery goes.</summary>
 internal sealed record SlackHistory(bool Ok, string? Error, IReadOnlyList<SlackHistoryMessage>? Messages);
@@ -209,6 +237,10 @@ internal sealed record SlackDeliveryPayload(string? DeliveryId);
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web,
     PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackHistory))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackApiResponse))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackPostResponse))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackAuthTest))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackUsersInfo))]
 internal sealed partial class SlackApiJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>What auth.test told us about the bot, learned once per process.</summary>

@@ -15,10 +15,10 @@ namespace ChatTroubleshooter.Teams;
 internal sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider tokens, IOptions<TeamsOptions> options, ILogger<ConnectorClient> logger)
 {
     public async Task<string?> ReplyAsync(string serviceUrl, string conversationId, string? replyToId, JsonObject activity, CancellationToken ct) =>
-        (string?)(await SendAsync(HttpMethod.Post, Url(serviceUrl, conversationId, replyToId), activity, ct))?["id"];
+        (await SendAsync(HttpMethod.Post, Url(serviceUrl, conversationId, replyToId), activity, ct))?.Id;
 
     public async Task<string?> UpdateAsync(string serviceUrl, string conversationId, string activityId, JsonObject activity, CancellationToken ct) =>
-        (string?)(await SendAsync(HttpMethod.Put, Url(serviceUrl, conversationId, activityId), activity, ct))?["id"];
+        (await SendAsync(HttpMethod.Put, Url(serviceUrl, conversationId, activityId), activity, ct))?.Id;
 
     /// <summary>
     /// A new post in a Teams channel (a thread of its own), proactively: <c>POST /v3/conversations</c> with the channel
@@ -40,12 +40,12 @@ internal sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider to
 
         var created = await SendAsync(HttpMethod.Post, $"{serviceUrl.TrimEnd('/')}/v3/conversations", parameters, ct);
         // The answer's id is the new thread's conversation id ("<channel>;messageid=<activity id>"); activityId names the post.
-        if ((string?)created?["activityId"] is { } activityId)
+        if (created?.ActivityId is { } activityId)
         {
             return activityId;
         }
 
-        return ((string?)created?["id"])?.Split(TeamsConversation.ThreadMarker) is [_, var root] ? root : null;
+        return created?.Id?.Split(TeamsConversation.ThreadMarker) is [_, var root] ? root : null;
     }
 
     public Task TypingAsync(string serviceUrl, string conversationId, CancellationToken ct) =>
@@ -63,7 +63,7 @@ internal sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider to
         + (activityId is null ? "" : "/" + Uri.EscapeDataString(activityId));
 
     /// <summary>Sends <paramref name="body"/>; the Connector's JSON answer, or null when it had none (or we refused the URL).</summary>
-    private async Task<JsonObject?> SendAsync(HttpMethod method, string url, JsonObject body, CancellationToken ct)
+    private async Task<ConnectorResponse?> SendAsync(HttpMethod method, string url, JsonObject body, CancellationToken ct)
     {
         if (!IsAllowed(url))
         {
@@ -96,7 +96,7 @@ internal sealed class ConnectorClient(HttpClient http, ConnectorTokenProvider to
 
         try
         {
-            return await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+            return await response.Content.ReadFromJsonAsync(TeamsJson.Default.ConnectorResponse, ct);
         }
         catch (JsonException)
         {

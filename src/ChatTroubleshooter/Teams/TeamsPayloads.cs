@@ -40,7 +40,14 @@ internal sealed record CardActionInvokeValue(CardAction? Action);
 
 internal sealed record CardAction(string? Type, string? Verb, JsonElement? Data);
 
+/// <summary>
+/// The Connector's answer to a send (a ResourceResponse: <c>id</c>) or to a new conversation
+/// (ConversationResourceResponse: <c>id</c>, the new conversation's, and <c>activityId</c>).
+/// </summary>
+public sealed record ConnectorResponse(string? Id, string? ActivityId);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Activity))]
 [JsonSerializable(typeof(CardActionInvokeValue))]
+[JsonSerializable(typeof(ConnectorResponse))]
 internal sealed partial class TeamsJson : JsonSerializerContext;

@@ -18,7 +18,7 @@ internal static class CoreHost
     public static IHost Build(Dictionary<string, string?> settings, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["State:Provider"] = "Memory" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["State:Provider"] = "Memory", ["Outbox:Enabled"] = "false" });
         builder.Configuration.AddInMemoryCollection(settings);
         if (time is not null)
         {
@@ -31,6 +31,9 @@ internal static class CoreHost
         builder.AddAudits();
         builder.AddState();
         services?.Invoke(builder.Services);
-        return builder.Build();
+        var host = builder.Build();
+        // Its background loops run, as in the bot (the Aircall scheduler hands out lookups' turns).
+        host.Start();
+        return host;
     }
 }

@@ -57,7 +57,13 @@ public sealed partial class ConversationService(
             var intent when Array.Find(_intents, h => h.Handles(intent)) is { } feature => await feature.HandleAsync(turn, HandleTurnAsync, ct),
             var intent => throw new InvalidOperationException($"No handler for {intent.GetType().Name}: its feature is not registered."),
         };
-        return outcome with { MaskPhoneNumbers = turn.Visibility == Visibility.Shared, InThread = turn.ReplyInThread };
+        var withheld = outcome.PrivateToUser && turn.Visibility == Visibility.Shared && !turn.PrivateReplyPossible;
+        if (withheld)
+        {
+            logger.LogInformation("A reply for the user alone was asked where the channel can only post for everyone; not sent.");
+        }
+
+        return outcome with { MaskPhoneNumbers = turn.Visibility == Visibility.Shared, InThread = turn.ReplyInThread, Withheld = withheld };
     }
 
     private async Task<TurnOutcome> ConverseAsync(Turn turn, CancellationToken ct)

@@ -100,6 +100,12 @@ public sealed record Turn(ChatChannel Channel, string ConversationKey, string Us
     /// <summary>Reply in <see cref="Thread"/> ("Investigate" on an alert: the conversation continues under it).</summary>
     public bool ReplyInThread { get; init; }
 
+    /// <summary>
+    /// Whether the channel can show a reply to this user alone from here even where others read (a Slack click's
+    /// response_url, a Teams invoke); a Teams Action.Submit in a channel cannot.
+    /// </summary>
+    public bool PrivateReplyPossible { get; init; } = true;
+
     /// <summary>A language chosen by the user explicitly (the terminal's --lang), which beats detection.</summary>
     public string? ForcedLanguage { get; init; }
 }
@@ -124,6 +130,9 @@ public sealed record TurnOutcome(Reply Reply)
 
     /// <summary>Send it in the thread under the clicked message (see <see cref="Turn.ReplyInThread"/>).</summary>
     public bool InThread { get; init; }
+
+    /// <summary>Nothing is sent: the reply is for the user alone, and the channel could only show it to everyone there.</summary>
+    public bool Withheld { get; init; }
 
     /// <summary>Mask customer phone numbers when rendering: the reply is read in a channel.</summary>
     public bool MaskPhoneNumbers { get; init; }

@@ -21,6 +21,9 @@ public static class TeamsExtensions
             .ValidateOnStart();
         builder.Services.AddHttpClient(nameof(TeamsAuthenticator));
         builder.Services.AddSingleton<TeamsAuthenticator>();
+        builder.Services.AddSingleton<TeamsAuthentication>();
+        builder.Services.AddSingleton<TeamsInboundReader>();
+        builder.Services.AddSingleton<TeamsInvokes>();
         builder.Services.AddSingleton<TeamsWorkHandler>();
         builder.Services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<TeamsWorkHandler>());
         builder.Services.AddTeamsStoredTypes();

@@ -55,12 +55,11 @@ internal sealed class TeamsWorkHandler(
             case TeamsSubmitWork submit:
             {
                 var here = Turn(submit.Conversation, ConversationKey(submit.Conversation), submit.UserId, submit.Locale);
-                var turn = submit.Value.ApplyTo(here with { Id = item.Id, UserName = submit.UserName });
+                // An Action.Submit has no private answer where others read: the core withholds what is for the user alone.
+                var turn = submit.Value.ApplyTo(here with { Id = item.Id, UserName = submit.UserName, PrivateReplyPossible = false });
                 var outcome = await conversations.HandleTurnAsync(turn, ct);
-                if (outcome.PrivateToUser && submit.Conversation.Visibility == Visibility.Shared)
+                if (outcome.Withheld)
                 {
-                    // An Action.Submit has no private answer in a channel, and a draft or summary is never posted there.
-                    logger.LogInformation("A private reply was asked with Action.Submit in a shared conversation; not posted.");
                     return [];
                 }
 

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ChatTroubleshooter.Cards;
+using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Outbox;
+using ChatTroubleshooter.Places;
+
+namespace ChatTroubleshooter.Teams;
+
+/// <summary>
+/// What one activity asks of the bot: work to accept (the answer follows through the Connector), a card click to answer
+/// within its invoke, nothing, or a refusal (a 400 with a short reason, or an invoke's error).
+/// </summary>
+internal abstract record TeamsInbound
+{
+    /// <summary>Work to store before acknowledging; with <see cref="OnceKey"/>, only the first delivery of it within <see cref="Window"/>.</summary>
+    public sealed record Work(WorkItem Item, string? OnceKey = null, TimeSpan Window = default) : TeamsInbound;
+
+    /// <summary>An Action.Execute click: the turn it is, answered within the invoke (the card it replaces).</summary>
+    public sealed record CardAction(TeamsConversation To, Turn Turn, string? ReplyToId) : TeamsInbound;
+
+    /// <summary>Nothing for the bot (another activity type, a click on something not ours).</summary>
+    public sealed record Nothing : TeamsInbound
+    {
+        public static readonly Nothing Instance = new();
+    }
+
+    /// <summary>Unreadable: the reason, for the 400.</summary>
+    public sealed record Refused(string Reason) : TeamsInbound;
+
+    /// <summary>An invoke the bot does not answer: its error, in the invoke's shape, with that HTTP status when <see cref="AsHttpStatus"/>.</summary>
+    public sealed record InvokeRefused(int Status, string Code, string Message, bool AsHttpStatus) : TeamsInbound;
+}
+
+/// <summary>
+/// Reads a Bot Framework activity into typed work, once, at the edge: a message, an Action.Submit's data, an
+/// Action.Execute invoke, the install events. The token was checked by <see cref="TeamsAuthentication"/>; the activity's
+/// own claims (service URL, channel) by the endpoint.
+/// </summary>
+internal sealed partial class TeamsInboundReader(TimeProvider time)
+{
+    public const string CardActionInvoke = "adaptiveCard/action";
+
+    /// <summary>The longest conversation, tenant or user id accepted.</summary>
+    private const int MaxIdLength = 512;
+
+    public TeamsInbound Read(Activity activity)
+    {
+        if (activity.Type is not { } type)
+        {
+            return new TeamsInbound.Refused("An activity needs a type.");
+        }
+
+        if (activity is not { ServiceUrl: { } serviceUrl, Conversation.Id: { } conversationId })
+        {
+            return type is "message" or "invoke" ? new TeamsInbound.Refused("A message or invoke needs serviceUrl and conversation.id.") : TeamsInbound.Nothing.Instance;
+        }
+
+        if (conversationId.Length > MaxIdLength || activity.Conversation.TenantId?.Length > MaxIdLength || activity.From?.Id?.Length > MaxIdLength)
+        {
+            // Real ids are GUIDs and thread ids of about 100 characters; a longer one would ride in every button of every reply.
+            return new TeamsInbound.Refused($"conversation.id, conversation.tenantId and from.id are at most {MaxIdLength} characters.");
+        }
+
+        var visibility = activity.Conversation.ConversationType is "channel" or "groupChat" ? Visibility.Shared : Visibility.Private;
+        var to = new TeamsConversation(serviceUrl, conversationId, visibility) { TenantId = activity.Conversation.TenantId, Type = activity.Conversation.ConversationType };
+        if (type is "message" or "invoke" && activity.From?.Id is null)
+        {
+            return new TeamsInbound.Refused("A message or invoke needs from.id.");
+        }
+
+        return type switch
+        {
+            "message" => Message(activity, to),
+            "invoke" when activity.Name == CardActionInvoke => CardAction(activity, to),
+            // Bot Framework's ActivityHandler answers 501 here; a 4xx says the same ("not this bot's") without counting
+            // as a server failure in anyone's monitoring.
+            "invoke" => new TeamsInbound.InvokeRefused(StatusCodes.Status400BadRequest, "NotSupported", $"This bot does not handle {activity.Name ?? "this"} invokes.", AsHttpStatus: true),
+            // Teams sends both on install: welcome once per conversation.
+            "conversationUpdate" when activity.MembersAdded?.Any(m => m?.Id is { } member && member == activity.Recipient?.Id) == true => Welcome(activity, to),
+            "installationUpdate" when activity.Action is "add" or "add-upgrade" => Welcome(activity, to),
+            _ => TeamsInbound.Nothing.Instance,
+        };
+    }
+
+    private TeamsInbound Message(Activity activity, TeamsConversation to)
+    {
+        var user = activity.From!.Id!;
+        if (activity.Value is { ValueKind: JsonValueKind.Object } && string.IsNullOrWhiteSpace(activity.Text))
+        {
+            // Action.Submit (the fallback of our Action.Execute buttons): the value is the button's data.
+            return ButtonValues.Read(activity.Value) is { } value
+                ? new TeamsInbound.Work(WorkItem.Accepted(
+                    new TeamsSubmitWork(to, user, activity.UserLocale, value, activity.ReplyToId, activity.Id ?? activity.ReplyToId) { UserName = UserName(activity) }, time))
+                : TeamsInbound.Nothing.Instance;
+        }
+
+        var message = WorkItem.Accepted(new TeamsMessageWork(to, user, activity.UserLocale, StripMention(activity), activity.Id ?? activity.ReplyToId) { UserName = UserName(activity) }, time);
+        return activity.Id is { } id
+            ? new TeamsInbound.Work(message, $"teams:activity:{TeamsWorkHandler.ConversationKey(to)}:{id}", TimeSpan.FromHours(1))
+            : new TeamsInbound.Work(message);
+    }
+
+    private static TeamsInbound CardAction(Activity activity, TeamsConversation to)
+    {
+        CardActionInvokeValue? invoke = null;
+        try
+        {
+            invoke = activity.Value?.Deserialize(TeamsJson.Default.CardActionInvokeValue);
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (invoke?.Action is not { Type: "Action.Execute" } action)
+        {
+            return new TeamsInbound.InvokeRefused(StatusCodes.Status400BadRequest, "BadRequest", "Expected an Action.Execute.", AsHttpStatus: false);
+        }
+
+        var here = TeamsWorkHandler.Turn(to, TeamsWorkHandler.ConversationKey(to), activity.From!.Id!, activity.UserLocale) with { UserName = UserName(activity) };
+        return ButtonValues.Read(action.Data)?.ApplyTo(here) is { } turn
+            ? new TeamsInbound.CardAction(to, turn, activity.Id ?? activity.ReplyToId)
+            : new TeamsInbound.InvokeRefused(StatusCodes.Status400BadRequest, "BadRequest", "The action's data is not one of this bot's buttons.", AsHttpStatus: false);
+    }
+
+    private TeamsInbound Welcome(Activity activity, TeamsConversation to) =>
+        new TeamsInbound.Work(WorkItem.Accepted(new TeamsWelcomeWork(to, activity.UserLocale), time), $"teams:welcome:{TeamsWorkHandler.ConversationKey(to)}", TimeSpan.FromMinutes(10));
+
+    /// <summary>The user's display name, as far as a reply needs it ("muted by …"): at most 100 characters.</summary>
+    private static string? UserName(Activity activity) => activity.From?.Name is { Length: > 100 } name ? name[..100] : activity.From?.Name;
+
+    /// <summary>Removes the bot's own mention: entities of type mention whose id is the recipient (Bot Framework's RemoveMentionText).</summary>
+    internal static string StripMention(Activity activity)
+    {
+        var text = activity.Text ?? "";
+        var bot = activity.Recipient?.Id;
+        foreach (var entity in activity.Entities ?? [])
+        {
+            if (entity is null || !string.Equals(entity.Type, "mention", StringComparison.OrdinalIgnoreCase) || entity.Mentioned?.Id != bot)
+            {
+                continue;
+            }
+
+            var mention = entity.Text ?? $"<at>{entity.Mentioned?.Name}</at>";
+            text = Regex.Replace(text, Regex.Escape(mention), "", RegexOptions.IgnoreCase);
+        }
+
+        return text.Trim();
+    }
+}

@@ -1,5 +1,4 @@
 using ChatTroubleshooter.Outbox;
-using ChatTroubleshooter.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ChatTroubleshooter.Http;
@@ -19,38 +18,24 @@ public static class SlackEndpoints
     public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder app)
     {
         var limit = app.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value.MaxBodyBytes;
-        var slack = app.MapGroup("/slack").WithMetadata(new RequestSizeLimitAttribute(limit));
+        var slack = app.MapGroup("/slack").WithMetadata(new RequestSizeLimitAttribute(limit)).AddEndpointFilter<SlackAuthentication>();
         slack.MapPost("/commands", CommandAsync);
         slack.MapPost("/events", EventAsync);
         slack.MapPost("/interactions", InteractionAsync);
         return app;
     }
 
-    private static async Task<IResult> CommandAsync(HttpContext http, SlackRequestReader reader, SlackInboundReader inbound, WorkIntake intake, CancellationToken ct)
-    {
-        using var request = await reader.ReadAsync(http, allowSslCheck: true, ct);
-        // An empty 200 is a silent ack; the answer follows through response_url.
-        return request.Failure ?? await RespondAsync(http, inbound.Command(SlashCommand.From(new FormBody(request.Body.Memory))), intake, inbound, "Slack /slack/commands", ct);
-    }
+    // An empty 200 is a silent ack; the answer follows through response_url.
+    private static Task<IResult> CommandAsync(HttpContext http, SlackInboundReader inbound, WorkIntake intake, CancellationToken ct) =>
+        RespondAsync(http, inbound.Command(SlashCommand.From(new FormBody(SlackAuthentication.BodyOf(http).Memory))), intake, inbound, "Slack /slack/commands", ct);
 
-    private static async Task<IResult> EventAsync(HttpContext http, SlackRequestReader reader, SlackInboundReader inbound, WorkIntake intake, CancellationToken ct)
-    {
-        using var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
-        return request.Failure ?? await RespondAsync(http, inbound.Event(request.Body.Span), intake, inbound, "Slack /slack/events", ct);
-    }
+    private static Task<IResult> EventAsync(HttpContext http, SlackInboundReader inbound, WorkIntake intake, CancellationToken ct) =>
+        RespondAsync(http, inbound.Event(SlackAuthentication.BodyOf(http).Span), intake, inbound, "Slack /slack/events", ct);
 
-    private static async Task<IResult> InteractionAsync(HttpContext http, SlackRequestReader reader, SlackInboundReader inbound, WorkIntake intake, CancellationToken ct)
-    {
-        using var request = await reader.ReadAsync(http, allowSslCheck: false, ct);
-        if (request.Failure is { } failure)
-        {
-            return failure;
-        }
-
-        return new FormBody(request.Body.Memory)["payload"] is { } json
+    private static async Task<IResult> InteractionAsync(HttpContext http, SlackInboundReader inbound, WorkIntake intake, CancellationToken ct) =>
+        new FormBody(SlackAuthentication.BodyOf(http).Memory)["payload"] is { } json
             ? await RespondAsync(http, inbound.Interaction(System.Text.Encoding.UTF8.GetBytes(json)), intake, inbound, "Slack /slack/interactions", ct)
             : Results.BadRequest("An interaction needs a payload field.");
-    }
 
     /// <summary>The HTTP answer: 200 once the work is stored (503 when the store does not answer), the challenge, or a 400.</summary>
     private static async Task<IResult> RespondAsync(HttpContext http, SlackInbound inbound, WorkIntake intake, SlackInboundReader reader, string source, CancellationToken ct) =>
@@ -62,47 +47,58 @@ public static class SlackEndpoints
         };
 }
 
-/// <summary>Reads a Slack request's raw body (Kestrel enforces the endpoint's size limit) and verifies its signature.</summary>
-internal sealed class SlackRequestReader(IOptions<SlackOptions> options, TimeProvider time, RefusedRequestLog refused)
+/// <summary>
+/// Slack's request signing, as the endpoints' filter: reads the raw body (Kestrel enforces the endpoint's size limit),
+/// verifies its signature (constant time, ±5 minutes; refused without a secret) and leaves the verified body in the
+/// request for the endpoint (<see cref="BodyOf"/>), returned to its pool once the endpoint answered. The slash command's
+/// unsigned <c>ssl_check</c> ping is answered here.
+/// </summary>
+internal sealed class SlackAuthentication(IOptions<SlackOptions> options, TimeProvider time, RefusedRequestLog refused) : IEndpointFilter
 {
+    private static readonly object BodyKey = new();
+
     private readonly SlackSignature _signature = new(options.Value.SigningSecret, time);
 
-    /// <summary>The verified body (dispose it when done), or the answer for a request that failed.</summary>
-    public sealed class SlackRequest(RequestBody? body, IResult? failure) : IDisposable
+    /// <summary>The request's verified body.</summary>
+    public static RequestBody BodyOf(HttpContext http) =>
+        http.Items[BodyKey] as RequestBody ?? throw new InvalidOperationException("The Slack endpoints run behind SlackAuthentication.");
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        public RequestBody Body => body ?? throw new InvalidOperationException("A failed request has no body.");
-
-        public IResult? Failure { get; } = failure;
-
-        public void Dispose() => body?.Dispose();
-    }
-
-    public async Task<SlackRequest> ReadAsync(HttpContext http, bool allowSslCheck, CancellationToken ct)
-    {
+        var http = context.HttpContext;
         RequestBody body;
         try
         {
-            body = await RequestBody.ReadAsync(http.Request, ct);
+            body = await RequestBody.ReadAsync(http.Request, http.RequestAborted);
         }
         catch (BadHttpRequestException e)
         {
-            return new(null, Results.StatusCode(e.StatusCode));
+            return Results.StatusCode(e.StatusCode);
         }
 
-        var failure = Verify(http, allowSslCheck, body);
-        if (failure is not null)
+        using (body)
         {
-            body.Dispose();
-            return new(null, failure);
-        }
+            if (Verify(http, body) is { } failure)
+            {
+                return failure;
+            }
 
-        return new(body, null);
+            http.Items[BodyKey] = body;
+            try
+            {
+                return await next(context);
+            }
+            finally
+            {
+                http.Items.Remove(BodyKey);
+            }
+        }
     }
 
-    private IResult? Verify(HttpContext http, bool allowSslCheck, RequestBody body)
+    private IResult? Verify(HttpContext http, RequestBody body)
     {
         // Slack's ssl_check pings for slash commands are not signed; they carry nothing to act on.
-        if (allowSslCheck && body.Span.IndexOf("ssl_check=1"u8) >= 0
+        if (http.Request.Path.Value?.EndsWith("/commands", StringComparison.Ordinal) == true && body.Span.IndexOf("ssl_check=1"u8) >= 0
             && new FormBody(body.Memory)["ssl_check"] == "1")
         {
             return Results.Ok();

@@ -17,7 +17,7 @@ public static class SlackExtensions
             .BindConfiguration(SlackOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<SlackRequestReader>();
+        builder.Services.AddSingleton<SlackAuthentication>();
         builder.Services.AddSingleton<SlackInboundReader>();
         builder.Services.AddSingleton<SlackIdentityCache>();
         builder.Services.AddSingleton<IWorkHandler, SlackWorkHandler>();

@@ -11,6 +11,9 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using ChatTroubleshooter.Http;
+using ChatTroubleshooter.Storage.Memory;
+using ChatTroubleshooter.Storage.Redis;
+using ChatTroubleshooter.Storage.Sqlite;
 
 namespace ChatTroubleshooter.Storage;
 

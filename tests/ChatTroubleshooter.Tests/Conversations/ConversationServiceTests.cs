@@ -16,7 +16,7 @@ public sealed class ConversationServiceTests
     private static readonly Knowledge Knowledge = Knowledge.LoadEmbedded();
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-    private readonly ChatTroubleshooter.Storage.MemoryStore _state;
+    private readonly ChatTroubleshooter.Storage.Memory.MemoryStore _state;
 
     public ConversationServiceTests() => _state = new(_time, MemoryCacheClock.Create(_time));
 

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Storage.Memory;
 using ChatTroubleshooter.Caching;
 using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Alerts;

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Storage.Sqlite;
 using System.Collections.Concurrent;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Storage;

@@ -1,3 +1,6 @@
+using ChatTroubleshooter.Storage.Memory;
+using ChatTroubleshooter.Storage.Sqlite;
+using ChatTroubleshooter.Storage.Redis;
 using ChatTroubleshooter.Caching;
 using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Conversations;

@@ -4,7 +4,7 @@ using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace ChatTroubleshooter.Storage;
+namespace ChatTroubleshooter.Storage.Memory;
 
 /// <summary>State in this process only (State__Provider=Memory): for tests and the terminal chat.</summary>
 internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStateProvider

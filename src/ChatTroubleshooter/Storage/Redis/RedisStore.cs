@@ -5,7 +5,7 @@ using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
 using StackExchange.Redis;
 
-namespace ChatTroubleshooter.Storage;
+namespace ChatTroubleshooter.Storage.Redis;
 
 /// <summary>
 /// State in Redis, shared by several bot instances: conversations compare-and-set on a version (Lua), dedupe

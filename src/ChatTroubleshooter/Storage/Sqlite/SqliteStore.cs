@@ -5,7 +5,7 @@ using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Data.Sqlite;
 
-namespace ChatTroubleshooter.Storage;
+namespace ChatTroubleshooter.Storage.Sqlite;
 
 /// <summary>
 /// State in one SQLite file (the default; WAL mode): conversations with a version for optimistic concurrency,

@@ -5,7 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Win32.SafeHandles;
 
-namespace ChatTroubleshooter.Storage;
+namespace ChatTroubleshooter.Storage.Sqlite;
 
 /// <summary>
 /// The one writer of a SQLite file in WAL mode (SQLite allows one writer at a time, so this process has exactly

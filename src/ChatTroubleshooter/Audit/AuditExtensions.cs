@@ -10,6 +10,10 @@ public sealed class AuditOptions
 
     /// <summary>Only <c>Stats__AdminUserIds</c> may run audits; everyone by default.</summary>
     public bool AdminOnly { get; set; }
+
+    /// <summary>How often an audit asked while another runs looks again whether its turn has come (one audit at a time).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan QueuedRetry { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 public static class AuditExtensions
@@ -17,7 +21,7 @@ public static class AuditExtensions
     /// <summary>Registers bulk audits: their worker, their reports and the links that serve them.</summary>
     public static IHostApplicationBuilder AddAudits(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AuditReports>();
         builder.Services.AddSingleton<IWorkHandler, AuditWorkHandler>();

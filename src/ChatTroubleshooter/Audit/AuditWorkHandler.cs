@@ -28,6 +28,7 @@ internal sealed class AuditWorkHandler(
     AuditReports reports,
     PlacePoster poster,
     IOptions<AircallOptions> aircallOptions,
+    IOptions<AuditOptions> options,
     TimeProvider time,
     ILogger<AuditWorkHandler> logger) : IWorkHandler
 {
@@ -70,7 +71,7 @@ internal sealed class AuditWorkHandler(
         if (!await audits.TryRunAsync(work.AuditId, now, now + TimeSpan.FromMinutes(5), ct))
         {
             // Another audit runs: this one waits (it would only share the same budget).
-            return [new FollowUp(TimeSpan.FromSeconds(15), work)];
+            return [new FollowUp(options.Value.QueuedRetry, work)];
         }
 
         var (state, requests, error) = work.State.Windows is null

@@ -37,6 +37,8 @@ public sealed class AuditTests : IDisposable
             ["Aircall:RequestsPerMinute"] = requestsPerMinute.ToString(CultureInfo.InvariantCulture),
             ["Reports:SigningKey"] = SigningKey,
             ["Reports:PublicBaseUrl"] = "https://bot.example.com/",
+            // A queued audit looks again every second instead of every 15 (TwoAudits_Queue_RatherThanRace waited 15 s).
+            ["Audit:QueuedRetry"] = "00:00:01",
         };
         if (sqlite)
         {

@@ -7,6 +7,7 @@ using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Observability;
 using ChatTroubleshooter.Packaging;
 using ChatTroubleshooter.Slack;
+using ChatTroubleshooter.Stats;
 using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Teams;
 using ChatTroubleshooter.Conversations;
@@ -46,6 +47,7 @@ if (args.Length > 0 && args[0] is TerminalChat.Command or CardSamplesCommand.Com
     // The terminal answers the features' commands too (alerts and audits say they need a channel).
     chatBuilder.AddAlerts();
     chatBuilder.AddAudits();
+    chatBuilder.AddStats();
     chatBuilder.AddState();
     using var chatHost = chatBuilder.Build();
     // Its background loops run (the Aircall scheduler hands out lookups' turns); the outbox is off.
@@ -69,6 +71,7 @@ builder.AddSlack();
 builder.AddTeams();
 builder.AddAlerts();
 builder.AddAudits();
+builder.AddStats();
 builder.AddState();
 builder.AddObservability();
 

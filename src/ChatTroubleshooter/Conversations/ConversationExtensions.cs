@@ -26,11 +26,6 @@ public static class ConversationExtensions
         builder.Services.AddSingleton<DiagnosisClicks>();
         builder.Services.AddSingleton<ConversationSteps>();
         builder.Services.AddSingleton<ConversationService>();
-
-        // Stats: a command of its own.
-        builder.Services.AddOptions<StatsOptions>().BindConfiguration(StatsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<StatsService>();
-        builder.Services.AddSingleton<ITurnCommand>(sp => sp.GetRequiredService<StatsService>());
         return builder;
     }
 }

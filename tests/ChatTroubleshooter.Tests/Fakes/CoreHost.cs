@@ -2,6 +2,7 @@ using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Alerts;
 using ChatTroubleshooter.Audit;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Stats;
 using ChatTroubleshooter.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,7 @@ internal static class CoreHost
         builder.AddAircall();
         builder.AddAlerts();
         builder.AddAudits();
+        builder.AddStats();
         builder.AddState();
         services?.Invoke(builder.Services);
         var host = builder.Build();

@@ -5,6 +5,7 @@ using ChatTroubleshooter.Alerts;
 using ChatTroubleshooter.Audit;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics;
+using ChatTroubleshooter.Stats;
 using ChatTroubleshooter.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,7 @@ internal static class TestConversations
         builder.AddConversations();
         builder.AddAlerts();
         builder.AddAudits();
+        builder.AddStats();
         return builder.Build().Services;
     }
 }

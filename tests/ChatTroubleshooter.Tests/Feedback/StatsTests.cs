@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Stats;
 using ChatTroubleshooter.Storage.Memory;
 using ChatTroubleshooter.Caching;
 using ChatTroubleshooter.Places;

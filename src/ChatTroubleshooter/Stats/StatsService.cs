@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
+using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Evaluation;
@@ -8,7 +9,7 @@ using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Diagnostics.Texts;
 using Microsoft.Extensions.Options;
 
-namespace ChatTroubleshooter.Conversations;
+namespace ChatTroubleshooter.Stats;
 
 public sealed class StatsOptions
 {

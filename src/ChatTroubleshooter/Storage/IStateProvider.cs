@@ -8,7 +8,28 @@ using ChatTroubleshooter.Slack;
 namespace ChatTroubleshooter.Storage;
 
 /// <summary>
-/// What a storage provider (Sqlite, Redis, Memory) implements: every concern, so one instance can back them all. Only
-/// the registration sees this; callers ask for the one concern they need.
+/// A storage provider (Sqlite, Redis, Memory): one implementation of each port, over what they share (a file and its
+/// writer, a connection). Only the registration sees this; callers ask for the one concern they need.
 /// </summary>
-internal interface IStateProvider : IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, IAlertBursts, IAlertMutes, IAlertSubscriptions, IAuditStore, IWorkOutbox;
+internal interface IStateProvider
+{
+    IConversationStore Conversations { get; }
+
+    IUserPreferenceStore Preferences { get; }
+
+    IFeedbackStore Feedback { get; }
+
+    IDiagnosisLog Diagnoses { get; }
+
+    IDeletedNumbers DeletedNumbers { get; }
+
+    IAlertBursts AlertBursts { get; }
+
+    IAlertMutes AlertMutes { get; }
+
+    IAlertSubscriptions AlertSubscriptions { get; }
+
+    IAuditStore Audits { get; }
+
+    IWorkOutbox Outbox { get; }
+}

@@ -90,17 +90,17 @@ public static class StorageExtensions
                 _ => new MemoryStore(time, sp.GetRequiredService<IMemoryCache>()),
             });
         });
-        Expose<IConversationStore>(builder.Services);
-        Expose<IUserPreferenceStore>(builder.Services);
-        Expose<IFeedbackStore>(builder.Services);
-        Expose<IDiagnosisLog>(builder.Services);
-        Expose<IDeletedNumbers>(builder.Services);
-        Expose<IAlertBursts>(builder.Services);
-        Expose<IAlertMutes>(builder.Services);
-        Expose<IAlertSubscriptions>(builder.Services);
-        Expose<IAuditStore>(builder.Services);
-        Expose<IWorkOutbox>(builder.Services);
-        Expose<IWorkQueue>(builder.Services);
+        Expose(builder.Services, s => s.Conversations);
+        Expose(builder.Services, s => s.Preferences);
+        Expose(builder.Services, s => s.Feedback);
+        Expose(builder.Services, s => s.Diagnoses);
+        Expose(builder.Services, s => s.DeletedNumbers);
+        Expose(builder.Services, s => s.AlertBursts);
+        Expose(builder.Services, s => s.AlertMutes);
+        Expose(builder.Services, s => s.AlertSubscriptions);
+        Expose(builder.Services, s => s.Audits);
+        Expose(builder.Services, s => s.Outbox);
+        Expose<IWorkQueue>(builder.Services, s => s.Outbox);
         builder.Services.AddSingleton<RefusedRequestLog>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("state");
         builder.Services.AddOutbox();
@@ -120,10 +120,10 @@ public static class StorageExtensions
         public void Dispose() => (Instance as IDisposable)?.Dispose();
     }
 
-    /// <summary>The store seen through one concern's interface; every provider implements them all.</summary>
-    private static void Expose<TConcern>(IServiceCollection services)
+    /// <summary>One concern of the store chosen.</summary>
+    private static void Expose<TConcern>(IServiceCollection services, Func<IStateProvider, TConcern> concern)
         where TConcern : class =>
-        services.AddSingleton(sp => (TConcern)(object)sp.GetRequiredService<Store>().Instance);
+        services.AddSingleton(sp => concern(sp.GetRequiredService<Store>().Instance));
 }
 
 /// <summary>

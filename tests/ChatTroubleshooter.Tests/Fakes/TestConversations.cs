@@ -35,12 +35,12 @@ internal static class TestConversations
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(calls ?? new NoCallFactsProvider());
         builder.Services.AddSingleton(Knowledge);
-        builder.Services.AddSingleton<IConversationStore>(state);
-        builder.Services.AddSingleton<IDiagnosisLog>(state);
-        builder.Services.AddSingleton<IFeedbackStore>(state);
-        builder.Services.AddSingleton<IAlertMutes>(state);
-        builder.Services.AddSingleton<IAlertSubscriptions>(state);
-        builder.Services.AddSingleton<IAuditStore>(state);
+        builder.Services.AddSingleton(state.Conversations);
+        builder.Services.AddSingleton(state.Diagnoses);
+        builder.Services.AddSingleton(state.Feedback);
+        builder.Services.AddSingleton(state.AlertMutes);
+        builder.Services.AddSingleton(state.AlertSubscriptions);
+        builder.Services.AddSingleton(state.Audits);
         builder.AddConversations();
         builder.AddAlerts();
         builder.AddAudits();

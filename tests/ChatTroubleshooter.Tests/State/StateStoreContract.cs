@@ -85,7 +85,7 @@ public abstract class StateStoreContract : IDisposable
     };
 
     [Fact]
-    public async Task ProbeWrite_OnAWorkingStore_Writes() => await Store().ProbeWriteAsync(Ct);
+    public async Task ProbeWrite_OnAWorkingStore_Writes() => await Store().Outbox.ProbeWriteAsync(Ct);
 
     [Fact]
     public async Task Conversation_RoundTrips_WithFactsSourcesAndEvidence()
@@ -93,8 +93,8 @@ public abstract class StateStoreContract : IDisposable
         var store = Store();
         var key = $"k:{Guid.NewGuid():N}";
 
-        Assert.True(await store.TrySaveAsync(Sample(key), 0, Ct));
-        var loaded = await store.GetAsync(key, Ct);
+        Assert.True(await store.Conversations.TrySaveAsync(Sample(key), 0, Ct));
+        var loaded = await store.Conversations.GetAsync(key, Ct);
 
         Assert.NotNull(loaded);
         Assert.Equal(1, loaded.Version);
@@ -112,7 +112,7 @@ public abstract class StateStoreContract : IDisposable
         Assert.Equal(FactSource.Answer, loaded.Facts["talk-seconds"]!.Source);
         Assert.Equal("Menos \"de\" 5", loaded.Facts["talk-seconds"]!.Evidence.Args["answer"]);
         Assert.Equal("inbound", loaded.Facts["direction"]!.Value.ToWire());
-        Assert.Null(await store.GetAsync("missing:" + key, Ct));
+        Assert.Null(await store.Conversations.GetAsync("missing:" + key, Ct));
     }
 
     [Fact]
@@ -122,13 +122,13 @@ public abstract class StateStoreContract : IDisposable
         var b = Store();
         var key = $"k:{Guid.NewGuid():N}";
 
-        Assert.True(await a.TrySaveAsync(Sample(key), 0, Ct));
-        Assert.False(await b.TrySaveAsync(Sample(key), 0, Ct));
+        Assert.True(await a.Conversations.TrySaveAsync(Sample(key), 0, Ct));
+        Assert.False(await b.Conversations.TrySaveAsync(Sample(key), 0, Ct));
 
         // Both read version 1; only the first update wins, the second must re-read.
-        Assert.True(await a.TrySaveAsync(Sample(key) with { QuestionsAsked = 3 }, 1, Ct));
-        Assert.False(await b.TrySaveAsync(Sample(key) with { QuestionsAsked = 9 }, 1, Ct));
-        var current = await b.GetAsync(key, Ct);
+        Assert.True(await a.Conversations.TrySaveAsync(Sample(key) with { QuestionsAsked = 3 }, 1, Ct));
+        Assert.False(await b.Conversations.TrySaveAsync(Sample(key) with { QuestionsAsked = 9 }, 1, Ct));
+        var current = await b.Conversations.GetAsync(key, Ct);
         Assert.Equal(2, current!.Version);
         Assert.Equal(3, current.QuestionsAsked);
     }
@@ -140,13 +140,13 @@ public abstract class StateStoreContract : IDisposable
         var b = Store();
         var key = $"event:{Guid.NewGuid():N}";
 
-        Assert.True(await a.EnqueueOnceAsync(Item(Command("1")), key, TimeSpan.FromMilliseconds(400), Ct));
-        Assert.False(await a.EnqueueOnceAsync(Item(Command("2")), key, TimeSpan.FromMilliseconds(400), Ct));
-        Assert.False(await b.EnqueueOnceAsync(Item(Command("3")), key, TimeSpan.FromMilliseconds(400), Ct));
-        Assert.Equal(["1"], (await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct)).Select(i => ((SlackCommandWork)i.Work).Text));
+        Assert.True(await a.Outbox.EnqueueOnceAsync(Item(Command("1")), key, TimeSpan.FromMilliseconds(400), Ct));
+        Assert.False(await a.Outbox.EnqueueOnceAsync(Item(Command("2")), key, TimeSpan.FromMilliseconds(400), Ct));
+        Assert.False(await b.Outbox.EnqueueOnceAsync(Item(Command("3")), key, TimeSpan.FromMilliseconds(400), Ct));
+        Assert.Equal(["1"], (await a.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct)).Select(i => ((SlackCommandWork)i.Work).Text));
 
         await PassAsync(TimeSpan.FromMilliseconds(500));
-        Assert.True(await b.EnqueueOnceAsync(Item(Command("4")), key, TimeSpan.FromMinutes(1), Ct));
+        Assert.True(await b.Outbox.EnqueueOnceAsync(Item(Command("4")), key, TimeSpan.FromMinutes(1), Ct));
     }
 
     [Fact]
@@ -156,10 +156,10 @@ public abstract class StateStoreContract : IDisposable
         var stores = new[] { Store(), Store() };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            Task.Run(async () => await stores[i % 2].EnqueueOnceAsync(Item(Command(i.ToString(System.Globalization.CultureInfo.InvariantCulture))), key, TimeSpan.FromMinutes(1), Ct), Ct)));
+            Task.Run(async () => await stores[i % 2].Outbox.EnqueueOnceAsync(Item(Command(i.ToString(System.Globalization.CultureInfo.InvariantCulture))), key, TimeSpan.FromMinutes(1), Ct), Ct)));
 
         Assert.Single(results, r => r);
-        Assert.Equal(1, await stores[0].CountPendingAsync(Ct));
+        Assert.Equal(1, await stores[0].Outbox.CountPendingAsync(Ct));
     }
 
     [Fact]
@@ -168,11 +168,11 @@ public abstract class StateStoreContract : IDisposable
         var store = Store();
         var user = $"U{Guid.NewGuid():N}";
 
-        Assert.False((await store.GetLocaleAsync(user, Ct)).Found);
-        await store.SetLocaleAsync(user, "fr-FR", TimeSpan.FromMinutes(5), Ct);
-        Assert.Equal((true, "fr-FR"), await Store().GetLocaleAsync(user, Ct));
-        await store.SetLocaleAsync(user, null, TimeSpan.FromMinutes(5), Ct);
-        Assert.Equal((true, (string?)null), await store.GetLocaleAsync(user, Ct));
+        Assert.False((await store.Preferences.GetLocaleAsync(user, Ct)).Found);
+        await store.Preferences.SetLocaleAsync(user, "fr-FR", TimeSpan.FromMinutes(5), Ct);
+        Assert.Equal((true, "fr-FR"), await Store().Preferences.GetLocaleAsync(user, Ct));
+        await store.Preferences.SetLocaleAsync(user, null, TimeSpan.FromMinutes(5), Ct);
+        Assert.Equal((true, (string?)null), await store.Preferences.GetLocaleAsync(user, Ct));
     }
 
     [Fact]
@@ -183,11 +183,11 @@ public abstract class StateStoreContract : IDisposable
         var at = Time.GetUtcNow();
         var record = new FeedbackRecord(diagnosis, "U1", ["too-short"], true, "slack", "en", at);
 
-        Assert.True(await store.AddFeedbackAsync(record, Ct));
-        Assert.False(await store.AddFeedbackAsync(record with { Helpful = false }, Ct));
-        Assert.True(await store.AddFeedbackAsync(record with { User = "U2", Helpful = false }, Ct));
+        Assert.True(await store.Feedback.AddFeedbackAsync(record, Ct));
+        Assert.False(await store.Feedback.AddFeedbackAsync(record with { Helpful = false }, Ct));
+        Assert.True(await store.Feedback.AddFeedbackAsync(record with { User = "U2", Helpful = false }, Ct));
 
-        var mine = (await store.FeedbackSinceAsync(at.AddSeconds(-1), Ct)).Where(f => f.DiagnosisId == diagnosis).ToList();
+        var mine = (await store.Feedback.FeedbackSinceAsync(at.AddSeconds(-1), Ct)).Where(f => f.DiagnosisId == diagnosis).ToList();
         Assert.Equal(2, mine.Count);
         Assert.Equal(["too-short"], mine[0].CauseIds);
         Assert.True(mine.Single(f => f.User == "U1").Helpful);
@@ -201,29 +201,29 @@ public abstract class StateStoreContract : IDisposable
         var b = Store("holder-b");
         var held = Item(Command("held"));
         var retried = Item(Command("retried"));
-        await a.EnqueueAsync(held, Ct);
-        await a.EnqueueAsync(retried, Ct);
+        await a.Outbox.EnqueueAsync(held, Ct);
+        await a.Outbox.EnqueueAsync(retried, Ct);
         var lease = TimeSpan.FromSeconds(15);
-        Assert.Equal(2, (await a.ClaimAsync(10, lease, Ct)).Count);
-        await a.RetryAsync(retried with { Attempt = 1 }, Time.GetUtcNow().AddSeconds(60), "boom", Ct);
+        Assert.Equal(2, (await a.Outbox.ClaimAsync(10, lease, Ct)).Count);
+        await a.Outbox.RetryAsync(retried with { Attempt = 1 }, Time.GetUtcNow().AddSeconds(60), "boom", Ct);
 
         for (var beat = 0; beat < 4; beat++)
         {
             await PassAsync(TimeSpan.FromSeconds(10));
-            await a.RenewAsync([held.Id, retried.Id], lease, Ct);
+            await a.Outbox.RenewAsync([held.Id, retried.Id], lease, Ct);
             // Alive: renewed past each lease's end; the retried item keeps its own due time (not pulled forward).
-            Assert.Empty(await b.ClaimAsync(10, lease, Ct));
+            Assert.Empty(await b.Outbox.ClaimAsync(10, lease, Ct));
         }
 
         // The holder stops beating (it died): the item is taken over when the last renewed lease ends, and the claim says
         // from whom (what it planned may have gone out: issue 33). The retried item was released: no take-over.
         await PassAsync(TimeSpan.FromSeconds(16));
-        var takenOver = Assert.Single(await b.ClaimAsync(10, lease, Ct));
+        var takenOver = Assert.Single(await b.Outbox.ClaimAsync(10, lease, Ct));
         Assert.Equal("held", ((SlackCommandWork)takenOver.Work).Text);
         Assert.NotNull(takenOver.TakenOverFrom);
         Assert.True(this is MemoryStateStoreTests || takenOver.TakenOverFrom == "holder-a", takenOver.TakenOverFrom);
         await PassAsync(TimeSpan.FromSeconds(60));
-        var released = Assert.Single(await b.ClaimAsync(10, lease, Ct), i => ((SlackCommandWork)i.Work).Text == "retried");
+        var released = Assert.Single(await b.Outbox.ClaimAsync(10, lease, Ct), i => ((SlackCommandWork)i.Work).Text == "retried");
         Assert.Null(released.TakenOverFrom);
     }
 
@@ -235,14 +235,14 @@ public abstract class StateStoreContract : IDisposable
     public async Task Workers_AreWokenForWorkDueNow_NotForWorkPlannedLater()
     {
         var store = Store();
-        var waiting = store.WaitForWorkAsync(TimeSpan.FromMinutes(1), Ct);
+        var waiting = store.Outbox.WaitForWorkAsync(TimeSpan.FromMinutes(1), Ct);
 
-        await store.EnqueueAsync(Item(Command("later"), Time.GetUtcNow().AddMinutes(3)), Ct);
-        Assert.True(await store.EnqueueOnceAsync(Item(Command("later, once"), Time.GetUtcNow().AddMinutes(3)), "later:" + Guid.NewGuid(), TimeSpan.FromHours(1), Ct));
+        await store.Outbox.EnqueueAsync(Item(Command("later"), Time.GetUtcNow().AddMinutes(3)), Ct);
+        Assert.True(await store.Outbox.EnqueueOnceAsync(Item(Command("later, once"), Time.GetUtcNow().AddMinutes(3)), "later:" + Guid.NewGuid(), TimeSpan.FromHours(1), Ct));
         await Task.Delay(200, Ct);
         Assert.False(waiting.IsCompleted);
 
-        await store.EnqueueAsync(Item(Command("now")), Ct);
+        await store.Outbox.EnqueueAsync(Item(Command("now")), Ct);
         await waiting.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
@@ -257,22 +257,22 @@ public abstract class StateStoreContract : IDisposable
         var hour = TimeSpan.FromHours(1);
         const string Slack = "slack:T1:C1", Teams = "teams:t1:19:abc@thread.tacv2";
 
-        var counts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? a : b).AddAlertAsync(number, start, hour, Ct)));
+        var counts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? a : b).AlertBursts.AddAlertAsync(number, start, hour, Ct)));
         Assert.Equal(Enumerable.Range(1, 10), counts.Select(c => c.Count).Order());
         Assert.All(counts, c => Assert.Equal(start.ToUnixTimeMilliseconds(), c.Since.ToUnixTimeMilliseconds()));
         var since = counts[0].Since;
 
-        await a.SetSummaryAsync(number, since, Slack, "1700000000.000100", Ct);
-        await a.SetSummaryAsync(number, since, Teams, "1700000000123", Ct);
-        Assert.Equal("1700000000.000100", await b.SummaryAsync(number, since, Slack, Ct));
-        Assert.Equal("1700000000123", await b.SummaryAsync(number, since, Teams, Ct));
-        Assert.Null(await b.SummaryAsync(number + 1, since, Slack, Ct));
-        Assert.Equal(11, (await b.AddAlertAsync(number, start.AddMinutes(59), hour, Ct)).Count);
+        await a.AlertBursts.SetSummaryAsync(number, since, Slack, "1700000000.000100", Ct);
+        await a.AlertBursts.SetSummaryAsync(number, since, Teams, "1700000000123", Ct);
+        Assert.Equal("1700000000.000100", await b.AlertBursts.SummaryAsync(number, since, Slack, Ct));
+        Assert.Equal("1700000000123", await b.AlertBursts.SummaryAsync(number, since, Teams, Ct));
+        Assert.Null(await b.AlertBursts.SummaryAsync(number + 1, since, Slack, Ct));
+        Assert.Equal(11, (await b.AlertBursts.AddAlertAsync(number, start.AddMinutes(59), hour, Ct)).Count);
 
         // An hour after the run began, a new one starts: count 1, and no summary yet for the new run anywhere.
-        var next = await a.AddAlertAsync(number, start.AddMinutes(61), hour, Ct);
+        var next = await a.AlertBursts.AddAlertAsync(number, start.AddMinutes(61), hour, Ct);
         Assert.Equal(1, next.Count);
-        Assert.Null(await b.SummaryAsync(number, next.Since, Slack, Ct));
+        Assert.Null(await b.AlertBursts.SummaryAsync(number, next.Since, Slack, Ct));
     }
 
     /// <summary>Issue 19: <c>alerts here</c> / <c>alerts off</c>: one subscription per place, its target read back typed.</summary>
@@ -286,14 +286,14 @@ public abstract class StateStoreContract : IDisposable
         var teams = new ChatTroubleshooter.Alerts.AlertSubscription("teams:t1:19:abc@thread.tacv2",
             new ChatTroubleshooter.Teams.TeamsPlace("https://smba.test/amer/", "19:abc@thread.tacv2", "t1", IsChannel: true), "Ana", at, "es");
 
-        await a.SubscribeAsync(slack, Ct);
-        await a.SubscribeAsync(teams, Ct);
-        await b.SubscribeAsync(slack with { By = "U2", Language = "fr" }, Ct);
+        await a.AlertSubscriptions.SubscribeAsync(slack, Ct);
+        await a.AlertSubscriptions.SubscribeAsync(teams, Ct);
+        await b.AlertSubscriptions.SubscribeAsync(slack with { By = "U2", Language = "fr" }, Ct);
 
-        Assert.Equal([slack with { By = "U2", Language = "fr" }, teams], await b.SubscriptionsAsync(Ct));
-        Assert.True(await b.UnsubscribeAsync(slack.Place, Ct));
-        Assert.False(await a.UnsubscribeAsync(slack.Place, Ct));
-        Assert.Equal([teams], await a.SubscriptionsAsync(Ct));
+        Assert.Equal([slack with { By = "U2", Language = "fr" }, teams], await b.AlertSubscriptions.SubscriptionsAsync(Ct));
+        Assert.True(await b.AlertSubscriptions.UnsubscribeAsync(slack.Place, Ct));
+        Assert.False(await a.AlertSubscriptions.UnsubscribeAsync(slack.Place, Ct));
+        Assert.Equal([teams], await a.AlertSubscriptions.SubscriptionsAsync(Ct));
     }
 
     /// <summary>Issue 23: an audit's place (its Cancel acts there only), the one running slot, its message, its rows and files.</summary>
@@ -305,38 +305,38 @@ public abstract class StateStoreContract : IDisposable
         string first = $"audit-{Guid.NewGuid():N}", second = $"audit-{Guid.NewGuid():N}";
         var now = Time.GetUtcNow();
 
-        await a.RegisterAsync(first, "slack:T1:C1", Ct);
-        Assert.False(await b.CancelAsync(first, "slack:T1:C2", Ct));
-        Assert.False(await b.IsCancelledAsync(first, Ct));
-        Assert.True(await b.CancelAsync(first, "slack:T1:C1", Ct));
-        Assert.True(await a.IsCancelledAsync(first, Ct));
-        Assert.False(await a.CancelAsync(second, "slack:T1:C1", Ct)); // never registered
+        await a.Audits.RegisterAsync(first, "slack:T1:C1", Ct);
+        Assert.False(await b.Audits.CancelAsync(first, "slack:T1:C2", Ct));
+        Assert.False(await b.Audits.IsCancelledAsync(first, Ct));
+        Assert.True(await b.Audits.CancelAsync(first, "slack:T1:C1", Ct));
+        Assert.True(await a.Audits.IsCancelledAsync(first, Ct));
+        Assert.False(await a.Audits.CancelAsync(second, "slack:T1:C1", Ct)); // never registered
 
         // One audit runs at a time: the other waits until the first ends (or its hold lapses).
-        await a.EndRunAsync(first, Ct);
-        await a.EndRunAsync(second, Ct);
-        Assert.True(await a.TryRunAsync(first, now, now.AddMinutes(5), Ct));
-        Assert.True(await a.TryRunAsync(first, now, now.AddMinutes(5), Ct));
-        Assert.False(await b.TryRunAsync(second, now, now.AddMinutes(5), Ct));
-        await b.EndRunAsync(second, Ct); // not the holder: nothing changes
-        Assert.False(await b.TryRunAsync(second, now, now.AddMinutes(5), Ct));
-        await a.EndRunAsync(first, Ct);
-        Assert.True(await b.TryRunAsync(second, now, now.AddMinutes(5), Ct));
-        await b.EndRunAsync(second, Ct);
+        await a.Audits.EndRunAsync(first, Ct);
+        await a.Audits.EndRunAsync(second, Ct);
+        Assert.True(await a.Audits.TryRunAsync(first, now, now.AddMinutes(5), Ct));
+        Assert.True(await a.Audits.TryRunAsync(first, now, now.AddMinutes(5), Ct));
+        Assert.False(await b.Audits.TryRunAsync(second, now, now.AddMinutes(5), Ct));
+        await b.Audits.EndRunAsync(second, Ct); // not the holder: nothing changes
+        Assert.False(await b.Audits.TryRunAsync(second, now, now.AddMinutes(5), Ct));
+        await a.Audits.EndRunAsync(first, Ct);
+        Assert.True(await b.Audits.TryRunAsync(second, now, now.AddMinutes(5), Ct));
+        await b.Audits.EndRunAsync(second, Ct);
 
-        await a.SetMessageAsync(first, "1700000000.000100", Ct);
-        Assert.Equal("1700000000.000100", await b.MessageAsync(first, Ct));
-        Assert.Null(await b.MessageAsync(second, Ct));
+        await a.Audits.SetMessageAsync(first, "1700000000.000100", Ct);
+        Assert.Equal("1700000000.000100", await b.Audits.MessageAsync(first, Ct));
+        Assert.Null(await b.Audits.MessageAsync(second, Ct));
 
-        await a.SaveRowsAsync(first, "000001", "[2]", Ct);
-        await a.SaveRowsAsync(first, "000000", "[1]", Ct);
-        await b.SaveRowsAsync(first, "000001", "[3]", Ct); // the same page again replaces its rows
-        Assert.Equal(["[1]", "[3]"], await a.RowsAsync(first, Ct));
-        Assert.Empty(await a.RowsAsync(second, Ct));
+        await a.Audits.SaveRowsAsync(first, "000001", "[2]", Ct);
+        await a.Audits.SaveRowsAsync(first, "000000", "[1]", Ct);
+        await b.Audits.SaveRowsAsync(first, "000001", "[3]", Ct); // the same page again replaces its rows
+        Assert.Equal(["[1]", "[3]"], await a.Audits.RowsAsync(first, Ct));
+        Assert.Empty(await a.Audits.RowsAsync(second, Ct));
 
-        await a.SaveFileAsync($"{first}.csv", [1, 2, 3], now.AddMinutes(10), Ct);
-        Assert.Equal(new byte[] { 1, 2, 3 }, await b.FileAsync($"{first}.csv", now, Ct));
-        Assert.Null(await b.FileAsync($"{second}.csv", now, Ct));
+        await a.Audits.SaveFileAsync($"{first}.csv", [1, 2, 3], now.AddMinutes(10), Ct);
+        Assert.Equal(new byte[] { 1, 2, 3 }, await b.Audits.FileAsync($"{first}.csv", now, Ct));
+        Assert.Null(await b.Audits.FileAsync($"{second}.csv", now, Ct));
     }
 
     [Fact]
@@ -346,12 +346,12 @@ public abstract class StateStoreContract : IDisposable
         var b = Store();
         var number = Random.Shared.NextInt64(1, long.MaxValue);
 
-        await a.MuteAsync(number, Time.GetUtcNow().AddMilliseconds(400), "ana.support", Ct);
-        Assert.Equal("ana.support", await b.MutedByAsync(number, Time.GetUtcNow(), Ct));
-        Assert.Null(await b.MutedByAsync(number == 1 ? 2 : number - 1, Time.GetUtcNow(), Ct));
+        await a.AlertMutes.MuteAsync(number, Time.GetUtcNow().AddMilliseconds(400), "ana.support", Ct);
+        Assert.Equal("ana.support", await b.AlertMutes.MutedByAsync(number, Time.GetUtcNow(), Ct));
+        Assert.Null(await b.AlertMutes.MutedByAsync(number == 1 ? 2 : number - 1, Time.GetUtcNow(), Ct));
 
         await PassAsync(TimeSpan.FromMilliseconds(500));
-        Assert.Null(await b.MutedByAsync(number, Time.GetUtcNow(), Ct));
+        Assert.Null(await b.AlertMutes.MutedByAsync(number, Time.GetUtcNow(), Ct));
     }
 
     [Fact]
@@ -361,41 +361,41 @@ public abstract class StateStoreContract : IDisposable
         var b = Store();
         var item = Item(Command("1000004"));
 
-        await a.EnqueueAsync(item, Ct);
-        await a.EnqueueAsync(item, Ct); // the same id twice is one piece of work
-        var claimed = Assert.Single(await b.ClaimAsync(10, TimeSpan.FromSeconds(30), Ct), w => w.Id == item.Id);
+        await a.Outbox.EnqueueAsync(item, Ct);
+        await a.Outbox.EnqueueAsync(item, Ct); // the same id twice is one piece of work
+        var claimed = Assert.Single(await b.Outbox.ClaimAsync(10, TimeSpan.FromSeconds(30), Ct), w => w.Id == item.Id);
         Assert.Equal(item, claimed with { Plan = null });
         Assert.Equal("1000004", Assert.IsType<SlackCommandWork>(claimed.Work).Text);
-        Assert.DoesNotContain(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        Assert.DoesNotContain(await a.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
 
         // Progress saved by the worker survives; when its lease ends (the worker died) the item comes back.
         var message = new System.Text.Json.Nodes.JsonObject { ["text"] = "hi" };
-        await b.SaveProgressAsync(claimed with { Plan = [new SlackPostDelivery("C1", null, message) { Sent = true }, new SlackPostDelivery("C1", "1.2", message)] }, Ct);
-        Assert.DoesNotContain(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        await b.Outbox.SaveProgressAsync(claimed with { Plan = [new SlackPostDelivery("C1", null, message) { Sent = true }, new SlackPostDelivery("C1", "1.2", message)] }, Ct);
+        Assert.DoesNotContain(await a.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
         await PassAsync(TimeSpan.FromSeconds(31));
-        var again = Assert.Single(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        var again = Assert.Single(await a.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
         Assert.Equal([true, false], again.Plan!.Select(d => d.Sent));
         Assert.Equal("1.2", Assert.IsType<SlackPostDelivery>(again.Plan![1]).ThreadTs);
 
-        await a.RetryAsync(again with { Attempt = 1 }, Time.GetUtcNow().AddSeconds(10), "boom", Ct);
-        Assert.DoesNotContain(await b.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        await a.Outbox.RetryAsync(again with { Attempt = 1 }, Time.GetUtcNow().AddSeconds(10), "boom", Ct);
+        Assert.DoesNotContain(await b.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
         await PassAsync(TimeSpan.FromSeconds(11));
-        var retried = Assert.Single(await b.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        var retried = Assert.Single(await b.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
         Assert.Equal(1, retried.Attempt);
 
         // A dead letter is never claimed again, even long after its lease.
-        var pending = await a.CountPendingAsync(Ct);
-        await b.DeadLetterAsync(retried, "gave up", Ct);
-        Assert.Equal(pending - 1, await a.CountPendingAsync(Ct));
+        var pending = await a.Outbox.CountPendingAsync(Ct);
+        await b.Outbox.DeadLetterAsync(retried, "gave up", Ct);
+        Assert.Equal(pending - 1, await a.Outbox.CountPendingAsync(Ct));
         await PassAsync(TimeSpan.FromHours(1));
-        Assert.DoesNotContain(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        Assert.DoesNotContain(await a.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
 
         var done = Item(new TeamsSendWork());
-        await a.EnqueueAsync(done, Ct);
-        var doneClaimed = Assert.Single(await b.ClaimAsync(10, TimeSpan.FromSeconds(30), Ct), w => w.Id == done.Id);
-        await b.CompleteAsync(doneClaimed, Ct);
+        await a.Outbox.EnqueueAsync(done, Ct);
+        var doneClaimed = Assert.Single(await b.Outbox.ClaimAsync(10, TimeSpan.FromSeconds(30), Ct), w => w.Id == done.Id);
+        await b.Outbox.CompleteAsync(doneClaimed, Ct);
         await PassAsync(TimeSpan.FromMinutes(2));
-        Assert.DoesNotContain(await a.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == done.Id);
+        Assert.DoesNotContain(await a.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == done.Id);
     }
 
     [Fact]
@@ -407,10 +407,10 @@ public abstract class StateStoreContract : IDisposable
         {
             var item = Item(Command($"{i}"));
             ids.Add(item.Id);
-            await stores[0].EnqueueAsync(item, Ct);
+            await stores[0].Outbox.EnqueueAsync(item, Ct);
         }
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => stores[i % 2].ClaimAsync(5, TimeSpan.FromMinutes(1), Ct), Ct)));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => stores[i % 2].Outbox.ClaimAsync(5, TimeSpan.FromMinutes(1), Ct), Ct)));
 
         var mine = claims.SelectMany(c => c).Where(w => ids.Contains(w.Id)).Select(w => w.Id).ToList();
         Assert.Equal(mine.Count, mine.Distinct().Count());
@@ -422,11 +422,11 @@ public abstract class StateStoreContract : IDisposable
         var store = Store();
         var item = Item(new SlackRecheckWork("slack:T1:C1:U1", SlackTarget.Post("C1", "1.2", "U1", Visibility.Shared)), Time.GetUtcNow().AddSeconds(45));
 
-        await store.EnqueueAsync(item, Ct);
+        await store.Outbox.EnqueueAsync(item, Ct);
 
-        Assert.DoesNotContain(await store.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        Assert.DoesNotContain(await store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
         await PassAsync(TimeSpan.FromSeconds(46));
-        var claimed = Assert.Single(await store.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
+        var claimed = Assert.Single(await store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), w => w.Id == item.Id);
         Assert.Equal(Visibility.Shared, Assert.IsType<SlackRecheckWork>(claimed.Work).Target.Visibility);
     }
 }
@@ -459,14 +459,14 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     {
         using var store = new SqliteStore(TestStoredJson.All, Path.Combine(_directory.FullName, "purge.db"), Time, TimeSpan.FromHours(25));
         var conversation = new Conversation("old", "id", "en", Diagnostics.Facts.FactSet.Empty, new HashSet<string>(), Time.GetUtcNow());
-        Assert.True(await store.TrySaveAsync(conversation, 0, TestContext.Current.CancellationToken));
-        Assert.True(await store.EnqueueOnceAsync(new WorkItem("w:1", new SlackCommandWork("T1", "C1", "U1", "1", null)), "event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
+        Assert.True(await store.Conversations.TrySaveAsync(conversation, 0, TestContext.Current.CancellationToken));
+        Assert.True(await store.Outbox.EnqueueOnceAsync(new WorkItem("w:1", new SlackCommandWork("T1", "C1", "U1", "1", null)), "event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
 
         Time.Advance(TimeSpan.FromHours(26));
-        await store.ClaimAsync(1, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        await store.Outbox.ClaimAsync(1, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
-        Assert.Null(await store.GetAsync("old", TestContext.Current.CancellationToken));
-        Assert.True(await store.EnqueueOnceAsync(new WorkItem("w:2", new SlackCommandWork("T1", "C1", "U1", "1", null)), "event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
+        Assert.Null(await store.Conversations.GetAsync("old", TestContext.Current.CancellationToken));
+        Assert.True(await store.Outbox.EnqueueOnceAsync(new WorkItem("w:2", new SlackCommandWork("T1", "C1", "U1", "1", null)), "event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
     }
 
     /// <summary>
@@ -484,17 +484,17 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         using (var remote = new SqliteStore(TestStoredJson.All, path, Time, instanceId: otherMachine))
         using (var alive = new SqliteStore(TestStoredJson.All, path, Time))
         {
-            await crashed.EnqueueAsync(new WorkItem("w:crashed", new SlackCommandWork("T1", "C1", "U1", "1", null)), ct);
-            Assert.Single(await crashed.ClaimAsync(10, TimeSpan.FromSeconds(15), ct));
-            await remote.EnqueueAsync(new WorkItem("w:remote", new SlackCommandWork("T1", "C1", "U1", "2", null)), ct);
-            Assert.Single(await remote.ClaimAsync(10, TimeSpan.FromSeconds(15), ct));
-            await alive.EnqueueAsync(new WorkItem("w:alive", new SlackCommandWork("T1", "C1", "U1", "3", null)), ct);
-            Assert.Single(await alive.ClaimAsync(10, TimeSpan.FromSeconds(15), ct));
+            await crashed.Outbox.EnqueueAsync(new WorkItem("w:crashed", new SlackCommandWork("T1", "C1", "U1", "1", null)), ct);
+            Assert.Single(await crashed.Outbox.ClaimAsync(10, TimeSpan.FromSeconds(15), ct));
+            await remote.Outbox.EnqueueAsync(new WorkItem("w:remote", new SlackCommandWork("T1", "C1", "U1", "2", null)), ct);
+            Assert.Single(await remote.Outbox.ClaimAsync(10, TimeSpan.FromSeconds(15), ct));
+            await alive.Outbox.EnqueueAsync(new WorkItem("w:alive", new SlackCommandWork("T1", "C1", "U1", "3", null)), ct);
+            Assert.Single(await alive.Outbox.ClaimAsync(10, TimeSpan.FromSeconds(15), ct));
         }
 
         // No time passes: only the reclaim at opening can make an item due.
         using var restarted = new SqliteStore(TestStoredJson.All, path, Time);
-        Assert.Equal(["w:crashed"], (await restarted.ClaimAsync(10, TimeSpan.FromSeconds(15), ct)).Select(i => i.Id));
+        Assert.Equal(["w:crashed"], (await restarted.Outbox.ClaimAsync(10, TimeSpan.FromSeconds(15), ct)).Select(i => i.Id));
     }
 
     /// <summary>Issue 17 #4: with the disk full the key's write succeeded and the work's failed, so Slack's retry was dropped.</summary>
@@ -514,7 +514,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         }
 
         var item = new WorkItem("slack:event:Ev1", new SlackCommandWork("T1", "C1", "U1", "1000004", null));
-        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(async () => await store.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(async () => await store.Outbox.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
 
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
         {
@@ -524,8 +524,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract
             drop.ExecuteNonQuery();
         }
 
-        Assert.True(await store.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
-        Assert.Equal(1, await store.CountPendingAsync(ct));
+        Assert.True(await store.Outbox.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
+        Assert.Equal(1, await store.Outbox.CountPendingAsync(ct));
     }
 
     [Fact]
@@ -534,7 +534,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         var path = Path.Combine(_directory.FullName, "old.db");
         using var store = new SqliteStore(TestStoredJson.All, path, Time);
         var good = new WorkItem("w:good", new SlackCommandWork("T1", "C1", "U1", "1000004", null));
-        await store.EnqueueAsync(good, TestContext.Current.CancellationToken);
+        await store.Outbox.EnqueueAsync(good, TestContext.Current.CancellationToken);
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
         {
             connection.Open();
@@ -544,10 +544,10 @@ public sealed class SqliteStateStoreTests : StateStoreContract
             command.ExecuteNonQuery();
         }
 
-        var claimed = await store.ClaimAsync(10, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        var claimed = await store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
         Assert.Equal("w:good", Assert.Single(claimed).Id);
-        Assert.Equal(1, await store.CountPendingAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, await store.Outbox.CountPendingAsync(TestContext.Current.CancellationToken));
         using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
         check.Open();
         using var status = check.CreateCommand();
@@ -591,12 +591,12 @@ public sealed class RedisStateStoreTests : StateStoreContract
         await redis.GetDatabase().StringSetAsync(prefix + "outbox:due", "not a sorted set");
         var item = new WorkItem("slack:event:Ev1", new SlackCommandWork("T1", "C1", "U1", "1000004", null));
 
-        await Assert.ThrowsAsync<StackExchange.Redis.RedisServerException>(async () => await store.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
+        await Assert.ThrowsAsync<StackExchange.Redis.RedisServerException>(async () => await store.Outbox.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
         Assert.False(await redis.GetDatabase().KeyExistsAsync(prefix + "seen:slack:event:Ev1"));
 
         await redis.GetDatabase().KeyDeleteAsync(prefix + "outbox:due");
-        Assert.True(await store.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
-        Assert.Equal(1, await store.CountPendingAsync(ct));
+        Assert.True(await store.Outbox.EnqueueOnceAsync(item, "slack:event:Ev1", TimeSpan.FromHours(1), ct));
+        Assert.Equal(1, await store.Outbox.CountPendingAsync(ct));
     }
 
     /// <summary>Due times and leases follow the fake clock; dedupe keys expire on Redis's own clock (PX), so real time passes too.</summary>

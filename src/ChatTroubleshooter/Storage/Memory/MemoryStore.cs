@@ -1,3 +1,6 @@
+using ChatTroubleshooter.Slack;
+using ChatTroubleshooter.Audit;
+using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Alerts;
 using System.Collections.Concurrent;
 using ChatTroubleshooter.Conversations;
@@ -7,8 +10,29 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ChatTroubleshooter.Storage.Memory;
 
 /// <summary>State in this process only (State__Provider=Memory): for tests and the terminal chat.</summary>
-internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStateProvider
+internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStateProvider, IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, IAlertBursts, IAlertMutes, IAlertSubscriptions, IAuditStore, IWorkOutbox
 {
+    // One class for every concern still (split like SqliteStore is, next): each port is this provider itself.
+    public IConversationStore Conversations => this;
+
+    public IUserPreferenceStore Preferences => this;
+
+    public IFeedbackStore Feedback => this;
+
+    public IDiagnosisLog Diagnoses => this;
+
+    public IDeletedNumbers DeletedNumbers => this;
+
+    public IAlertBursts AlertBursts => this;
+
+    public IAlertMutes AlertMutes => this;
+
+    public IAlertSubscriptions AlertSubscriptions => this;
+
+    public IAuditStore Audits => this;
+
+    public IWorkOutbox Outbox => this;
+
     private readonly ConcurrentDictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FeedbackRecord> _feedback = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DiagnosisRecord> _diagnoses = new(StringComparer.Ordinal);

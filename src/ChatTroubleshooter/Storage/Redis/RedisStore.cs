@@ -1,3 +1,6 @@
+using ChatTroubleshooter.Slack;
+using ChatTroubleshooter.Audit;
+using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Alerts;
 using System.Text.Json;
 using ChatTroubleshooter.Conversations;
@@ -12,8 +15,29 @@ namespace ChatTroubleshooter.Storage.Redis;
 /// keys with SET NX PX, locales with expiry, feedback once per user and diagnosis, and the outbox as a sorted
 /// set of due times (claiming moves an item to the end of its lease, so a dead worker's item comes back).
 /// </summary>
-internal sealed class RedisStore(StoredJson storedJson, IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:", string? instanceId = null) : IStateProvider
+internal sealed class RedisStore(StoredJson storedJson, IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:", string? instanceId = null) : IStateProvider, IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, IAlertBursts, IAlertMutes, IAlertSubscriptions, IAuditStore, IWorkOutbox
 {
+    // One class for every concern still (split like SqliteStore is, next): each port is this provider itself.
+    public IConversationStore Conversations => this;
+
+    public IUserPreferenceStore Preferences => this;
+
+    public IFeedbackStore Feedback => this;
+
+    public IDiagnosisLog Diagnoses => this;
+
+    public IDeletedNumbers DeletedNumbers => this;
+
+    public IAlertBursts AlertBursts => this;
+
+    public IAlertMutes AlertMutes => this;
+
+    public IAlertSubscriptions AlertSubscriptions => this;
+
+    public IAuditStore Audits => this;
+
+    public IWorkOutbox Outbox => this;
+
 #pragma warning disable IDE1006 // Reads like the constant it replaced.
     private readonly string Prefix = prefix;
 #pragma warning restore IDE1006

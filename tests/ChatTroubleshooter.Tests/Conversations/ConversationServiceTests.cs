@@ -74,7 +74,7 @@ public sealed class ConversationServiceTests
         var shown = Assert.IsType<DiagnosisReply>(outcome.Reply);
         Assert.True(shown.Escalated);
         Assert.NotNull(shown.FeedbackThanks);
-        var stored = Assert.Single(await _state.FeedbackSinceAsync(_time.GetUtcNow().AddMinutes(-1), Ct));
+        var stored = Assert.Single(await _state.Feedback.FeedbackSinceAsync(_time.GetUtcNow().AddMinutes(-1), Ct));
         Assert.Equal(("teams", "29:U1", false), (stored.Channel, stored.User, stored.Helpful));
         Assert.Equal(["too-short"], stored.CauseIds);
     }
@@ -88,7 +88,7 @@ public sealed class ConversationServiceTests
 
         Assert.False(outcome.ReplacesClicked);
         Assert.Equal("fr", Assert.IsType<MessageReply>(outcome.Reply).Language);
-        Assert.Empty(await _state.FeedbackSinceAsync(_time.GetUtcNow().AddDays(-1), Ct));
+        Assert.Empty(await _state.Feedback.FeedbackSinceAsync(_time.GetUtcNow().AddDays(-1), Ct));
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class ConversationServiceTests
         Assert.Equal(next.Number, replayed.Number);
         Assert.Equal("answered", again.Answered?.Question.FactId);
         Assert.Contains("already been answered", Assert.IsType<MessageReply>(other.Reply).Text, StringComparison.Ordinal);
-        var conversation = await _state.GetAsync("c1", Ct);
+        var conversation = await _state.Conversations.GetAsync("c1", Ct);
         Assert.Equal(2, conversation!.QuestionsAsked);
     }
 

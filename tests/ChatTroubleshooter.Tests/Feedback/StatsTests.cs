@@ -77,8 +77,8 @@ public sealed class StatsTests
         var time = new FakeTimeProvider(Now);
         var state = new MemoryStore(time, MemoryCacheClock.Create(time));
         var (diagnoses, feedback) = Seed();
-        foreach (var d in diagnoses) await state.AddDiagnosisAsync(d, Ct);
-        foreach (var f in feedback) await state.AddFeedbackAsync(f, Ct);
+        foreach (var d in diagnoses) await state.Diagnoses.AddDiagnosisAsync(d, Ct);
+        foreach (var f in feedback) await state.Feedback.AddFeedbackAsync(f, Ct);
         var service = TestConversations.Create(time, state: state, admins: ["slack:UADMIN"]);
 
         var reply = await service.HandleAsync(new Turn(ChatChannel.Slack, "k", "UADMIN", "en-US") { Text = "/norecording stats" }, Ct);

@@ -9,50 +9,10 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace ChatTroubleshooter.Storage.Memory;
 
-/// <summary>State in this process only (State__Provider=Memory): for tests and the terminal chat.</summary>
-internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStateProvider, IConversationStore, IUserPreferenceStore, IFeedbackStore, IDiagnosisLog, IDeletedNumbers, IAlertBursts, IAlertMutes, IAlertSubscriptions, IAuditStore, IWorkOutbox
+/// <summary>Conversations (a version for optimistic concurrency) and users' locales (in the memory cache, which expires them).</summary>
+internal sealed class MemoryConversations(IMemoryCache cache) : IConversationStore, IUserPreferenceStore
 {
-    // One class for every concern still (split like SqliteStore is, next): each port is this provider itself.
-    public IConversationStore Conversations => this;
-
-    public IUserPreferenceStore Preferences => this;
-
-    public IFeedbackStore Feedback => this;
-
-    public IDiagnosisLog Diagnoses => this;
-
-    public IDeletedNumbers DeletedNumbers => this;
-
-    public IAlertBursts AlertBursts => this;
-
-    public IAlertMutes AlertMutes => this;
-
-    public IAlertSubscriptions AlertSubscriptions => this;
-
-    public IAuditStore Audits => this;
-
-    public IWorkOutbox Outbox => this;
-
     private readonly ConcurrentDictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, FeedbackRecord> _feedback = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DiagnosisRecord> _diagnoses = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (WorkItem Item, DateTimeOffset Due)> _work = new(StringComparer.Ordinal);
-    private readonly WorkSignal _signal = new();
-    private readonly Lock _claim = new();
-    private readonly Lock _dedupe = new();
-    private readonly ConcurrentDictionary<long, DateTimeOffset> _deletedNumbers = new();
-    private readonly Dictionary<long, AlertBurst> _bursts = [];
-    private readonly ConcurrentDictionary<(long Number, DateTimeOffset Since, string Place), string> _summaries = new();
-    private readonly ConcurrentDictionary<string, AlertSubscription> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (string Place, bool Cancelled, string? MessageId)> _audits = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (byte[] Content, DateTimeOffset Expires)> _files = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Audit, string Page), string> _rows = new();
-    private readonly Lock _auditSlotLock = new();
-    private (string Id, DateTimeOffset Until)? _auditSlot;
-    private readonly ConcurrentDictionary<long, (DateTimeOffset Until, string By)> _mutes = new();
-
-    /// <summary>Claimed and not yet completed, retried or dead: the items a heartbeat may renew.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _leased = new(StringComparer.Ordinal);
 
     public Task<Conversation?> GetAsync(string key, CancellationToken ct) => Task.FromResult(_conversations.GetValueOrDefault(key));
 
@@ -77,6 +37,14 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
         cache.Set("locale:" + user, locale ?? "", ttl);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The diagnoses given and the feedback on them.</summary>
+internal sealed class MemoryRecords : IFeedbackStore, IDiagnosisLog
+{
+    private readonly ConcurrentDictionary<string, FeedbackRecord> _feedback = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, DiagnosisRecord> _diagnoses = new(StringComparer.Ordinal);
 
     public Task<bool> AddFeedbackAsync(FeedbackRecord feedback, CancellationToken ct) =>
         Task.FromResult(_feedback.TryAdd($"{feedback.DiagnosisId}|{feedback.User}", feedback));
@@ -95,6 +63,20 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
     public Task<IReadOnlyList<DiagnosisRecord>> DiagnosesSinceAsync(DateTimeOffset since, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<DiagnosisRecord>>(_diagnoses.Values.Where(d => d.At >= since).OrderBy(d => d.At).ToList());
+}
+
+/// <summary>What alerts keep: deleted numbers, mutes, bursts and their summaries, subscriptions.</summary>
+internal sealed class MemoryAlerts : IDeletedNumbers, IAlertMutes, IAlertBursts, IAlertSubscriptions
+{
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _deletedNumbers = new();
+
+    private readonly Dictionary<long, AlertBurst> _bursts = [];
+
+    private readonly ConcurrentDictionary<(long Number, DateTimeOffset Since, string Place), string> _summaries = new();
+
+    private readonly ConcurrentDictionary<string, AlertSubscription> _subscriptions = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<long, (DateTimeOffset Until, string By)> _mutes = new();
 
     public Task RememberAsync(long numberId, DateTimeOffset at, CancellationToken ct)
     {
@@ -153,6 +135,20 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
     public Task<IReadOnlyList<AlertSubscription>> SubscriptionsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<AlertSubscription>>(_subscriptions.Values.OrderBy(s => s.Place, StringComparer.Ordinal).ToList());
+}
+
+/// <summary>What audits keep: the one audit running, cancels, their message, rows and report files.</summary>
+internal sealed class MemoryAudits : IAuditStore
+{
+    private readonly ConcurrentDictionary<string, (string Place, bool Cancelled, string? MessageId)> _audits = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, (byte[] Content, DateTimeOffset Expires)> _files = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<(string Audit, string Page), string> _rows = new();
+
+    private readonly Lock _auditSlotLock = new();
+
+    private (string Id, DateTimeOffset Until)? _auditSlot;
 
     public Task RegisterAsync(string auditId, string place, CancellationToken ct)
     {
@@ -219,6 +215,21 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
 
     public Task<byte[]?> FileAsync(string key, DateTimeOffset now, CancellationToken ct) =>
         Task.FromResult(_files.TryGetValue(key, out var file) && file.Expires > now ? file.Content : null);
+}
+
+/// <summary>The outbox in this process: items with their due time, leases, dedupe keys in the memory cache.</summary>
+internal sealed class MemoryOutbox(TimeProvider time, IMemoryCache cache) : IWorkOutbox
+{
+    private readonly ConcurrentDictionary<string, (WorkItem Item, DateTimeOffset Due)> _work = new(StringComparer.Ordinal);
+
+    private readonly WorkSignal _signal = new();
+
+    private readonly Lock _claim = new();
+
+    private readonly Lock _dedupe = new();
+
+    /// <summary>Claimed and not yet completed, retried or dead: the items a heartbeat may renew.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _leased = new(StringComparer.Ordinal);
 
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken ct)
     {
@@ -336,4 +347,32 @@ internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStat
             _signal.Notify();
         }
     }
+}
+
+/// <summary>State in this process only (State__Provider=Memory): for tests and the terminal chat; a class per concern.</summary>
+internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStateProvider
+{
+    private readonly MemoryConversations _conversations = new(cache);
+    private readonly MemoryRecords _records = new();
+    private readonly MemoryAlerts _alerts = new();
+
+    public IConversationStore Conversations => _conversations;
+
+    public IUserPreferenceStore Preferences => _conversations;
+
+    public IFeedbackStore Feedback => _records;
+
+    public IDiagnosisLog Diagnoses => _records;
+
+    public IDeletedNumbers DeletedNumbers => _alerts;
+
+    public IAlertBursts AlertBursts => _alerts;
+
+    public IAlertMutes AlertMutes => _alerts;
+
+    public IAlertSubscriptions AlertSubscriptions => _alerts;
+
+    public IAuditStore Audits { get; } = new MemoryAudits();
+
+    public IWorkOutbox Outbox { get; } = new MemoryOutbox(time, cache);
 }

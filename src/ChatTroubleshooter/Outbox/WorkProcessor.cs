@@ -49,8 +49,11 @@ public interface IWorkOutbox : IWorkQueue
     /// </summary>
     Task ProbeWriteAsync(CancellationToken ct);
 
-    /// <summary>Signalled when work is enqueued in this process, so workers need not wait for the next poll.</summary>
-    Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct);
+    /// <summary>
+    /// Signalled when work due now is enqueued (by any instance sharing the store), so workers need not wait for the next
+    /// poll: true when woken, false when <paramref name="timeout"/> passed.
+    /// </summary>
+    Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken ct);
 }
 
 /// <summary>

@@ -14,14 +14,19 @@ internal sealed class WorkSignal
         }
     }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    /// <summary>True when woken, false when <paramref name="timeout"/> passed.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
     {
-        if (await _signal.WaitAsync(timeout, ct))
+        if (!await _signal.WaitAsync(timeout, ct))
         {
-            // One wake-up claims everything that is due: drop the signals that piled up meanwhile.
-            while (_signal.CurrentCount > 0 && _signal.Wait(0))
-            {
-            }
+            return false;
         }
+
+        // One wake-up claims everything that is due: drop the signals that piled up meanwhile.
+        while (_signal.CurrentCount > 0 && _signal.Wait(0))
+        {
+        }
+
+        return true;
     }
 }

@@ -67,7 +67,11 @@ public sealed class StoreFailureTests
 
         public Task ProbeWriteAsync(CancellationToken ct) => Task.FromException(Full());
 
-        public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => Task.Delay(timeout, ct);
+        public async Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken ct)
+        {
+            await Task.Delay(timeout, ct);
+            return false;
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using ChatTroubleshooter.Storage.Memory;
 using ChatTroubleshooter.Storage.Sqlite;
 using ChatTroubleshooter.Storage.Redis;
@@ -50,6 +51,12 @@ public abstract class StateStoreContract : IDisposable
             store.Dispose();
         }
     }
+
+    /// <summary>
+    /// The wake-ups the store's workers got since the last call, once every wake-up sent so far has arrived (no sleep):
+    /// in-process stores signal within the enqueue, and a signal holds one wake-up however many piled up.
+    /// </summary>
+    private protected virtual async Task<int> WakeUpsAsync(IStateProvider store) => await store.Outbox.WaitForWorkAsync(TimeSpan.Zero, Ct) ? 1 : 0;
 
     /// <summary>Lets <paramref name="span"/> pass for the store.</summary>
     private protected virtual Task PassAsync(TimeSpan span)
@@ -235,15 +242,14 @@ public abstract class StateStoreContract : IDisposable
     public async Task Workers_AreWokenForWorkDueNow_NotForWorkPlannedLater()
     {
         var store = Store();
-        var waiting = store.Outbox.WaitForWorkAsync(TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal(0, await WakeUpsAsync(store));
 
         await store.Outbox.EnqueueAsync(Item(Command("later"), Time.GetUtcNow().AddMinutes(3)), Ct);
         Assert.True(await store.Outbox.EnqueueOnceAsync(Item(Command("later, once"), Time.GetUtcNow().AddMinutes(3)), "later:" + Guid.NewGuid(), TimeSpan.FromHours(1), Ct));
-        await Task.Delay(200, Ct);
-        Assert.False(waiting.IsCompleted);
+        Assert.Equal(0, await WakeUpsAsync(store));
 
         await store.Outbox.EnqueueAsync(Item(Command("now")), Ct);
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(1, await WakeUpsAsync(store));
     }
 
     /// <summary>Issue 19: alerts counted per number and hour, atomically (concurrent checks), with the run's summary per place.</summary>
@@ -573,10 +579,34 @@ public sealed class RedisStateStoreTests : StateStoreContract
 {
     private readonly Dictionary<string, string> _prefixes = [];
 
+    /// <summary>Each store's wake channel, read in order (a queue of its own), to count its wake-ups.</summary>
+    private readonly Dictionary<IStateProvider, (RedisChannel Channel, ChannelMessageQueue Queue)> _wakeUps = [];
+
     private protected override IStateProvider Create(string shared, TimeProvider time, string? instance)
     {
         var prefix = _prefixes.TryGetValue(shared, out var p) ? p : _prefixes[shared] = TestRedis.NewPrefix();
-        return new RedisStore(TestStoredJson.All, TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix, instance);
+        var store = new RedisStore(TestStoredJson.All, TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix, instance);
+        var channel = RedisChannel.Literal(prefix + "outbox:wake");
+        _wakeUps[store] = (channel, TestRedis.Connect().GetSubscriber().Subscribe(channel));
+        return store;
+    }
+
+    /// <summary>
+    /// Wake-ups travel over pub/sub, so drain + sentinel: a sentinel published after them on their channel arrives after
+    /// every wake-up published so far (Redis delivers one channel's messages in order); those before it are counted.
+    /// </summary>
+    private protected override async Task<int> WakeUpsAsync(IStateProvider store)
+    {
+        var (channel, queue) = _wakeUps[store];
+        var sentinel = "sentinel:" + Guid.NewGuid().ToString("N");
+        await TestRedis.Connect().GetSubscriber().PublishAsync(channel, sentinel);
+        var count = 0;
+        while ((string?)(await queue.ReadAsync(TestContext.Current.CancellationToken)).Message != sentinel)
+        {
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>Issue 17 #4: a script whose outbox write fails stores no dedupe key, so the platform's retry is stored.</summary>

@@ -130,7 +130,7 @@ internal sealed class MemoryOutbox(TimeProvider time, IMemoryCache cache) : IWor
 
     public Task ProbeWriteAsync(CancellationToken ct) => Task.CompletedTask;
 
-    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 
     private void WakeFor(WorkItem item)
     {

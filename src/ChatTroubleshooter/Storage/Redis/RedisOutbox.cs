@@ -183,7 +183,7 @@ internal sealed class RedisOutbox(RedisDatabase db, IConnectionMultiplexer redis
     public Task ProbeWriteAsync(CancellationToken ct) =>
         Db.StringSetAsync(Prefix + "ready-probe", db.Time.GetUtcNow().ToUnixTimeMilliseconds(), TimeSpan.FromMinutes(1));
 
-    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 
     /// <summary>Wakes every instance's workers for an item due now (a later one is found by their poll).</summary>
     private async Task WakeForAsync(WorkItem item)

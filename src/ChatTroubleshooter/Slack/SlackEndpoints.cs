@@ -18,7 +18,8 @@ public static class SlackEndpoints
     public static IEndpointRouteBuilder MapSlack(this IEndpointRouteBuilder app)
     {
         var limit = app.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value.MaxBodyBytes;
-        var slack = app.MapGroup("/slack").WithMetadata(new RequestSizeLimitAttribute(limit)).AddEndpointFilter<SlackAuthentication>();
+        // One filter for the process (AddEndpointFilter<T> would build one per request, its signing key with it).
+        var slack = app.MapGroup("/slack").WithMetadata(new RequestSizeLimitAttribute(limit)).AddEndpointFilter(app.ServiceProvider.GetRequiredService<SlackAuthentication>());
         slack.MapPost("/commands", CommandAsync);
         slack.MapPost("/events", EventAsync);
         slack.MapPost("/interactions", InteractionAsync);

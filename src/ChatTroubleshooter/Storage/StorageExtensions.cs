@@ -83,12 +83,12 @@ public static class StorageExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             var retention = sp.GetRequiredService<IOptions<ConversationOptions>>().Value.IdleTimeout + TimeSpan.FromHours(1);
             var json = sp.GetRequiredService<StoredJson>();
-            return new Store(options.Provider switch
+            return options.Provider switch
             {
-                StateProvider.Sqlite => new SqliteStore(json, options.SqlitePath, time, retention, options.SqliteSynchronous, options.InstanceId),
+                StateProvider.Sqlite => SqliteStore.Open(json, options.SqlitePath, time, retention, options.SqliteSynchronous, options.InstanceId),
                 StateProvider.Redis => Redis(sp, json, options, time, retention),
-                _ => new MemoryStore(time, sp.GetRequiredService<IMemoryCache>()),
-            });
+                _ => MemoryStore.Open(time, sp.GetRequiredService<IMemoryCache>()),
+            };
         });
         Expose(builder.Services, s => s.Conversations);
         Expose(builder.Services, s => s.Preferences);
@@ -107,23 +107,17 @@ public static class StorageExtensions
         return builder;
     }
 
-    private static RedisStore Redis(IServiceProvider sp, StoredJson json, StateOptions options, TimeProvider time, TimeSpan retention)
+    private static StateStore Redis(IServiceProvider sp, StoredJson json, StateOptions options, TimeProvider time, TimeSpan retention)
     {
         var redis = ConnectionMultiplexer.Connect(options.Redis!);
-        RedisStore.WarnIfNotDurable(options.Redis!, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisStore>());
-        return new RedisStore(json, redis, time, retention, options.RedisPrefix, options.InstanceId);
+        RedisStore.WarnIfNotDurable(options.Redis!, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisStore)));
+        return RedisStore.Open(json, redis, time, retention, options.RedisPrefix, options.InstanceId);
     }
 
-    /// <summary>The one store instance (disposed with the container when it holds a file or a connection).</summary>
-    private sealed record Store(IStateProvider Instance) : IDisposable
-    {
-        public void Dispose() => (Instance as IDisposable)?.Dispose();
-    }
-
-    /// <summary>One concern of the store chosen.</summary>
-    private static void Expose<TConcern>(IServiceCollection services, Func<IStateProvider, TConcern> concern)
+    /// <summary>One concern of the store chosen (the one store is disposed with the container: its file, its writer).</summary>
+    private static void Expose<TConcern>(IServiceCollection services, Func<StateStore, TConcern> concern)
         where TConcern : class =>
-        services.AddSingleton(sp => concern(sp.GetRequiredService<Store>().Instance));
+        services.AddSingleton(sp => concern(sp.GetRequiredService<StateStore>()));
 }
 
 /// <summary>

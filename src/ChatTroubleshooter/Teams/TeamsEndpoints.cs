@@ -21,7 +21,8 @@ public static class TeamsEndpoints
     public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
     {
         var limit = app.ServiceProvider.GetRequiredService<IOptions<TeamsOptions>>().Value.MaxBodyBytes;
-        app.MapPost(Route, MessagesAsync).WithMetadata(new RequestSizeLimitAttribute(limit)).AddEndpointFilter<TeamsAuthentication>();
+        app.MapPost(Route, MessagesAsync).WithMetadata(new RequestSizeLimitAttribute(limit))
+            .AddEndpointFilter(app.ServiceProvider.GetRequiredService<TeamsAuthentication>());
         return app;
     }
 

@@ -16,9 +16,9 @@ public sealed class ConversationServiceTests
     private static readonly Knowledge Knowledge = Knowledge.LoadEmbedded();
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-    private readonly ChatTroubleshooter.Storage.Memory.MemoryStore _state;
+    private readonly ChatTroubleshooter.Storage.StateStore _state;
 
-    public ConversationServiceTests() => _state = new(_time, MemoryCacheClock.Create(_time));
+    public ConversationServiceTests() => _state = ChatTroubleshooter.Storage.Memory.MemoryStore.Open(_time, MemoryCacheClock.Create(_time));
 
     private ConversationService Service(ICallFactsProvider? calls = null) => Fakes.TestConversations.Create(_time, calls, _state);
 

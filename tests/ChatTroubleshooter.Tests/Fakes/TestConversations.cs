@@ -22,14 +22,14 @@ internal static class TestConversations
     public static readonly Knowledge Knowledge = Knowledge.LoadEmbedded();
 
     public static ConversationService Create(
-        TimeProvider? time = null, ICallFactsProvider? calls = null, IStateProvider? state = null, IEnumerable<string>? admins = null) =>
+        TimeProvider? time = null, ICallFactsProvider? calls = null, StateStore? state = null, IEnumerable<string>? admins = null) =>
         Services(time, calls, state, admins).GetRequiredService<ConversationService>();
 
     public static IServiceProvider Services(
-        TimeProvider? time = null, ICallFactsProvider? calls = null, IStateProvider? state = null, IEnumerable<string>? admins = null)
+        TimeProvider? time = null, ICallFactsProvider? calls = null, StateStore? state = null, IEnumerable<string>? admins = null)
     {
         time ??= TimeProvider.System;
-        state ??= new MemoryStore(time, MemoryCacheClock.Create(time));
+        state ??= MemoryStore.Open(time, MemoryCacheClock.Create(time));
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection((admins ?? []).Select((a, i) => KeyValuePair.Create($"Stats:AdminUserIds:{i}", (string?)a)));
         builder.Services.AddSingleton(time);

@@ -75,7 +75,7 @@ public sealed class StatsTests
     public async Task StatsCommand_FromAnAdmin_AnswersWithTheFigures()
     {
         var time = new FakeTimeProvider(Now);
-        var state = new MemoryStore(time, MemoryCacheClock.Create(time));
+        var state = MemoryStore.Open(time, MemoryCacheClock.Create(time));
         var (diagnoses, feedback) = Seed();
         foreach (var d in diagnoses) await state.Diagnoses.AddDiagnosisAsync(d, Ct);
         foreach (var f in feedback) await state.Feedback.AddFeedbackAsync(f, Ct);

@@ -27,13 +27,13 @@ public abstract class StateStoreContract : IDisposable
     /// A store; two calls with the same <paramref name="shared"/> see the same data (two instances, one backend), each
     /// holding leases as <paramref name="instance"/> (this process when null; a memory store is always this process).
     /// </summary>
-    private protected abstract IStateProvider Create(string shared, TimeProvider time, string? instance);
+    private protected abstract StateStore Create(string shared, TimeProvider time, string? instance);
 
     private readonly string _shared = Guid.NewGuid().ToString("N");
 
     private protected FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
-    private protected IStateProvider Store(string? instance = null)
+    private protected StateStore Store(string? instance = null)
     {
         var store = Create(_shared, Time, instance);
         if (store is IDisposable disposable)
@@ -56,7 +56,7 @@ public abstract class StateStoreContract : IDisposable
     /// The wake-ups the store's workers got since the last call, once every wake-up sent so far has arrived (no sleep):
     /// in-process stores signal within the enqueue, and a signal holds one wake-up however many piled up.
     /// </summary>
-    private protected virtual async Task<int> WakeUpsAsync(IStateProvider store) => await store.Outbox.WaitForWorkAsync(TimeSpan.Zero, Ct) ? 1 : 0;
+    private protected virtual async Task<int> WakeUpsAsync(StateStore store) => await store.Outbox.WaitForWorkAsync(TimeSpan.Zero, Ct) ? 1 : 0;
 
     /// <summary>Lets <paramref name="span"/> pass for the store.</summary>
     private protected virtual Task PassAsync(TimeSpan span)
@@ -439,11 +439,11 @@ public abstract class StateStoreContract : IDisposable
 
 public sealed class MemoryStateStoreTests : StateStoreContract
 {
-    private readonly Dictionary<string, IStateProvider> _stores = [];
+    private readonly Dictionary<string, StateStore> _stores = [];
 
     // One process, one memory: "two instances" share the same object.
-    private protected override IStateProvider Create(string shared, TimeProvider time, string? instance) =>
-        _stores.TryGetValue(shared, out var store) ? store : _stores[shared] = new MemoryStore(time, MemoryCacheClock.Create(time));
+    private protected override StateStore Create(string shared, TimeProvider time, string? instance) =>
+        _stores.TryGetValue(shared, out var store) ? store : _stores[shared] = MemoryStore.Open(time, MemoryCacheClock.Create(time));
 }
 
 public sealed class SqliteStateStoreTests : StateStoreContract
@@ -457,13 +457,13 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         _directory.Delete(recursive: true);
     }
 
-    private protected override IStateProvider Create(string shared, TimeProvider time, string? instance) =>
-        new SqliteStore(TestStoredJson.All, Path.Combine(_directory.FullName, shared + ".db"), time, instanceId: instance);
+    private protected override StateStore Create(string shared, TimeProvider time, string? instance) =>
+        SqliteStore.Open(TestStoredJson.All, Path.Combine(_directory.FullName, shared + ".db"), time, instanceId: instance);
 
     [Fact]
     public async Task ExpiredRows_ArePurged()
     {
-        using var store = new SqliteStore(TestStoredJson.All, Path.Combine(_directory.FullName, "purge.db"), Time, TimeSpan.FromHours(25));
+        using var store = SqliteStore.Open(TestStoredJson.All, Path.Combine(_directory.FullName, "purge.db"), Time, TimeSpan.FromHours(25));
         var conversation = new Conversation("old", "id", "en", Diagnostics.Facts.FactSet.Empty, new HashSet<string>(), Time.GetUtcNow());
         Assert.True(await store.Conversations.TrySaveAsync(conversation, 0, TestContext.Current.CancellationToken));
         Assert.True(await store.Outbox.EnqueueOnceAsync(new WorkItem("w:1", new SlackCommandWork("T1", "C1", "U1", "1", null)), "event", TimeSpan.FromHours(1), TestContext.Current.CancellationToken));
@@ -486,9 +486,9 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         var ct = TestContext.Current.CancellationToken;
         var dead = InstanceId.Of(Environment.MachineName, int.MaxValue - 7, 1);
         var otherMachine = InstanceId.Of("another-machine", int.MaxValue - 7, 1);
-        using (var crashed = new SqliteStore(TestStoredJson.All, path, Time, instanceId: dead))
-        using (var remote = new SqliteStore(TestStoredJson.All, path, Time, instanceId: otherMachine))
-        using (var alive = new SqliteStore(TestStoredJson.All, path, Time))
+        using (var crashed = SqliteStore.Open(TestStoredJson.All, path, Time, instanceId: dead))
+        using (var remote = SqliteStore.Open(TestStoredJson.All, path, Time, instanceId: otherMachine))
+        using (var alive = SqliteStore.Open(TestStoredJson.All, path, Time))
         {
             await crashed.Outbox.EnqueueAsync(new WorkItem("w:crashed", new SlackCommandWork("T1", "C1", "U1", "1", null)), ct);
             Assert.Single(await crashed.Outbox.ClaimAsync(10, TimeSpan.FromSeconds(15), ct));
@@ -499,7 +499,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         }
 
         // No time passes: only the reclaim at opening can make an item due.
-        using var restarted = new SqliteStore(TestStoredJson.All, path, Time);
+        using var restarted = SqliteStore.Open(TestStoredJson.All, path, Time);
         Assert.Equal(["w:crashed"], (await restarted.Outbox.ClaimAsync(10, TimeSpan.FromSeconds(15), ct)).Select(i => i.Id));
     }
 
@@ -508,7 +508,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     public async Task EnqueueOnce_WhoseWorkCannotBeWritten_LeavesNoKey_SoTheRetryIsStored()
     {
         var path = Path.Combine(_directory.FullName, "failing.db");
-        using var store = new SqliteStore(TestStoredJson.All, path, Time);
+        using var store = SqliteStore.Open(TestStoredJson.All, path, Time);
         var ct = TestContext.Current.CancellationToken;
         // The outbox's insert fails (as on a full disk) after the dedupe key's insert succeeded, in the same write.
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
@@ -538,7 +538,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     public async Task UnreadableItem_StoredByAnOlderVersion_BecomesADeadLetter_AndTheRestIsClaimed()
     {
         var path = Path.Combine(_directory.FullName, "old.db");
-        using var store = new SqliteStore(TestStoredJson.All, path, Time);
+        using var store = SqliteStore.Open(TestStoredJson.All, path, Time);
         var good = new WorkItem("w:good", new SlackCommandWork("T1", "C1", "U1", "1000004", null));
         await store.Outbox.EnqueueAsync(good, TestContext.Current.CancellationToken);
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
@@ -565,7 +565,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     public void NewStore_UsesWalMode()
     {
         var path = Path.Combine(_directory.FullName, "wal.db");
-        using var store = new SqliteStore(TestStoredJson.All, path, TimeProvider.System);
+        using var store = SqliteStore.Open(TestStoredJson.All, path, TimeProvider.System);
 
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
         connection.Open();
@@ -580,12 +580,12 @@ public sealed class RedisStateStoreTests : StateStoreContract
     private readonly Dictionary<string, string> _prefixes = [];
 
     /// <summary>Each store's wake channel, read in order (a queue of its own), to count its wake-ups.</summary>
-    private readonly Dictionary<IStateProvider, (RedisChannel Channel, ChannelMessageQueue Queue)> _wakeUps = [];
+    private readonly Dictionary<StateStore, (RedisChannel Channel, ChannelMessageQueue Queue)> _wakeUps = [];
 
-    private protected override IStateProvider Create(string shared, TimeProvider time, string? instance)
+    private protected override StateStore Create(string shared, TimeProvider time, string? instance)
     {
         var prefix = _prefixes.TryGetValue(shared, out var p) ? p : _prefixes[shared] = TestRedis.NewPrefix();
-        var store = new RedisStore(TestStoredJson.All, TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix, instance);
+        var store = RedisStore.Open(TestStoredJson.All, TestRedis.Connect(), time, TimeSpan.FromHours(1), prefix, instance);
         var channel = RedisChannel.Literal(prefix + "outbox:wake");
         _wakeUps[store] = (channel, TestRedis.Connect().GetSubscriber().Subscribe(channel));
         return store;
@@ -595,7 +595,7 @@ public sealed class RedisStateStoreTests : StateStoreContract
     /// Wake-ups travel over pub/sub, so drain + sentinel: a sentinel published after them on their channel arrives after
     /// every wake-up published so far (Redis delivers one channel's messages in order); those before it are counted.
     /// </summary>
-    private protected override async Task<int> WakeUpsAsync(IStateProvider store)
+    private protected override async Task<int> WakeUpsAsync(StateStore store)
     {
         var (channel, queue) = _wakeUps[store];
         var sentinel = "sentinel:" + Guid.NewGuid().ToString("N");
@@ -615,7 +615,7 @@ public sealed class RedisStateStoreTests : StateStoreContract
     {
         var prefix = TestRedis.NewPrefix();
         var redis = TestRedis.Connect();
-        var store = new RedisStore(TestStoredJson.All, redis, Time, TimeSpan.FromHours(1), prefix);
+        var store = RedisStore.Open(TestStoredJson.All, redis, Time, TimeSpan.FromHours(1), prefix);
         var ct = TestContext.Current.CancellationToken;
         // The outbox's sorted set is a string: its write fails (WRONGTYPE), as a write refused for lack of memory would.
         await redis.GetDatabase().StringSetAsync(prefix + "outbox:due", "not a sorted set");

@@ -10,29 +10,13 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ChatTroubleshooter.Storage.Memory;
 
 /// <summary>State in this process only (State__Provider=Memory): for tests and the terminal chat; a class per concern.</summary>
-internal sealed class MemoryStore(TimeProvider time, IMemoryCache cache) : IStateProvider
+internal static class MemoryStore
 {
-    private readonly MemoryConversations _conversations = new(cache);
-    private readonly MemoryRecords _records = new();
-    private readonly MemoryAlerts _alerts = new();
-
-    public IConversationStore Conversations => _conversations;
-
-    public IUserPreferenceStore Preferences => _conversations;
-
-    public IFeedbackStore Feedback => _records;
-
-    public IDiagnosisLog Diagnoses => _records;
-
-    public IDeletedNumbers DeletedNumbers => _alerts;
-
-    public IAlertBursts AlertBursts => _alerts;
-
-    public IAlertMutes AlertMutes => _alerts;
-
-    public IAlertSubscriptions AlertSubscriptions => _alerts;
-
-    public IAuditStore Audits { get; } = new MemoryAudits();
-
-    public IWorkOutbox Outbox { get; } = new MemoryOutbox(time, cache);
+    public static StateStore Open(TimeProvider time, IMemoryCache cache)
+    {
+        var conversations = new MemoryConversations(cache);
+        var records = new MemoryRecords();
+        var alerts = new MemoryAlerts();
+        return new StateStore(conversations, conversations, records, records, alerts, alerts, alerts, alerts, new MemoryAudits(), new MemoryOutbox(time, cache));
+    }
 }

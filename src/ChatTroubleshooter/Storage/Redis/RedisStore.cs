@@ -26,41 +26,17 @@ internal sealed class RedisDatabase(IConnectionMultiplexer redis, TimeProvider t
 /// <summary>
 /// State in Redis, shared by several bot instances: a class per concern over one connection (<see cref="RedisDatabase"/>).
 /// </summary>
-internal sealed class RedisStore : IStateProvider
+internal static class RedisStore
 {
-    private readonly RedisConversations _conversations;
-    private readonly RedisRecords _records;
-    private readonly RedisAlerts _alerts;
-
-    public RedisStore(StoredJson storedJson, IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:", string? instanceId = null)
+    public static StateStore Open(StoredJson storedJson, IConnectionMultiplexer redis, TimeProvider time, TimeSpan conversationTtl, string prefix = "ct:", string? instanceId = null)
     {
         var db = new RedisDatabase(redis, time, prefix);
-        _conversations = new RedisConversations(db, conversationTtl);
-        _records = new RedisRecords(db);
-        _alerts = new RedisAlerts(db, storedJson);
-        Audits = new RedisAudits(db);
-        Outbox = new RedisOutbox(db, redis, storedJson, prefix, instanceId);
+        var conversations = new RedisConversations(db, conversationTtl);
+        var records = new RedisRecords(db);
+        var alerts = new RedisAlerts(db, storedJson);
+        return new StateStore(conversations, conversations, records, records, alerts, alerts, alerts, alerts, new RedisAudits(db),
+            new RedisOutbox(db, redis, storedJson, prefix, instanceId));
     }
-
-    public IConversationStore Conversations => _conversations;
-
-    public IUserPreferenceStore Preferences => _conversations;
-
-    public IFeedbackStore Feedback => _records;
-
-    public IDiagnosisLog Diagnoses => _records;
-
-    public IDeletedNumbers DeletedNumbers => _alerts;
-
-    public IAlertBursts AlertBursts => _alerts;
-
-    public IAlertMutes AlertMutes => _alerts;
-
-    public IAlertSubscriptions AlertSubscriptions => _alerts;
-
-    public IAuditStore Audits { get; }
-
-    public IWorkOutbox Outbox { get; }
 
     /// <summary>
     /// What a crash of the Redis server can lose is the operator's choice (persistence); say it at start when it is

@@ -6,7 +6,10 @@ namespace ChatTroubleshooter.Alerts;
 
 public static class AlertsExtensions
 {
-    /// <summary>Registers the proactive alerts: their options and the worker of Aircall's webhook events.</summary>
+    /// <summary>
+    /// Registers the proactive alerts: their options, their stored kinds of work and delivery and their worker (Aircall's
+    /// webhook events), the <c>alerts here|off</c> command and the clicks on an alert ("Expected", "Investigate").
+    /// </summary>
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.Section).ValidateDataAnnotations().ValidateOnStart();

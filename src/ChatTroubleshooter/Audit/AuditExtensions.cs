@@ -18,7 +18,10 @@ public sealed class AuditOptions
 
 public static class AuditExtensions
 {
-    /// <summary>Registers bulk audits: their worker, their reports and the links that serve them.</summary>
+    /// <summary>
+    /// Registers bulk audits: their worker and stored kinds, the <c>audit …</c> command and Cancel, their reports and the
+    /// links that serve them.
+    /// </summary>
     public static IHostApplicationBuilder AddAudits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();

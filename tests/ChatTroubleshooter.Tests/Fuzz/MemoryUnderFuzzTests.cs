@@ -11,7 +11,6 @@ namespace ChatTroubleshooter.Tests.Fuzz;
 /// runs here as its own process (its memory is not the test's) with that cap; 20,000 fuzzed requests later it has
 /// answered none with a 5xx, is still up, and its resident set is within 50 MB of what it was after 2,000.
 /// </summary>
-[Collection(nameof(EndpointFuzzTests))]
 public sealed class MemoryUnderFuzzTests
 {
     private const int Total = 20_000;

@@ -81,6 +81,14 @@ public sealed record DiagnosisReply(
 
     /// <summary>Set on a proactive alert: the call and number its "Expected" and "Investigate" buttons act on.</summary>
     public AlertSource? Alert { get; init; }
+
+    /// <summary>The Aircall call diagnosed, when the diagnosis is about one (a call id or link was given, or an alert).</summary>
+    public string? CallId { get; init; }
+
+    /// <summary>The cause ids this diagnosis leaves possible (a possible diagnosis; none when causes are confirmed).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> PossibleCauseIds =>
+        Causes.Where(c => c.Status == CauseStatus.Possible).Select(c => c.Id).ToArray();
 }
 
 /// <summary>Statistics for admins: a title and a plain-text table.</summary>

@@ -50,7 +50,10 @@ public sealed class ReplyComposer(Knowledge knowledge)
             Texts.Get(language, TextKeys.Evidence),
             Texts.Get(language, TextKeys.Steps),
             Texts.Get(language, TextKeys.EscalationTitle),
-            Escalation(diagnosis, facts, language, callId));
+            Escalation(diagnosis, facts, language, callId))
+        {
+            CallId = callId,
+        };
     }
 
     public HelpReply Help(string language) =>

@@ -55,8 +55,17 @@ public sealed class CardRenderer
         Render(CardChannel.Teams, Kind(reply), CardData.From(reply, _knowledge.Texts), maskPhoneNumbers);
 
     /// <summary>A Slack message body (<c>text</c> + <c>blocks</c>) for a reply, within Block Kit limits.</summary>
-    public JsonObject Slack(Reply reply, bool maskPhoneNumbers = false) =>
-        Render(CardChannel.Slack, Kind(reply), CardData.From(reply, _knowledge.Texts), maskPhoneNumbers);
+    public JsonObject Slack(Reply reply, bool maskPhoneNumbers = false)
+    {
+        var message = Render(CardChannel.Slack, Kind(reply), CardData.From(reply, _knowledge.Texts), maskPhoneNumbers);
+        // A diagnosis says what it found to other apps and workflows too: the message's metadata.
+        if (DiagnosisMetadata.Of(reply) is { } metadata)
+        {
+            message["metadata"] = metadata.ToSlackMetadata();
+        }
+
+        return message;
+    }
 
     /// <summary>The read-only version of an answered question, which replaces the question so it cannot be clicked twice.</summary>
     public JsonObject Answered(CardChannel channel, QuestionReply question, string value, bool maskPhoneNumbers = false) =>

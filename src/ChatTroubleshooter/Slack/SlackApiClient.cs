@@ -53,13 +53,22 @@ internal sealed class SlackApiClient(
             body["thread_ts"] = threadTs;
         }
 
-        if (deliveryId is not null && body["metadata"] is null)
+        if (deliveryId is not null)
         {
-            body["metadata"] = new JsonObject
+            // A message carries one metadata object: a diagnosis's (Cards.DiagnosisMetadata) gets the delivery id in its
+            // payload; any other message a metadata of the delivery's own.
+            if (body["metadata"] is JsonObject metadata && metadata["event_payload"] is JsonObject payload)
             {
-                ["event_type"] = DeliveryEventType,
-                ["event_payload"] = new JsonObject { ["delivery_id"] = deliveryId },
-            };
+                payload["delivery_id"] = deliveryId;
+            }
+            else
+            {
+                body["metadata"] = new JsonObject
+                {
+                    ["event_type"] = DeliveryEventType,
+                    ["event_payload"] = new JsonObject { ["delivery_id"] = deliveryId },
+                };
+            }
         }
 
         body["unfurl_links"] = false;
@@ -87,7 +96,8 @@ internal sealed class SlackApiClient(
             return null;
         }
 
-        return messages.Any(m => m.Metadata is { EventType: DeliveryEventType } metadata && metadata.EventPayload?.DeliveryId == deliveryId);
+        // Whatever the metadata's event type (a diagnosis carries its own), the delivery id is in its payload.
+        return messages.Any(m => m.Metadata?.EventPayload?.DeliveryId == deliveryId);
     }
 
     public Task UpdateAsync(string channel, string ts, JsonObject message, CancellationToken ct)
@@ -269,6 +279,8 @@ internal sealed class SlackResponseClient(HttpClient http, IOptions<SlackOptions
         }
 
         var body = (JsonObject)message.DeepClone();
+        // A response_url message is the user's alone and kept by no one: message metadata is for messages others read.
+        body.Remove("metadata");
         body["response_type"] = ephemeral ? "ephemeral" : "in_channel";
         body["replace_original"] = replaceOriginal;
         using var response = await http.PostAsJsonAsync(url, body, ct);

@@ -19,7 +19,7 @@ internal sealed class TeamsPlaceChannel(ConnectorClient connector, CardRenderer 
     public bool Serves(PlaceAddress address) => address is TeamsPlace;
 
     public JsonObject Render(PlaceAddress address, Reply reply, bool maskPhoneNumbers) =>
-        TeamsWorkHandler.Activity(cards.Teams(reply, maskPhoneNumbers), CardRenderer.Summary(reply, maskPhoneNumbers));
+        TeamsWorkHandler.Activity(cards.Teams(reply, maskPhoneNumbers), CardRenderer.Summary(reply, maskPhoneNumbers), metadata: DiagnosisMetadata.Of(reply));
 
     public JsonObject Text(string text) => new() { ["type"] = "message", ["text"] = text };
 

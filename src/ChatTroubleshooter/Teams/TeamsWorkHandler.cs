@@ -117,8 +117,11 @@ internal sealed class TeamsWorkHandler(
     public static Turn Turn(TeamsConversation conversation, string key, string user, string? locale) =>
         new(ChatChannel.Teams, key, user, locale) { Visibility = conversation.Visibility, Place = Place(conversation) };
 
-    /// <summary>A message activity holding a card, with its one-line summary; with <paramref name="id"/>, the replacement of that activity.</summary>
-    public static JsonObject Activity(JsonObject card, string summary, string? id = null)
+    /// <summary>
+    /// A message activity holding a card, with its one-line summary; with <paramref name="id"/>, the replacement of that
+    /// activity; with <paramref name="metadata"/> (a diagnosis), the diagnosis for other apps as an entity.
+    /// </summary>
+    public static JsonObject Activity(JsonObject card, string summary, string? id = null, DiagnosisMetadata? metadata = null)
     {
         var activity = new JsonObject
         {
@@ -129,6 +132,11 @@ internal sealed class TeamsWorkHandler(
         if (id is not null)
         {
             activity["id"] = id;
+        }
+
+        if (metadata is not null)
+        {
+            activity["entities"] = new JsonArray(metadata.ToTeamsEntity());
         }
 
         return activity;
@@ -149,9 +157,10 @@ internal sealed class TeamsWorkHandler(
 
         var card = cards.Teams(outcome.Reply, outcome.MaskPhoneNumbers);
         var summary = CardRenderer.Summary(outcome.Reply, outcome.MaskPhoneNumbers);
+        var metadata = DiagnosisMetadata.Of(outcome.Reply);
         plan.Add(outcome.ReplacesClicked && clickedId is not null
-            ? new TeamsUpdateDelivery(to, clickedId, Activity(card, summary, clickedId))
-            : new TeamsReplyDelivery(to, replyToId, Activity(card, summary)));
+            ? new TeamsUpdateDelivery(to, clickedId, Activity(card, summary, clickedId, metadata))
+            : new TeamsReplyDelivery(to, replyToId, Activity(card, summary, metadata: metadata)));
         if (outcome.RecheckAfter is { } after)
         {
             plan.Add(new FollowUp(after, new TeamsRecheckWork(to, turn.ConversationKey, turn.UserId, turn.Locale, replyToId)));

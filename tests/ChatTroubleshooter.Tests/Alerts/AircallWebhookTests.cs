@@ -200,7 +200,9 @@ public sealed class AircallWebhookTests : IDisposable
         await app.DrainAsync();
 
         var alert = JsonNode.Parse(Assert.Single(posted))!;
-        Assert.Equal("chat_troubleshooter_delivery", (string?)alert["metadata"]!["event_type"]);
+        // An alert is a diagnosis: its metadata is the diagnosis's (issue 34), with the delivery id in its payload.
+        Assert.Equal("aircall_recording_diagnosis", (string?)alert["metadata"]!["event_type"]);
+        Assert.NotNull((string?)alert["metadata"]!["event_payload"]!["delivery_id"]);
         Assert.Contains(app.Logs.Entries, e => e.Message.Contains("had gone out already", StringComparison.Ordinal));
         Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains("may have reached", StringComparison.Ordinal));
     }

@@ -57,6 +57,8 @@ public abstract class SlackScenarios(SlackWay way) : IAsyncLifetime
         Assert.Equal("ephemeral", (string?)message["response_type"]);
         Assert.Equal("https://hooks.slack.com/commands/T111/111/xxxxx", posted.RequestUri!.ToString());
         Assert.Contains("\"block_id\":\"cause:too-short\"", message.ToJsonString(), StringComparison.Ordinal);
+        // The user's alone, kept by no one: no message metadata (a diagnosis posted where others read carries it).
+        Assert.Null(message["metadata"]);
         var feedback = Buttons(message).First(b => (string?)b["action_id"] == "feedback:solved");
         Assert.Equal(new FeedbackButton(((FeedbackButton)ButtonValues.Read((string?)feedback["value"])!).DiagnosisId, true), ButtonValues.Read((string?)feedback["value"]));
     }
@@ -148,6 +150,13 @@ public abstract class SlackScenarios(SlackWay way) : IAsyncLifetime
         Assert.Equal("C111", (string?)post["channel"]);
         Assert.Equal("1605835902.008000", (string?)post["thread_ts"]);
         Assert.Contains("feedback:solved", post.ToJsonString(), StringComparison.Ordinal);
+        // Issue 34: what it found, for workflows and other apps: the message's metadata, with the outbox's delivery id.
+        Assert.Equal("aircall_recording_diagnosis", (string?)post["metadata"]!["event_type"]);
+        var payload = post["metadata"]!["event_payload"]!;
+        Assert.Equal(("1000006", "confirmed", """["too-long"]""", "[]", "en"),
+            ((string?)payload["call_id"], (string?)payload["kind"], payload["confirmed_causes"]!.ToJsonString(), payload["possible_causes"]!.ToJsonString(), (string?)payload["language"]));
+        Assert.False(string.IsNullOrEmpty((string?)payload["diagnosis_id"]));
+        Assert.False(string.IsNullOrEmpty((string?)payload["delivery_id"]));
     }
 
     [Fact]

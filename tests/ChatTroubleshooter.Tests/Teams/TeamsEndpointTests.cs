@@ -72,6 +72,10 @@ public sealed class TeamsEndpointTests : IDisposable
         Assert.Contains("too-long", card.ToJsonString(), StringComparison.Ordinal);
         // What the chat list and notifications show instead of "Send a card".
         Assert.Equal("Why this call has no recording: The call was longer than 4 hours", (string?)Body(post)["summary"]);
+        // Issue 34: what it found, for other apps: an entity of the activity.
+        var entity = Assert.Single(Body(post)["entities"]!.AsArray())!;
+        Assert.Equal(("aircall_recording_diagnosis", "1000006", "confirmed", """["too-long"]"""),
+            ((string?)entity["type"], (string?)entity["call_id"], (string?)entity["kind"], entity["confirmed_causes"]!.ToJsonString()));
         Assert.Contains(_app.Teams.Requests, r => r.RequestUri!.AbsolutePath == "/token");
     }
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using ChatTroubleshooter.Diagnostics.Extraction;
 using ChatTroubleshooter.Diagnostics.Rules;
 using ChatTroubleshooter.Diagnostics.Texts;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Observability;

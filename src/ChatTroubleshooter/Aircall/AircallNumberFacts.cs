@@ -1,6 +1,5 @@
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics.Facts;
-using ChatTroubleshooter.Storage;
 
 namespace ChatTroubleshooter.Aircall;
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using ChatTroubleshooter.Diagnostics;
-using ChatTroubleshooter.Diagnostics.Evaluation;
 using ChatTroubleshooter.Diagnostics.Extraction;
 using ChatTroubleshooter.Diagnostics.Facts;
 using ChatTroubleshooter.Diagnostics.Replies;

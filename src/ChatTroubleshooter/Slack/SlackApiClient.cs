@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Json;
-using ChatTroubleshooter.Storage;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 

@@ -1,11 +1,7 @@
 using ChatTroubleshooter.Caching;
 using System.ComponentModel.DataAnnotations;
-using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Alerts;
-using ChatTroubleshooter.Audit;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Json;
-using ChatTroubleshooter.Slack;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using System.Net;
 using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Places;
-using Microsoft.Extensions.Options;
 using Polly;
 using ChatTroubleshooter.Http;
 

@@ -1,5 +1,4 @@
 using ChatTroubleshooter.Places;
-using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Chat;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics.Replies;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Alerts;
 using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Tests.Fakes;

@@ -3,7 +3,6 @@ using ChatTroubleshooter.Slack;
 using System.Net;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Alerts;
-using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 

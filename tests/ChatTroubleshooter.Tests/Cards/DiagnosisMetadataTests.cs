@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Evaluation;

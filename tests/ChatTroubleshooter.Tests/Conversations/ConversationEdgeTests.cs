@@ -1,8 +1,6 @@
 using ChatTroubleshooter.Places;
-using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics.Replies;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;

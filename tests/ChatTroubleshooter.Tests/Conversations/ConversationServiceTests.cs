@@ -5,7 +5,6 @@ using ChatTroubleshooter.Diagnostics;
 using ChatTroubleshooter.Diagnostics.Evaluation;
 using ChatTroubleshooter.Diagnostics.Facts;
 using ChatTroubleshooter.Diagnostics.Replies;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,4 @@
 using ChatTroubleshooter.Chat;
-using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

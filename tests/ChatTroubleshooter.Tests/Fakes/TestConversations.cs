@@ -1,6 +1,5 @@
 using ChatTroubleshooter.Storage.Memory;
 using ChatTroubleshooter.Caching;
-using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Alerts;
 using ChatTroubleshooter.Audit;
 using ChatTroubleshooter.Conversations;

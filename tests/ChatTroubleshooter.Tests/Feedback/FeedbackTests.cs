@@ -1,6 +1,5 @@
 using ChatTroubleshooter.Conversations;
 using System.Text.Json.Nodes;
-using System.Web;
 using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,7 +3,6 @@ using ChatTroubleshooter.Storage.Memory;
 using ChatTroubleshooter.Caching;
 using ChatTroubleshooter.Places;
 using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Tests.Fakes;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace ChatTroubleshooter.Tests.Fuzz;

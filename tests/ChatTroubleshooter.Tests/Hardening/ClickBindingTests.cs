@@ -1,11 +1,9 @@
 using ChatTroubleshooter.Places;
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Diagnostics.Replies;
-using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 

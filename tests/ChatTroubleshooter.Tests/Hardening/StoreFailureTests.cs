@@ -2,7 +2,6 @@ using System.Net;
 using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ChatTroubleshooter.Tests.Hardening;
 

@@ -4,10 +4,8 @@ using System.Net.Sockets;
 using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Tests.Fakes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ChatTroubleshooter.Tests.Packaging;
 

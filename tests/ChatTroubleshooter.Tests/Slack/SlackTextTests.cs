@@ -1,5 +1,4 @@
 using ChatTroubleshooter.Conversations;
-using System.Text.Json.Nodes;
 using ChatTroubleshooter.Slack;
 
 namespace ChatTroubleshooter.Tests.Slack;

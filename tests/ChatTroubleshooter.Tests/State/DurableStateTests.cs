@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Web;
 using ChatTroubleshooter.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using ChatTroubleshooter.Storage.Sqlite;
 using System.Collections.Concurrent;
-using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Storage;
 using Microsoft.Data.Sqlite;
 

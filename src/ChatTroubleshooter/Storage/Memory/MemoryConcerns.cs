@@ -4,7 +4,6 @@ using ChatTroubleshooter.Aircall;
 using ChatTroubleshooter.Alerts;
 using System.Collections.Concurrent;
 using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace ChatTroubleshooter.Storage.Memory;

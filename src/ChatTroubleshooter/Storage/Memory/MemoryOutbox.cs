@@ -1,9 +1,4 @@
-using ChatTroubleshooter.Slack;
-using ChatTroubleshooter.Audit;
-using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Alerts;
 using System.Collections.Concurrent;
-using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Caching.Memory;
 

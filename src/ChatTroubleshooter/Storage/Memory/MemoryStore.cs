@@ -1,9 +1,3 @@
-using ChatTroubleshooter.Slack;
-using ChatTroubleshooter.Audit;
-using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Alerts;
-using System.Collections.Concurrent;
-using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Outbox;
 using Microsoft.Extensions.Caching.Memory;
 

@@ -5,7 +5,6 @@ using ChatTroubleshooter.Alerts;
 using System.Text.Json;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Json;
-using ChatTroubleshooter.Outbox;
 using StackExchange.Redis;
 
 namespace ChatTroubleshooter.Storage.Redis;

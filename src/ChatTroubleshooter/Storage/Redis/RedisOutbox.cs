@@ -1,9 +1,4 @@
-using ChatTroubleshooter.Slack;
-using ChatTroubleshooter.Audit;
-using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Alerts;
 using System.Text.Json;
-using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
 using StackExchange.Redis;

@@ -4,9 +4,7 @@ using ChatTroubleshooter.Alerts;
 using ChatTroubleshooter.Audit;
 using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Json;
-using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Slack;
-using Microsoft.Data.Sqlite;
 
 namespace ChatTroubleshooter.Storage.Sqlite;
 

@@ -1,11 +1,4 @@
-using System.Text.Json;
-using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Alerts;
-using ChatTroubleshooter.Audit;
-using ChatTroubleshooter.Conversations;
-using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
-using ChatTroubleshooter.Slack;
 using Microsoft.Data.Sqlite;
 
 namespace ChatTroubleshooter.Storage.Sqlite;

@@ -1,10 +1,5 @@
-using ChatTroubleshooter.Aircall;
-using ChatTroubleshooter.Alerts;
-using ChatTroubleshooter.Audit;
-using ChatTroubleshooter.Conversations;
 using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
-using ChatTroubleshooter.Slack;
 
 namespace ChatTroubleshooter.Storage.Sqlite;
 

@@ -1,4 +1,5 @@
 using ChatTroubleshooter.Diagnostics;
+using ChatTroubleshooter.Diagnostics.Extraction;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ChatTroubleshooter.Conversations;
@@ -18,6 +19,8 @@ public static class ConversationExtensions
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(_ => Knowledge.LoadEmbedded());
+        // One reader for the core and the language choice: it builds each language's vocabulary once.
+        builder.Services.TryAddSingleton(sp => new TextFactExtractor(sp.GetRequiredService<Knowledge>()));
 
         builder.Services.TryAddSingleton<ICallFactsProvider, NoCallFactsProvider>();
         builder.Services.AddSingleton<Admins>();

@@ -17,6 +17,7 @@ namespace ChatTroubleshooter.Conversations;
 /// </summary>
 public sealed partial class ConversationService(
     Knowledge knowledge,
+    TextFactExtractor extractor,
     IConversationStore store,
     ICallFactsProvider calls,
     Diagnoses diagnoses,
@@ -35,7 +36,6 @@ public sealed partial class ConversationService(
     private const int MaxStoredInput = 200;
     private const int MaxSaveAttempts = 5;
 
-    private readonly TextFactExtractor _extractor = new(knowledge);
     private readonly ReplyComposer _composer = new(knowledge);
     private readonly ITurnCommand[] _commands = [.. commands];
     private readonly IIntentHandler[] _intents = [.. intents];
@@ -143,7 +143,7 @@ public sealed partial class ConversationService(
     private async Task<(TurnOutcome, Conversation?)?> DecideWithoutReadingAsync(
         Turn turn, string text, string language, Conversation? open, Conversation? existing, CancellationToken ct)
     {
-        var smallTalk = _extractor.ReadSmallTalk(text);
+        var smallTalk = extractor.ReadSmallTalk(text);
         if (turn.Intent is Restart || smallTalk?.Kind == SmallTalk.Restart)
         {
             // Says so even when nothing was open: the user may not know it had ended.
@@ -161,7 +161,7 @@ public sealed partial class ConversationService(
             return (new TurnOutcome(drafted) { PrivateToUser = drafted is DraftReply }, null);
         }
 
-        if (_extractor.IsHelpRequest(text))
+        if (extractor.IsHelpRequest(text))
         {
             return (new TurnOutcome(Help(language)), null);
         }
@@ -196,7 +196,7 @@ public sealed partial class ConversationService(
     private async Task<(Reply Reply, Conversation? Updated)> DecideMessageAsync(Turn turn, string text, string language, Conversation? open, CancellationToken ct)
     {
         // Read once: the text in the conversation's language (or the new message's, when nothing is open).
-        var reading = _extractor.Read(text, language);
+        var reading = extractor.Read(text, language);
         if (open?.PendingFactId is { } asked && reading.CallId is null && !reading.Facts.Any(f => f.Id == asked))
         {
             var words = TextFactExtractor.WordCount(text);
@@ -206,13 +206,13 @@ public sealed partial class ConversationService(
                 return (steps.Reask(open), null);
             }
 
-            var detected = words >= 3 ? _extractor.DetectLanguage(text) : null;
+            var detected = words >= 3 ? extractor.DetectLanguage(text) : null;
             if (words >= 3 && (reading.Facts.Count == 0 || (detected is not null && detected != open.Language)))
             {
                 // A new problem, not more about this call: a conversation of its own, in its own language (a forced
                 // language first, as everywhere; else the one detected, else the platform's).
                 var own = turn.ForcedLanguage is not null || detected is null ? languages.For(turn, null) : detected;
-                var fresh = New(turn, text, own, own == language ? reading : _extractor.Read(text, own));
+                var fresh = New(turn, text, own, own == language ? reading : extractor.Read(text, own));
                 return steps.Continue(fresh, [_composer.Text(fresh.Language, TextKeys.NoticeNewConversation)]);
             }
         }

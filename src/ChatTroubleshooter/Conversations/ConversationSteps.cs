@@ -12,12 +12,12 @@ namespace ChatTroubleshooter.Conversations;
 /// The steps of a conversation that need no I/O: an answer applied, the next question or the diagnosis, a question asked
 /// again, a typed answer read. The core (<see cref="ConversationService"/>) reads and saves around them.
 /// </summary>
-public sealed class ConversationSteps(Knowledge knowledge, Diagnoses diagnoses, TurnLanguage languages, TimeProvider time, ILogger<ConversationService> logger)
+public sealed class ConversationSteps(
+    Knowledge knowledge, TextFactExtractor extractor, Diagnoses diagnoses, TurnLanguage languages, TimeProvider time, ILogger<ConversationService> logger)
 {
     /// <summary>The fact asked when Aircall shows a recording (see <see cref="Continue"/>).</summary>
     private const string RecordingOpens = "recording-opens";
 
-    private readonly TextFactExtractor _extractor = new(knowledge);
     private readonly ReplyComposer _composer = new(knowledge);
 
     /// <summary>The open question again, same number, with a line saying how to answer it.</summary>
@@ -133,7 +133,7 @@ public sealed class ConversationSteps(Knowledge knowledge, Diagnoses diagnoses, 
     {
         var fact = knowledge.Rules.FactsById[factId];
         // The conversation's language first; else any language's, when they agree ("no lo sé" to an English question).
-        var yesNo = _extractor.ReadYesNoUnknown(text, language);
+        var yesNo = extractor.ReadYesNoUnknown(text, language);
         if (yesNo is not null && (yesNo == AnswerOption.Unknown || fact.Type == FactType.YesNo))
         {
             return yesNo;

@@ -71,7 +71,7 @@ public sealed class StoredJson
         {
             return JsonSerializer.Deserialize(json, Info<T>());
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
             return null;
         }

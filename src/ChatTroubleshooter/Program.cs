@@ -8,6 +8,7 @@ using ChatTroubleshooter.Observability;
 using ChatTroubleshooter.Packaging;
 using ChatTroubleshooter.Slack;
 using ChatTroubleshooter.Stats;
+using ChatTroubleshooter.WriteBack;
 using ChatTroubleshooter.Storage;
 using ChatTroubleshooter.Teams;
 using ChatTroubleshooter.Conversations;
@@ -72,6 +73,7 @@ builder.AddTeams();
 builder.AddAlerts();
 builder.AddAudits();
 builder.AddStats();
+builder.AddWriteBack();
 builder.AddState();
 builder.AddObservability();
 

@@ -78,6 +78,17 @@ public static class TextKeys
     public const string NoticeAlertInbound = "reply.notice.alert.inbound";
     public const string NoticeAlertOutbound = "reply.notice.alert.outbound";
     public const string NoticeAlertBurst = "reply.notice.alert-burst";
+    public const string InCallTitle = "incall.title";
+    public const string InCallLabelWhy = "incall.label.why";
+    public const string InCallWhyInbound = "incall.why.inbound";
+    public const string InCallWhyOutbound = "incall.why.outbound";
+    public const string InCallLabelNow = "incall.label.now";
+    public const string InCallNow = "incall.now";
+    public const string WriteBackComment = "writeback.comment";
+    public const string WriteBackWhoAlert = "writeback.who.alert";
+    public const string NoticeWrittenTag = "reply.notice.written.tag";
+    public const string NoticeWrittenComment = "reply.notice.written.comment";
+    public const string NoticeWrittenBoth = "reply.notice.written.both";
     public const string NoticeNotReady = "reply.notice.not-ready";
     public const string NoticeHasRecording = "reply.notice.has-recording";
     public const string CardSolved = "card.feedback.solved";

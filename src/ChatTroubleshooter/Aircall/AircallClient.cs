@@ -16,6 +16,27 @@ internal enum AircallStatus
     Unavailable,
 }
 
+/// <summary>What Aircall did with a write (a card, a tag, a comment).</summary>
+internal enum AircallWrite
+{
+    Done,
+
+    /// <summary>401/403: the key may not write (Aircall's API keys can be read-only), or is wrong.</summary>
+    Refused,
+
+    /// <summary>429 even after waiting for the reset, or Aircall failing too often (the circuit is open): nothing was done; try later.</summary>
+    TryLater,
+
+    /// <summary>404: the call (or tag) does not exist, or is no longer live (a card for an ended call).</summary>
+    NotFound,
+
+    /// <summary>400/422: Aircall did not accept what was sent.</summary>
+    Invalid,
+
+    /// <summary>No answer, or a server error: it may have been done.</summary>
+    Unknown,
+}
+
 internal readonly record struct AircallResult<T>(AircallStatus Status, T? Value)
 {
     public static AircallResult<T> Ok(T value) => new(AircallStatus.Ok, value);
@@ -159,6 +180,77 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
     /// <summary>The company's webhooks (<c>GET /v1/webhooks</c>, first page of 50).</summary>
     public Task<AircallResult<AircallWebhookList>> ListWebhooksAsync(CallRequester requester, CancellationToken ct) =>
         SendAsync<AircallWebhookList>(HttpMethod.Get, "webhooks?per_page=50", requester, ct);
+
+    /// <summary>Shows an Insight Card to the agent on a live call.</summary>
+    public Task<AircallWrite> PostInsightCardAsync(long callId, AircallInsightCard card, CallRequester requester, CancellationToken ct) =>
+        WriteAsync(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"calls/{callId}/insight_cards"),
+            JsonContent.Create(card, AircallJson.Default.AircallInsightCard), requester, ct);
+
+    /// <summary>Adds a comment to a call.</summary>
+    public Task<AircallWrite> CommentAsync(long callId, string content, CallRequester requester, CancellationToken ct) =>
+        WriteAsync(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"calls/{callId}/comments"),
+            JsonContent.Create(new AircallCommentRequest(content), AircallJson.Default.AircallCommentRequest), requester, ct);
+
+    /// <summary>Adds tags (by id) to a call; a tag the call has already stays once.</summary>
+    public Task<AircallWrite> TagCallAsync(long callId, IReadOnlyList<long> tagIds, CallRequester requester, CancellationToken ct) =>
+        WriteAsync(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"calls/{callId}/tags"),
+            JsonContent.Create(new AircallCallTagsRequest(tagIds), AircallJson.Default.AircallCallTagsRequest), requester, ct);
+
+    /// <summary>One page of the company's tags.</summary>
+    public Task<AircallResult<AircallTagList>> TagsPageAsync(int page, CallRequester requester, CancellationToken ct) =>
+        GetAsync<AircallTagList>(string.Create(CultureInfo.InvariantCulture, $"tags?per_page={PageSize}&page={page}"), requester, ct);
+
+    /// <summary>Creates a tag of the company; its answer holds the new tag's id.</summary>
+    public async Task<(AircallWrite Status, AircallTag? Tag)> CreateTagAsync(AircallTagRequest tag, CallRequester requester, CancellationToken ct)
+    {
+        AircallTagEnvelope? created = null;
+        var status = await WriteAsync(HttpMethod.Post, "tags", JsonContent.Create(tag, AircallJson.Default.AircallTagRequest), requester, ct,
+            async (response, token) => created = await response.Content.ReadFromJsonAsync(AircallJson.Default.AircallTagEnvelope, token));
+        return (status, created?.Tag);
+    }
+
+    /// <summary>
+    /// A write, never repeated here but after a 429 (see <see cref="AircallExtensions"/>): its caller decides what a failure
+    /// means. Counted by resource and outcome (<c>chattroubleshooter.aircall.writes</c>).
+    /// </summary>
+    private async Task<AircallWrite> WriteAsync(
+        HttpMethod method, string path, HttpContent content, CallRequester requester, CancellationToken ct,
+        Func<HttpResponseMessage, CancellationToken, Task>? read = null)
+    {
+        var status = AircallWrite.Unknown;
+        try
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = content };
+            request.Options.Set(AircallScheduler.RequesterKey, requester);
+            using var response = await http.SendAsync(request, ct);
+            status = response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => AircallWrite.Refused,
+                HttpStatusCode.TooManyRequests => AircallWrite.TryLater,
+                HttpStatusCode.NotFound => AircallWrite.NotFound,
+                HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => AircallWrite.Invalid,
+                _ when response.IsSuccessStatusCode => AircallWrite.Done,
+                _ => AircallWrite.Unknown,
+            };
+            if (status == AircallWrite.Done && read is not null)
+            {
+                await read(response, ct);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                      or System.Text.Json.JsonException or NotSupportedException
+                                      || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            // A broken circuit sent nothing; anything else may have reached Aircall.
+            status = e is BrokenCircuitException ? AircallWrite.TryLater : AircallWrite.Unknown;
+            logger.LogWarning("Aircall could not be reached for {Method} {Path}: {Error}", method, PathForLog(path), e.GetType().Name);
+        }
+
+        BotMetrics.AircallWrites.Add(1,
+            new KeyValuePair<string, object?>("resource", path.Split('/', '?') is [_, _, var what, ..] ? what : path.Split('/', '?')[0]),
+            new KeyValuePair<string, object?>("outcome", status.ToString()));
+        return status;
+    }
 
     private async Task<AircallResult<T>> GetAsync<T>(string path, CallRequester requester, CancellationToken ct)
     {

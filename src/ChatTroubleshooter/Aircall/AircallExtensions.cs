@@ -62,7 +62,7 @@ public static class AircallExtensions
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = Math.Max(1, options.MaxRetries),
-                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsTransient(args.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsTransient(args.Outcome, args.Context.GetRequestMessage()?.Method)),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
@@ -102,8 +102,14 @@ public static class AircallExtensions
         : options.UsesDemo ? "demo calls 1000001–1000010 (no Aircall credentials set)"
         : "off: set Aircall__ApiId and Aircall__ApiToken (the bot asks questions instead)";
 
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException
-        || outcome.Result is { StatusCode: HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests }
-        || outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError };
+    /// <summary>
+    /// Worth another attempt: a 429 always (Aircall did nothing), any failure of a read. A write (a comment, a card) that
+    /// timed out or met a server error may have been done: it is not repeated here, its caller decides (the outbox looks
+    /// for it first).
+    /// </summary>
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome, HttpMethod? method) =>
+        outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests }
+        || (method is null || method == HttpMethod.Get)
+            && (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException
+                || outcome.Result is { StatusCode: HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError });
 }

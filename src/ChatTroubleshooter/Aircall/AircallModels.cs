@@ -38,7 +38,8 @@ internal sealed record AircallCall(
     string? Voicemail,
     string? MissedCallReason,
     AircallNumber? Number,
-    AircallUser? User)
+    AircallUser? User,
+    IReadOnlyList<AircallComment>? Comments = null)
 {
     /// <summary>Aircall keeps no recording of a conversation under 5 s or over 4 h.</summary>
     public const int MinTalkSeconds = 5;
@@ -57,12 +58,50 @@ internal sealed record AircallUser(long Id, string? Name, string? Email = null, 
 
 internal sealed record AircallUserEnvelope(AircallUser? User);
 
+/// <summary>A note on a call (<c>comments[]</c> of a call; <c>POST /v1/calls/:id/comments</c> adds one).</summary>
+internal sealed record AircallComment(long? Id, string? Content, long? PostedAt);
+
+internal sealed record AircallCommentRequest(string Content);
+
+/// <summary>A tag of the company (<c>/v1/tags</c>), put on calls by id.</summary>
+internal sealed record AircallTag(long Id, string? Name);
+
+internal sealed record AircallTagList(IReadOnlyList<AircallTag>? Tags, AircallMeta? Meta);
+
+internal sealed record AircallTagEnvelope(AircallTag? Tag);
+
+internal sealed record AircallTagRequest(string Name, string Color, string Description);
+
+/// <summary><c>POST /v1/calls/:id/tags</c>: the ids of the tags to add to the call.</summary>
+internal sealed record AircallCallTagsRequest(IReadOnlyList<long> Tags);
+
+/// <summary>
+/// An Insight Card (<c>POST /v1/calls/:id/insight_cards</c>): shown in the agent's phone app during the call, as lines
+/// of a title, short texts with a label, and links (developer.aircall.io, "Insight Cards").
+/// </summary>
+internal sealed record AircallInsightCard(IReadOnlyList<AircallInsightLine> Contents);
+
+/// <param name="Type"><c>title</c>, <c>shortText</c> (with a <paramref name="Label"/>).</param>
+internal sealed record AircallInsightLine(string Type, string Text, string? Label = null, string? Link = null)
+{
+    public static AircallInsightLine Title(string text, string? link = null) => new("title", text, Link: link);
+
+    public static AircallInsightLine ShortText(string label, string text, string? link = null) => new("shortText", text, label, link);
+}
+
 internal sealed record AircallUserList(IReadOnlyList<AircallUser>? Users, AircallMeta? Meta);
 
 internal sealed record AircallNumberList(IReadOnlyList<AircallNumber>? Numbers, AircallMeta? Meta);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AircallCallEnvelope))]
+[JsonSerializable(typeof(AircallCommentRequest))]
+[JsonSerializable(typeof(AircallTagList))]
+[JsonSerializable(typeof(AircallTagEnvelope))]
+[JsonSerializable(typeof(AircallTagRequest))]
+[JsonSerializable(typeof(AircallCallTagsRequest))]
+[JsonSerializable(typeof(AircallInsightCard))]
 [JsonSerializable(typeof(AircallNumberEnvelope))]
 [JsonSerializable(typeof(AircallCallList))]
 [JsonSerializable(typeof(AircallUserList))]

@@ -5,7 +5,8 @@ namespace ChatTroubleshooter.Aircall;
 /// <summary>
 /// Shares Aircall's per-company rate limit fairly. Every request (retries included) waits for its turn here, outside
 /// the attempt timeout and the circuit breaker, so waiting for a permit is never a timeout or a failure. Turns go
-/// round robin between requesters (a user, or the bulk work of a feature), interactive requesters before bulk ones,
+/// round robin between requesters of the same priority (a user, or a feature's work): interactive requesters first, then
+/// prompt ones (a warning during a live call), then bulk ones (alerts after the call, audits, write-backs),
 /// and one permit per turn from a process-wide token bucket refilled at <c>Aircall:RequestsPerMinute</c>. A
 /// requester with <c>Aircall:MaxLookupsPerUser</c> lookups under way is told so instead of queueing more.
 /// <para>
@@ -19,7 +20,7 @@ internal sealed class AircallScheduler : BackgroundService
     public static readonly HttpRequestOptionsKey<CallRequester> RequesterKey = new("ChatTroubleshooter.Aircall.Requester");
 
     /// <summary>Requests made for no one in particular (none today: every lookup names its requester).</summary>
-    public static readonly CallRequester Unattributed = new("unattributed", Bulk: true);
+    public static readonly CallRequester Unattributed = new("unattributed", CallPriority.Bulk);
 
     private readonly TimeProvider _time;
     private readonly double _capacity;
@@ -29,8 +30,8 @@ internal sealed class AircallScheduler : BackgroundService
     private readonly int _maxLookups;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
-    private readonly Queue<Lane> _interactive = new();
-    private readonly Queue<Lane> _bulk = new();
+    /// <summary>The lanes waiting for a turn, one queue per priority (<see cref="CallPriority"/> order).</summary>
+    private readonly Queue<Lane>[] _waiting = [new(), new(), new()];
     private readonly SemaphoreSlim _queued = new(0);
 
     public AircallScheduler(int requestsPerMinute, int maxLookupsPerRequester, TimeProvider time)
@@ -55,8 +56,8 @@ internal sealed class AircallScheduler : BackgroundService
         {
             var lane = LaneOf(requester);
             underWay = lane.Lookups;
-            // Bulk work (alerts) is paced by its turns, after every user: it is never turned away.
-            if (!lane.Bulk && lane.Lookups >= _maxLookups)
+            // Background work (warnings, alerts) is paced by its turns, after every user: it is never turned away.
+            if (!lane.Background && lane.Lookups >= _maxLookups)
             {
                 Forget(lane);
                 return null;
@@ -77,7 +78,7 @@ internal sealed class AircallScheduler : BackgroundService
             lane.Waiting.Enqueue(turn);
             if (lane.Waiting.Count == 1)
             {
-                (lane.Bulk ? _bulk : _interactive).Enqueue(lane);
+                _waiting[(int)lane.Priority].Enqueue(lane);
             }
         }
 
@@ -128,12 +129,12 @@ internal sealed class AircallScheduler : BackgroundService
         }
     }
 
-    /// <summary>The first turn of the next lane, interactive lanes first, each lane going to the back after its turn.</summary>
+    /// <summary>The first turn of the next lane, by priority, each lane going to the back of its queue after its turn.</summary>
     private TaskCompletionSource NextTurn()
     {
         lock (_lock)
         {
-            var queue = _interactive.Count > 0 ? _interactive : _bulk;
+            var queue = Array.Find(_waiting, q => q.Count > 0)!;
             var lane = queue.Dequeue();
             var turn = lane.Waiting.Dequeue();
             if (lane.Waiting.Count > 0)
@@ -153,7 +154,7 @@ internal sealed class AircallScheduler : BackgroundService
     {
         if (!_lanes.TryGetValue(requester.Id, out var lane))
         {
-            _lanes[requester.Id] = lane = new Lane(requester.Id, requester.Bulk);
+            _lanes[requester.Id] = lane = new Lane(requester.Id, requester.Priority);
         }
 
         return lane;
@@ -169,11 +170,13 @@ internal sealed class AircallScheduler : BackgroundService
     }
 
 
-    private sealed class Lane(string id, bool bulk)
+    private sealed class Lane(string id, CallPriority priority)
     {
         public string Id { get; } = id;
 
-        public bool Bulk { get; } = bulk;
+        public CallPriority Priority { get; } = priority;
+
+        public bool Background => Priority != CallPriority.Interactive;
 
         public int Lookups { get; set; }
 

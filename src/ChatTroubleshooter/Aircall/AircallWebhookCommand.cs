@@ -5,14 +5,14 @@ using Microsoft.Extensions.Options;
 namespace ChatTroubleshooter.Aircall;
 
 /// <summary>
-/// <c>aircall webhook create --url https://…/aircall/webhooks</c> registers the bot's webhook (the three events it
+/// <c>aircall webhook create --url https://…/aircall/webhooks</c> registers the bot's webhook (the events it
 /// handles) and prints the token to configure; <c>aircall webhook list</c> shows the company's webhooks.
 /// </summary>
 internal sealed class AircallWebhookCommand(AircallClient client, IOptions<AircallOptions> options, TextWriter output, TextWriter error)
 {
     public const string Command = "aircall";
 
-    public static readonly IReadOnlyList<string> Events = [AircallWebhooks.CallEnded, AircallWebhooks.AssetsGenerated, AircallWebhooks.NumberDeleted];
+    public static readonly IReadOnlyList<string> Events = [AircallWebhooks.CallAnswered, AircallWebhooks.CallEnded, AircallWebhooks.AssetsGenerated, AircallWebhooks.NumberDeleted];
 
     private static readonly CallRequester Operator = new("cli:aircall-webhook");
 

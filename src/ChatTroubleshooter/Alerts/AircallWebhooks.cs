@@ -30,6 +30,7 @@ internal sealed partial class AircallWebhookJson : JsonSerializerContext;
 public static class AircallWebhooks
 {
     public const string Route = "/aircall/webhooks";
+    public const string CallAnswered = "call.answered";
     public const string CallEnded = "call.ended";
     public const string AssetsGenerated = "call.comm_assets_generated";
     public const string NumberDeleted = "number.deleted";
@@ -98,6 +99,25 @@ public static class AircallWebhooks
                     NotBefore = name == CallEnded ? time.GetUtcNow() + alerts.Value.AssetsGrace : null,
                 };
                 return WorkIntake.Ack(http, await intake.AcceptOnceAsync(item, key, CheckWindow, Source, ct));
+            }
+
+            case CallAnswered:
+            {
+                if (Read(data, AircallJson.Default.AircallCall) is not { Id: > 0 } call)
+                {
+                    return Results.BadRequest("A call event's data must be a call with an id.");
+                }
+
+                // Only a call on a number, in a known direction, can be on a number whose recording is off for it.
+                if (!alerts.Value.InCallWarnings || call is not { Number.Id: > 0, Direction: "inbound" or "outbound" })
+                {
+                    return Results.Ok();
+                }
+
+                // One warning per call: duplicates and retries of the event (even across a restart) are the same key.
+                var key = InCallWarningWork.KeyOf(call.Id);
+                var work = new InCallWarningWork(call.Id, call.Direction, call.Number.Id, call.Number.Name, call.AnsweredAt);
+                return WorkIntake.Ack(http, await intake.AcceptOnceAsync(new WorkItem(key, work), key, CheckWindow, Source, ct));
             }
 
             case NumberDeleted:

@@ -48,6 +48,8 @@ public sealed record NumberDeletedWork(long NumberId, DateTimeOffset At) : Airca
 [System.Text.Json.Serialization.JsonSerializable(typeof(AlertSummaryDelivery))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(AlertInThreadDelivery))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(AlertSubscription))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(InCallWarningWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(InsightCardDelivery))]
 internal sealed partial class AlertsStoredJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 public static class AlertsStoredTypes
@@ -58,7 +60,9 @@ public static class AlertsStoredTypes
         .AddStoredType<Work, NumberDeletedWork>("aircall.number-deleted", AlertsStoredJson.Default)
         .AddStoredType<Delivery, AlertPostDelivery>("aircall.alert", AlertsStoredJson.Default)
         .AddStoredType<Delivery, AlertSummaryDelivery>("aircall.burst-summary", AlertsStoredJson.Default)
-        .AddStoredType<Delivery, AlertInThreadDelivery>("aircall.alert-in-thread", AlertsStoredJson.Default);
+        .AddStoredType<Delivery, AlertInThreadDelivery>("aircall.alert-in-thread", AlertsStoredJson.Default)
+        .AddStoredType<Work, InCallWarningWork>("aircall.in-call-warning", AlertsStoredJson.Default)
+        .AddStoredType<Delivery, InsightCardDelivery>("aircall.insight-card", AlertsStoredJson.Default);
 }
 
 /// <summary>
@@ -82,7 +86,7 @@ internal sealed class AlertWorkHandler(
     ILogger<AlertWorkHandler> logger) : IWorkHandler
 {
     /// <summary>Alerts wait their turn for Aircall after every user's lookup.</summary>
-    internal static readonly CallRequester Requester = new("aircall:alerts", Bulk: true);
+    internal static readonly CallRequester Requester = new("aircall:alerts", CallPriority.Bulk);
 
     public string Name => "Aircall";
 
@@ -154,9 +158,12 @@ internal sealed class AlertWorkHandler(
         var burst = call.Number is { } counted ? await bursts.AddAlertAsync(counted.Id, time.GetUtcNow(), TimeSpan.FromHours(1), ct) : null;
         var source = new Diagnostics.Replies.AlertSource(call.Id.ToString(CultureInfo.InvariantCulture), call.Number?.Id, numberName ?? "—");
         var plan = new List<Delivery>(places.Count * 2);
+        IReadOnlyList<Evidence>? followed = null;
         foreach (var place in places)
         {
-            plan.AddRange(await AlertAsync(call, source, facts, place, burst, ct));
+            var (deliveries, notices) = await AlertAsync(call, source, facts, place, burst, followed, ct);
+            plan.AddRange(deliveries);
+            followed = notices;
         }
 
         return plan;
@@ -178,9 +185,14 @@ internal sealed class AlertWorkHandler(
         return places;
     }
 
-    /// <summary>One place's alert: a diagnosis recorded for that place (its buttons act there), in its language.</summary>
-    private async Task<IReadOnlyList<Delivery>> AlertAsync(
-        AircallCall call, Diagnostics.Replies.AlertSource source, IReadOnlyList<Fact> facts, AlertSubscription place, AlertBurst? burst, CancellationToken ct)
+    /// <summary>
+    /// One place's alert: a diagnosis recorded for that place (its buttons act there), in its language. The features that
+    /// act on a diagnosis (write-back onto the call) are told once per call, with the first place's; every place's alert
+    /// says what they did (<paramref name="followed"/>, once known).
+    /// </summary>
+    private async Task<(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<Evidence> Followed)> AlertAsync(
+        AircallCall call, Diagnostics.Replies.AlertSource source, IReadOnlyList<Fact> facts, AlertSubscription place, AlertBurst? burst,
+        IReadOnlyList<Evidence>? followed, CancellationToken ct)
     {
         var language = place.Language;
         var texts = knowledge.Texts;
@@ -191,24 +203,27 @@ internal sealed class AlertWorkHandler(
             ("agent", call.User?.Name ?? "—"),
             ("talk", call is { AnsweredAt: { } a, EndedAt: { } e } ? TextCatalog.FormatSeconds(e - a, language) : "—"),
             ("link", CallLinks.Dashboard(source.CallId)));
-        var reply = await diagnoses.FromDataAsync(poster.ChannelOf(place.Target).Channel, place.Place, source, facts, language, [header], ct);
+        var channel = poster.ChannelOf(place.Target).Channel;
+        var reply = await diagnoses.FromDataAsync(channel, place.Place, source, facts, language, [header], ct);
+        followed ??= await diagnoses.FollowAsync(new DiagnosisGiven(reply, FactSet.From(facts), channel, AskedBy: null), ct);
+        reply = diagnoses.WithNotices(reply, followed);
         // A channel reads it: customer phone numbers are masked.
         var alert = poster.Render(place.Target, reply, maskPhoneNumbers: true);
         var threshold = options.Value.BurstThreshold;
         if (burst is null || call.Number is not { } number || burst.Count <= threshold)
         {
-            return [new AlertPostDelivery(place.Target, place.Place, alert)];
+            return ([new AlertPostDelivery(place.Target, place.Place, alert)], followed);
         }
 
         var summary = texts.Get(language, TextKeys.NoticeAlertBurst,
             ("number", source.NumberName),
             ("count", burst.Count.ToString(CultureInfo.InvariantCulture)),
             ("since", texts.FormatMoment(language, burst.Since, call.Number?.TimeZone)));
-        return
+        return (
         [
             new AlertSummaryDelivery(place.Target, place.Place, number.Id, burst.Since, summary, Create: burst.Count == threshold + 1),
             new AlertInThreadDelivery(place.Target, place.Place, number.Id, burst.Since, alert),
-        ];
+        ], followed);
     }
 
     public async Task DeliverAsync(Delivery delivery, CancellationToken ct)

@@ -7,8 +7,9 @@ namespace ChatTroubleshooter.Alerts;
 public static class AlertsExtensions
 {
     /// <summary>
-    /// Registers the proactive alerts: their options, their stored kinds of work and delivery and their worker (Aircall's
-    /// webhook events), the <c>alerts here|off</c> command and the clicks on an alert ("Expected", "Investigate").
+    /// Registers the proactive alerts: their options, their stored kinds of work and delivery and their workers (Aircall's
+    /// webhook events: alerts after a call, warnings during one), the <c>alerts here|off</c> command and the clicks on an
+    /// alert ("Expected", "Investigate").
     /// </summary>
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
@@ -16,6 +17,7 @@ public static class AlertsExtensions
         builder.Services.AddPlaces();
         builder.Services.AddAlertsStoredTypes();
         builder.Services.AddSingleton<IWorkHandler, AlertWorkHandler>();
+        builder.Services.AddSingleton<IWorkHandler, InCallWarnings>();
         builder.Services.AddTurnCommand<AlertCommands>();
         builder.Services.AddIntentHandler<AlertIntents>();
         return builder;

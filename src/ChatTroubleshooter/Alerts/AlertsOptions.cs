@@ -25,7 +25,14 @@ public sealed class AlertsOptions
     [Range(1, 1000)]
     public int BurstThreshold { get; set; } = 5;
 
-    /// <summary>The language of alerts (a channel has no one user's language).</summary>
+    /// <summary>
+    /// Warn the agent in the Aircall phone app, during the call, when a call is answered on a number whose recording is
+    /// off for its direction (an Insight Card on <c>call.answered</c>). On by default; it acts only when Aircall's
+    /// webhooks reach the bot (<c>Aircall__WebhookTokens__N</c>).
+    /// </summary>
+    public bool InCallWarnings { get; set; } = true;
+
+    /// <summary>The language of alerts and in-call warnings (a channel has no one user's language).</summary>
     [RegularExpression("^(en|es|fr|de|it|pt|nl)$")]
     public string Language { get; set; } = "en";
 }

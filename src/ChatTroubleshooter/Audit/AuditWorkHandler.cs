@@ -39,7 +39,7 @@ internal sealed class AuditWorkHandler(
     public static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(3);
 
     /// <summary>Audits wait their turn for Aircall after every user's lookup.</summary>
-    internal static readonly CallRequester Requester = new("aircall:audit", Bulk: true);
+    internal static readonly CallRequester Requester = new("aircall:audit", CallPriority.Bulk);
 
     /// <summary>Kept per user to find parallel calls (an agent has few calls going at once).</summary>
     private const int RecentPerUser = 4;

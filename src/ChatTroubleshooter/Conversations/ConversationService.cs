@@ -89,7 +89,7 @@ public sealed partial class ConversationService(
             {
                 if (updated is not null)
                 {
-                    await RecordAsync(turn, result.Reply, updated, ct);
+                    result = result with { Reply = await RecordAsync(turn, result.Reply, updated, ct) };
                 }
 
                 return result;
@@ -300,16 +300,20 @@ public sealed partial class ConversationService(
     }
 
 
-    private async Task RecordAsync(Turn turn, Reply reply, Conversation conversation, CancellationToken ct)
+    /// <summary>A reply given, counted and recorded; a diagnosis comes back with what the features did with it (written onto the call).</summary>
+    private async Task<Reply> RecordAsync(Turn turn, Reply reply, Conversation conversation, CancellationToken ct)
     {
         switch (reply)
         {
             case QuestionReply question:
                 BotMetrics.Questions.Add(1, new KeyValuePair<string, object?>("fact", question.FactId));
-                break;
+                return reply;
             case DiagnosisReply diagnosis:
                 await diagnoses.RecordAsync(diagnosis, turn.Channel, turn.Place, conversation.QuestionsAsked, conversation.Input, conversation.Country, ct);
-                break;
+                var followed = await diagnoses.FollowAsync(new DiagnosisGiven(diagnosis, conversation.Facts, turn.Channel, turn.UserName ?? turn.UserId), ct);
+                return diagnoses.WithNotices(diagnosis, followed);
+            default:
+                return reply;
         }
     }
 

@@ -13,9 +13,11 @@ namespace ChatTroubleshooter.Conversations;
 /// The diagnoses given, in a conversation or an alert: recorded with where they were given (their buttons act only there)
 /// and found again for a click. Also the diagnosis from data alone that alerts post.
 /// </summary>
-public sealed class Diagnoses(Knowledge knowledge, IDiagnosisLog log, TimeProvider time, ILogger<Diagnoses> logger)
+public sealed class Diagnoses(
+    Knowledge knowledge, IDiagnosisLog log, IEnumerable<IDiagnosisFollower> followers, TimeProvider time, ILogger<Diagnoses> logger)
 {
     private readonly ReplyComposer _composer = new(knowledge);
+    private readonly IDiagnosisFollower[] _followers = [.. followers];
 
     /// <summary>Every fact of the rules, as "already asked": a diagnosis from data alone asks nothing.</summary>
     private readonly HashSet<string> _everyFact = knowledge.Rules.FactsById.Keys.ToHashSet(StringComparer.Ordinal);
@@ -82,8 +84,47 @@ public sealed class Diagnoses(Knowledge knowledge, IDiagnosisLog log, TimeProvid
         }, ct);
     }
 
+    /// <summary>
+    /// Tells the features that act on a diagnosis (write-back onto the call) that it was given; what they did, as notices
+    /// for the reply in any language. A feature that fails says so in its log: the diagnosis is answered all the same.
+    /// </summary>
+    public async Task<IReadOnlyList<Evidence>> FollowAsync(DiagnosisGiven given, CancellationToken ct)
+    {
+        if (_followers.Length == 0)
+        {
+            return [];
+        }
+
+        var notices = new List<Evidence>();
+        foreach (var follower in _followers)
+        {
+            notices.AddRange(await follower.FollowAsync(given, ct));
+        }
+
+        return notices;
+    }
+
+    /// <summary>The reply with what the followers did, in its language, after its own notices.</summary>
+    public DiagnosisReply WithNotices(DiagnosisReply reply, IReadOnlyList<Evidence> notices) => notices.Count == 0
+        ? reply
+        : reply with { Notices = [.. reply.Notices, .. notices.Select(n => _composer.FormatEvidence(n, reply.Language))] };
+
     /// <summary>The channel's name in stored diagnoses and feedback (and the stats by channel).</summary>
     public static string ChannelName(ChatChannel channel) => channel.ToString().ToLowerInvariant();
+}
+
+/// <summary>A diagnosis just given, in a conversation or an alert, for the features that act on it.</summary>
+/// <param name="Facts">What it was decided from: a follower may tell it again in another language.</param>
+/// <param name="AskedBy">Who asked (a user's name), or null for an alert nobody asked for.</param>
+public sealed record DiagnosisGiven(DiagnosisReply Reply, FactSet Facts, ChatChannel Channel, string? AskedBy);
+
+/// <summary>
+/// A feature told of every diagnosis given, once it is recorded (see <see cref="Diagnoses.FollowAsync"/>): it may act on
+/// it and say so, as notices (a text key and its arguments) the channel shows in each reply's language.
+/// </summary>
+public interface IDiagnosisFollower
+{
+    Task<IReadOnlyList<Evidence>> FollowAsync(DiagnosisGiven given, CancellationToken ct);
 }
 
 /// <summary>

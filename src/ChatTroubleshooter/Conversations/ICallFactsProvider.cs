@@ -26,12 +26,28 @@ public enum CallLookupStatus
     Busy,
 }
 
-/// <summary>
-/// Whose lookup it is: a lane of the fair queue in front of the phone system's rate limit (a user per channel, or
-/// a feature's bulk work, which goes after every interactive requester).
-/// </summary>
-public sealed record CallRequester(string Id, bool Bulk = false)
+/// <summary>How soon a requester's lookups go out, relative to others waiting for the phone system's rate limit.</summary>
+public enum CallPriority
 {
+    /// <summary>A user waiting for an answer: first.</summary>
+    Interactive,
+
+    /// <summary>Work that is useless late (a warning during a live call): after users, before bulk work.</summary>
+    Prompt,
+
+    /// <summary>Background work (alerts after the call, audits, write-backs): after everyone else.</summary>
+    Bulk,
+}
+
+/// <summary>
+/// Whose lookup it is: a lane of the fair queue in front of the phone system's rate limit (a user per channel, or a
+/// feature's work, which goes after every interactive requester: prompt work first, then bulk work).
+/// </summary>
+public sealed record CallRequester(string Id, CallPriority Priority = CallPriority.Interactive)
+{
+    /// <summary>Not a user: never turned away for having too many lookups under way (it is paced by its turns).</summary>
+    public bool Background => Priority != CallPriority.Interactive;
+
     public static CallRequester Of(Turn turn) => new($"{turn.Channel}:{turn.UserId}".ToLowerInvariant());
 }
 

@@ -39,6 +39,15 @@ internal static class BotMetrics
     public static readonly Counter<long> AircallErrors = Meter.CreateCounter<long>(
         "chattroubleshooter.aircall.errors", description: "Aircall API failures, by kind.");
 
+    public static readonly Counter<long> AircallWrites = Meter.CreateCounter<long>(
+        "chattroubleshooter.aircall.writes", description: "Aircall API writes (insight cards, tags, comments), by resource and outcome.");
+
+    public static readonly Counter<long> InCallWarnings = Meter.CreateCounter<long>(
+        "chattroubleshooter.aircall.in_call_warnings", description: "Insight Cards posted to warn an agent that the live call is not recorded.");
+
+    public static readonly Counter<long> WriteBacks = Meter.CreateCounter<long>(
+        "chattroubleshooter.aircall.write_backs", description: "Diagnoses written onto calls in Aircall, by what (tag, comment) and outcome.");
+
     public static readonly Counter<long> WorkFailures = Meter.CreateCounter<long>("chattroubleshooter.work.failures");
 
     public static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("chattroubleshooter.work.dead_letters");

@@ -24,7 +24,7 @@ public sealed class AircallWebhookCommandTests
     private static readonly Dictionary<string, string?> Keys = new() { ["Aircall:ApiId"] = "id123", ["Aircall:ApiToken"] = "secret-token" };
 
     [Fact]
-    public void Create_PostsTheThreeEvents_AndPrintsTheTokenToConfigure()
+    public void Create_PostsTheEventsTheBotUses_AndPrintsTheTokenToConfigure()
     {
         var aircall = new RecordingHandler().On("/v1/webhooks", r => RecordingHandler.Json(new JsonObject
         {
@@ -34,7 +34,7 @@ public sealed class AircallWebhookCommandTests
                 ["url"] = "https://bot.example.com/aircall/webhooks",
                 ["active"] = true,
                 ["token"] = "abc123",
-                ["events"] = new JsonArray("call.ended", "call.comm_assets_generated", "number.deleted"),
+                ["events"] = new JsonArray("call.answered", "call.ended", "call.comm_assets_generated", "number.deleted"),
             },
         }.ToJsonString()));
 
@@ -45,7 +45,8 @@ public sealed class AircallWebhookCommandTests
         Assert.Equal(HttpMethod.Post, sent.Method);
         var body = JsonNode.Parse(aircall.Body(sent))!;
         Assert.Equal("https://bot.example.com/aircall/webhooks", (string?)body["url"]);
-        Assert.Equal(["call.ended", "call.comm_assets_generated", "number.deleted"], body["events"]!.AsArray().Select(e => (string)e!));
+        // call.answered for the in-call warnings (issue 35), the rest for the alerts after the call.
+        Assert.Equal(["call.answered", "call.ended", "call.comm_assets_generated", "number.deleted"], body["events"]!.AsArray().Select(e => (string)e!));
         Assert.Contains("Aircall__WebhookTokens__0=abc123", output, StringComparison.Ordinal);
     }
 

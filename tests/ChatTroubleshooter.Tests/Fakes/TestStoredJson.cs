@@ -4,6 +4,7 @@ using ChatTroubleshooter.Json;
 using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Slack;
 using ChatTroubleshooter.Teams;
+using ChatTroubleshooter.WriteBack;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatTroubleshooter.Tests.Fakes;
@@ -17,6 +18,7 @@ internal static class TestStoredJson
         .AddTeamsStoredTypes()
         .AddAlertsStoredTypes()
         .AddAuditStoredTypes()
+        .AddWriteBackStoredTypes()
         .BuildServiceProvider()
         .GetRequiredService<StoredJson>();
 }

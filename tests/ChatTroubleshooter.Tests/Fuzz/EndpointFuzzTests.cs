@@ -109,7 +109,7 @@ public sealed class EndpointFuzzTests : IDisposable
     /// <summary>The token of the fixtures' webhook, configured: the fuzzed envelopes get past it and are read.</summary>
     private const string AircallToken = "cebcaac65XXXXXXXXXx";
 
-    private static readonly JsonObject[] AircallWebhooks = [.. new[] { "call.ended", "call.comm_assets_generated", "number.deleted", "call.created" }.Select(name =>
+    private static readonly JsonObject[] AircallWebhooks = [.. new[] { "call.ended", "call.comm_assets_generated", "number.deleted", "call.created", "call.answered" }.Select(name =>
     {
         var envelope = Fixture("aircall/webhook_call_created_example.json");
         envelope["event"] = name;

@@ -81,8 +81,10 @@ public sealed class AuditTests : IDisposable
         var text = Text(result);
         int off = Expected("recording-disabled", 101), notAnswered = Expected("not-answered", 101), tooShort = Expected("too-short", 101), healthy = Expected("healthy", 101);
         var firstOff = _company.Calls.Where(c => (long)c["number"]!["id"]! == 101 && _company.Truth[(long)c["id"]!] == "recording-disabled").Min(c => (long)c["started_at"]!);
-        // Written as the language writes a day, in the number's time zone (the fake number has none: UTC).
-        var since = DateTimeOffset.FromUnixTimeSeconds(firstOff).UtcDateTime.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en"));
+        // Written as the language writes a day, in the number's time zone (the reference number's: Europe/Paris). It
+        // used to be computed in UTC, which failed whenever the first call fell between 23:00 and midnight UTC.
+        var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        var since = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(firstOff), paris).ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en"));
         Assert.Contains($"Recording has been off on this number since {since}: {off} of {off} answered calls since then have no recording.", text, StringComparison.Ordinal);
         Assert.Contains($"{400} calls: {healthy} with a recording, {notAnswered + tooShort} not expected to have one (not answered, under 5 s or over 4 h), {off} without the recording they should have.",
             text, StringComparison.Ordinal);

@@ -9,6 +9,9 @@ using System.Text;
 //   baseline --urls http://127.0.0.1:P   the baseline endpoint alone, on the default builder (as `dotnet new web`)
 //   sign --secret S --count N --out F     N really signed slash commands (fresh timestamps) for wrk, one per line
 //   e2e --bot URL --serve URL --count N   Teams messages with demo call ids: time from ack to the posted answer
+//   incall --bot URL --serve URL --count N --webhook TOKEN [--numbers 5]: call.answered webhooks on numbers whose
+//     recording is off (the serve tool plays Aircall): time from the webhook to the Insight Card reaching Aircall,
+//     and Aircall requests per warned call
 //   (default) --url URL --secret S [--seconds 10] [--concurrency 32] [--rate 0 | requests/s]: ack latency of
 //   signed slash commands, optionally at a fixed rate
 // With --webhook TOKEN: Aircall call.ended webhooks (an answered 2 min call without a recording, a new call id each: a
@@ -62,6 +65,11 @@ if (args.Length > 0 && args[0] == "replay")
 if (args.Length > 0 && args[0] == "e2e")
 {
     return await EndToEndAsync();
+}
+
+if (args.Length > 0 && args[0] == "incall")
+{
+    return await InCallAsync();
 }
 
 
@@ -226,4 +234,63 @@ string Arg(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+// call.answered webhooks, one call each (sequential: a live call's warning, not a flood), on a few numbers whose
+// recording is off: from the webhook sent to its Insight Card at the fake Aircall.
+async Task<int> InCallAsync()
+{
+    var bot = Arg("--bot", "http://127.0.0.1:5080").TrimEnd('/');
+    var serve = Arg("--serve", "http://127.0.0.1:5082").TrimEnd('/');
+    var count = int.Parse(Arg("--count", "200"), CultureInfo.InvariantCulture);
+    var numbers = int.Parse(Arg("--numbers", "5"), CultureInfo.InvariantCulture);
+    var times = new List<double>(count);
+    var failures = 0;
+    for (var i = 0; i < count; i++)
+    {
+        var callId = 30_000_000L + i;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var envelope = new System.Text.Json.Nodes.JsonObject
+        {
+            ["resource"] = "call", ["event"] = "call.answered", ["timestamp"] = now, ["token"] = webhookToken,
+            ["data"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = callId, ["direction"] = "inbound", ["status"] = "answered", ["started_at"] = now - 5, ["answered_at"] = now,
+                ["number"] = new System.Text.Json.Nodes.JsonObject { ["id"] = 1000 + (i % numbers), ["name"] = "Support" },
+            },
+        }.ToJsonString();
+        var start = Stopwatch.GetTimestamp();
+        using var response = await http.PostAsync(bot + "/aircall/webhooks", new StringContent(envelope, Encoding.UTF8, "application/json"));
+        var shown = false;
+        for (var poll = 0; poll < 2000 && !shown; poll++)
+        {
+            using var card = await http.GetAsync($"{serve}/cards/{callId}");
+            if (card.IsSuccessStatusCode)
+            {
+                times.Add(Stopwatch.GetElapsedTime(start, long.Parse(await card.Content.ReadAsStringAsync(), CultureInfo.InvariantCulture)).TotalMilliseconds);
+                shown = true;
+            }
+            else
+            {
+                await Task.Delay(2);
+            }
+        }
+
+        if (!shown || response.StatusCode != HttpStatusCode.OK)
+        {
+            failures++;
+        }
+    }
+
+    times.Sort();
+    double Q(double q) => times.Count == 0 ? double.NaN : times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
+    var requests = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"{serve}/aircall-requests"))!.AsObject();
+    var total = requests.Sum(r => (int)r.Value!);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"in-call warnings: {times.Count} cards for {count} answered calls on {numbers} numbers, {failures} failures"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"webhook → Insight Card ms: p50 {Q(0.50):0.0}  p95 {Q(0.95):0.0}  p99 {Q(0.99):0.0}  max {Q(1.0):0.0}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Aircall requests: {total} in all = {(double)total / count:0.00} per warned call ({string.Join(", ", requests.Select(r => $"{r.Key} {r.Value}"))})"));
+    return failures == 0 ? 0 : 1;
 }

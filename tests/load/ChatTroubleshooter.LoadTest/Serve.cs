@@ -18,6 +18,12 @@ internal static class Serve
 
     public static readonly ConcurrentDictionary<string, long> Replies = new(StringComparer.Ordinal);
 
+    /// <summary>When each call's Insight Card reached the fake Aircall (a Stopwatch timestamp), by call id.</summary>
+    public static readonly ConcurrentDictionary<string, long> Cards = new(StringComparer.Ordinal);
+
+    /// <summary>Requests the fake Aircall received, by method and resource.</summary>
+    public static readonly ConcurrentDictionary<string, int> AircallRequests = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The baseline as <c>dotnet new web</c> would host it: the default builder (configuration, console logging,
     /// host filtering), the same host defaults as the bot, and nothing else.
@@ -49,6 +55,21 @@ internal static class Serve
             await context.Request.ReadFormAsync(context.RequestAborted);
             return Results.Ok();
         });
+
+        // A fake Aircall (Aircall__BaseUrl=http://…/aircall/v1/): numbers whose recording is off, Insight Cards recorded.
+        app.MapGet("/aircall/v1/numbers/{id}", (long id) =>
+        {
+            AircallRequests.AddOrUpdate("GET numbers", 1, (_, n) => n + 1);
+            return Results.Json(new JsonObject { ["number"] = new JsonObject { ["id"] = id, ["name"] = $"Support {id}", ["live_recording_activated"] = false } });
+        });
+        app.MapPost("/aircall/v1/calls/{id}/insight_cards", (string id) =>
+        {
+            Cards[id] = System.Diagnostics.Stopwatch.GetTimestamp();
+            AircallRequests.AddOrUpdate("POST insight_cards", 1, (_, n) => n + 1);
+            return Results.Json(new JsonObject(), statusCode: StatusCodes.Status201Created);
+        });
+        app.MapGet("/cards/{id}", (string id) => Cards.TryGetValue(id, out var at) ? Results.Text(at.ToString(System.Globalization.CultureInfo.InvariantCulture)) : Results.NotFound());
+        app.MapGet("/aircall-requests", () => Results.Json(new JsonObject([.. AircallRequests.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))])));
 
         app.MapGet("/openid", (HttpContext context) => Results.Json(new JsonObject
         {

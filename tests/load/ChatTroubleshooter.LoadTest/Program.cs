@@ -252,10 +252,17 @@ async Task<int> InCallAsync()
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var envelope = new System.Text.Json.Nodes.JsonObject
         {
-            ["resource"] = "call", ["event"] = "call.answered", ["timestamp"] = now, ["token"] = webhookToken,
+            ["resource"] = "call",
+            ["event"] = "call.answered",
+            ["timestamp"] = now,
+            ["token"] = webhookToken,
             ["data"] = new System.Text.Json.Nodes.JsonObject
             {
-                ["id"] = callId, ["direction"] = "inbound", ["status"] = "answered", ["started_at"] = now - 5, ["answered_at"] = now,
+                ["id"] = callId,
+                ["direction"] = "inbound",
+                ["status"] = "answered",
+                ["started_at"] = now - 5,
+                ["answered_at"] = now,
                 ["number"] = new System.Text.Json.Nodes.JsonObject { ["id"] = 1000 + (i % numbers), ["name"] = "Support" },
             },
         }.ToJsonString();

@@ -127,5 +127,27 @@ public sealed record MessageReply(string Language, MessageKind Kind, string Text
 /// <summary>The call's recording may not exist yet; the bot looks again after <see cref="RecheckAfter"/> and answers then.</summary>
 public sealed record NotReadyReply(string Language, string CallId, string Text, TimeSpan RecheckAfter) : Reply(Language);
 
+/// <summary>
+/// A call's recording status, as a link to it shows it (a Slack unfurl, a Teams link preview): what the call was, then
+/// whether it has a recording, and if not the causes its data confirms or leaves possible (the same rules), with the
+/// call's dashboard link and a way to diagnose it.
+/// </summary>
+/// <param name="Summary">The call in one sentence: direction, number, agent, when, talk time.</param>
+/// <param name="Status">"Recorded.", or no recording and why.</param>
+/// <param name="Kind">The data-only diagnosis's kind; null when the call has a recording.</param>
+public sealed record CallStatusReply(
+    string Language,
+    string CallId,
+    string Title,
+    string Summary,
+    bool Recorded,
+    string Status,
+    DiagnosisKind? Kind,
+    IReadOnlyList<string> ConfirmedCauses,
+    IReadOnlyList<string> PossibleCauses,
+    string DashboardUrl,
+    string OpenLabel,
+    string DiagnoseLabel) : Reply(Language);
+
 /// <summary>What a proactive alert is about: the call to investigate, the number to mute.</summary>
 public sealed record AlertSource(string CallId, long? NumberId, string NumberName);

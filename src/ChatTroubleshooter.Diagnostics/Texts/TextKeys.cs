@@ -78,6 +78,17 @@ public static class TextKeys
     public const string NoticeAlertInbound = "reply.notice.alert.inbound";
     public const string NoticeAlertOutbound = "reply.notice.alert.outbound";
     public const string NoticeAlertBurst = "reply.notice.alert-burst";
+    public const string LinkTitle = "link.title";
+    public const string LinkSummaryInbound = "link.summary.inbound";
+    public const string LinkSummaryOutbound = "link.summary.outbound";
+    public const string LinkTalk = "link.talk";
+    public const string LinkNotAnswered = "link.not-answered";
+    public const string LinkRecorded = "link.recorded";
+    public const string LinkCauseConfirmed = "link.cause.confirmed";
+    public const string LinkCausePossible = "link.cause.possible";
+    public const string LinkCauseNone = "link.cause.none";
+    public const string CardLinkOpen = "card.link.open";
+    public const string CardLinkDiagnose = "card.link.diagnose";
     public const string InCallTitle = "incall.title";
     public const string InCallLabelWhy = "incall.label.why";
     public const string InCallWhyInbound = "incall.why.inbound";

@@ -19,6 +19,7 @@ namespace ChatTroubleshooter.Cards;
 [JsonDerivedType(typeof(DiagnosisButton), DiagnosisButton.Verb)]
 [JsonDerivedType(typeof(MuteButton), MuteButton.Verb)]
 [JsonDerivedType(typeof(InvestigateButton), InvestigateButton.Verb)]
+[JsonDerivedType(typeof(DiagnoseCallButton), DiagnoseCallButton.Verb)]
 [JsonDerivedType(typeof(CancelAuditButton), CancelAuditButton.Verb)]
 public abstract record ButtonValue
 {
@@ -94,6 +95,19 @@ public sealed record InvestigateButton(string DiagnosisId, string CallId) : Butt
     public override Turn ApplyTo(Turn here) => here with
     {
         Intent = new Alerts.Investigate(DiagnosisId, CallId),
+        ConversationKey = here.Thread is { } thread ? Turn.ThreadKey(here.Place, thread) : here.ConversationKey,
+        ReplyInThread = true,
+    };
+}
+
+/// <summary>"Diagnose" on a link's status (an unfurl): the usual conversation about that call, in the message's thread.</summary>
+public sealed record DiagnoseCallButton(string CallId) : ButtonValue
+{
+    public const string Verb = "diagnose-call";
+
+    public override Turn ApplyTo(Turn here) => here with
+    {
+        Text = CallId,
         ConversationKey = here.Thread is { } thread ? Turn.ThreadKey(here.Place, thread) : here.ConversationKey,
         ReplyInThread = true,
     };

@@ -153,6 +153,23 @@ internal static class CardData
                 data["hasActions"] = a.Running || a.CsvUrl is not null;
                 break;
 
+            case CallStatusReply l:
+                data["callId"] = l.CallId;
+                data["title"] = l.Title;
+                data["titleMd"] = SlackText.Escape(l.Title);
+                data["summary"] = l.Summary;
+                data["summaryMd"] = SlackText.Escape(l.Summary);
+                data["status"] = l.Status;
+                data["statusMd"] = SlackText.Escape(l.Status);
+                data["recorded"] = l.Recorded;
+                data["statusIcon"] = l.Recorded ? ":white_check_mark:" : ":red_circle:";
+                data["statusColor"] = l.Recorded ? "Good" : "Attention";
+                data["url"] = l.DashboardUrl;
+                data["openLabel"] = l.OpenLabel;
+                data["diagnoseLabel"] = l.DiagnoseLabel;
+                data["slackDiagnose"] = ButtonValues.ToText(new DiagnoseCallButton(l.CallId));
+                break;
+
             case StatsReply st:
                 data["title"] = st.Title;
                 data["table"] = st.Table;

@@ -18,7 +18,7 @@ public sealed class CardRenderer
 {
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
 
-    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message", "stats", "summary", "draft", "audit"];
+    private static readonly string[] Kinds = ["question", "question-answered", "diagnosis", "help", "not-ready", "message", "stats", "summary", "draft", "audit", "link-status"];
 
     private readonly Knowledge _knowledge;
     private readonly Dictionary<(CardChannel, string), CardTemplate> _templates = [];
@@ -89,6 +89,7 @@ public sealed class CardRenderer
             SummaryReply su => su.Title,
             DraftReply dr => dr.Title,
             AuditReply a => a.Title,
+            CallStatusReply l => $"{l.Title}: {l.Status}",
             MessageReply m => m.Text,
             _ => "",
         };
@@ -125,6 +126,7 @@ public sealed class CardRenderer
         SummaryReply => "summary",
         DraftReply => "draft",
         AuditReply => "audit",
+        CallStatusReply => "link-status",
         _ => "message",
     };
 }

@@ -33,13 +33,15 @@ internal sealed class SlackApiClient(
         ["channels:history"] = "conversations.history/replies: finding a reply that went out before a take-over, so it is not posted twice",
         ["groups:history"] = "the same in private channels",
         ["mpim:history"] = "the same in group DMs (im:history covers DMs)",
+        ["links:read"] = "link_shared events: Aircall call links shared in messages",
+        ["links:write"] = "chat.unfurl: those links' recording status",
     };
 
     /// <summary>The message metadata's event type that carries a delivery's id, so a retry can find what went out.</summary>
     public const string DeliveryEventType = "chat_troubleshooter_delivery";
 
     /// <summary>The Events API events the adapter handles.</summary>
-    public static IReadOnlyList<string> HandledEvents { get; } = ["app_mention", "message.im"];
+    public static IReadOnlyList<string> HandledEvents { get; } = ["app_mention", "message.im", "link_shared"];
 
     /// <param name="deliveryId">The outbox delivery's id, carried in the message's metadata (see <see cref="FindPostedAsync"/>).</param>
     public async Task<string?> PostMessageAsync(string channel, string? threadTs, JsonObject message, CancellationToken ct, string? deliveryId = null)
@@ -96,6 +98,18 @@ internal sealed class SlackApiClient(
 
         // Whatever the metadata's event type (a diagnosis carries its own), the delivery id is in its payload.
         return messages.Any(m => m.Metadata?.EventPayload?.DeliveryId == deliveryId);
+    }
+
+    /// <summary>
+    /// <c>chat.unfurl</c>: previews for links of a message (<paramref name="channel"/> and <paramref name="ts"/>) or of
+    /// the composer (<paramref name="unfurlId"/> and <paramref name="source"/>).
+    /// </summary>
+    public Task UnfurlAsync(string channel, string? ts, string? unfurlId, string? source, JsonObject unfurls, CancellationToken ct)
+    {
+        var body = ts is not null
+            ? new JsonObject { ["channel"] = channel, ["ts"] = ts, ["unfurls"] = unfurls.DeepClone() }
+            : new JsonObject { ["unfurl_id"] = unfurlId, ["source"] = source, ["unfurls"] = unfurls.DeepClone() };
+        return CallAsync("chat.unfurl", body, SlackApiJson.Default.SlackApiResponse, ct);
     }
 
     public Task UpdateAsync(string channel, string ts, JsonObject message, CancellationToken ct)

@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Links;
 using System.Net;
 using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Places;
@@ -21,6 +22,7 @@ public static class SlackExtensions
         builder.Services.AddSingleton<SlackInboundReader>();
         builder.Services.AddSingleton<SlackIdentityCache>();
         builder.Services.AddSingleton<IWorkHandler, SlackWorkHandler>();
+        builder.AddLinks();
         builder.Services.AddSlackStoredTypes();
         builder.Services.AddPlaces().AddSingleton<IPlaceChannel, SlackPlaceChannel>();
 

@@ -72,6 +72,11 @@ internal sealed class SlackInboundReader(IOptions<SlackOptions> options, TimePro
             return new SlackInbound.Refused("An event_callback needs event and event_id.");
         }
 
+        if (e.Type == "link_shared")
+        {
+            return LinkShared(envelope, e, eventId);
+        }
+
         var isMention = e.Type == "app_mention";
         // Only people's new messages: no bots (ours included), no edits, deletions, joins or other subtypes.
         if (!(isMention || e is { Type: "message", ChannelType: "im" })
@@ -90,6 +95,36 @@ internal sealed class SlackInboundReader(IOptions<SlackOptions> options, TimePro
         // Slack's retries (X-Slack-Retry-Num, or a Socket Mode envelope sent again) carry the same event_id: answer once.
         var id = $"slack:event:{eventId}";
         return new SlackInbound.Work(new WorkItem(id, new SlackMessageWork(envelope.TeamId, channel, user, e.Text ?? "", e.Ts, e.ThreadTs, isMention)), id);
+    }
+
+    /// <summary>The most links of one message the bot unfurls (Slack sends every link of its unfurl domains).</summary>
+    private const int MaxUnfurls = 5;
+
+    /// <summary>
+    /// <c>link_shared</c>: the Aircall call links to unfurl. In the composer, <c>channel</c> and <c>message_ts</c> are not a
+    /// channel id and a timestamp (Slack says only chat.unfurl takes them): the unfurl id and source stand in.
+    /// </summary>
+    private static SlackInbound LinkShared(SlackEnvelope envelope, SlackEvent e, string eventId)
+    {
+        var urls = (e.Links ?? []).Select(l => l?.Url).OfType<string>()
+            .Where(u => u.Length <= 2000 && Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+            .Distinct(StringComparer.Ordinal).Take(MaxUnfurls).ToArray();
+        if (urls.Length == 0 || e.Channel is not { } channel)
+        {
+            return SlackInbound.Nothing.Instance;
+        }
+
+        var composer = e.Source == "composer";
+        if (!SlackIds.IsId(channel) || !SlackIds.IsOptionalId(envelope.TeamId) || eventId.Length > 64
+            || (composer ? e.UnfurlId is not { Length: > 0 and <= 200 } : !SlackIds.IsOptionalTs(e.MessageTs) || e.MessageTs is null)
+            || e.UnfurlId is { Length: > 200 } || e.Source is { Length: > 40 } || e.UserLocale is { Length: > 20 })
+        {
+            return new SlackInbound.Refused("A link_shared event needs a channel and a message (or an unfurl id in the composer).");
+        }
+
+        var id = $"slack:event:{eventId}";
+        return new SlackInbound.Work(new WorkItem(id, new SlackUnfurlWork(
+            envelope.TeamId, channel, composer ? null : e.MessageTs, e.UnfurlId, e.Source, e.UserLocale, urls)), id);
     }
 
     /// <summary>An interaction payload (the <c>payload</c> form field over HTTP).</summary>
@@ -132,7 +167,7 @@ internal sealed class SlackInboundReader(IOptions<SlackOptions> options, TimePro
 
     /// <summary>Event types the bot acts on; anything else gets its 200 even when the bot cannot read it.</summary>
     private static bool Handled(SlackTypes types) =>
-        types.Type is "url_verification" || types is { Type: "event_callback", Event.Type: "app_mention" or "message" };
+        types.Type is "url_verification" || types is { Type: "event_callback", Event.Type: "app_mention" or "message" or "link_shared" };
 
     /// <summary>A name from a payload, kept short (Slack's display names are at most 80 characters).</summary>
     private static string? Shorten(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Length <= 80 ? name : name[..80];

@@ -62,7 +62,7 @@ internal static class SlackIds
 /// <summary>An Events API request: <c>url_verification</c> or an <c>event_callback</c> envelope.</summary>
 internal sealed record SlackEnvelope(string? Type, string? Challenge, string? TeamId, string? EventId, SlackEvent? Event);
 
-/// <summary>The inner event of an <c>event_callback</c> (app_mention, message.im).</summary>
+/// <summary>The inner event of an <c>event_callback</c> (app_mention, message.im, link_shared).</summary>
 internal sealed record SlackEvent(
     string? Type,
     string? ChannelType,
@@ -73,7 +73,26 @@ internal sealed record SlackEvent(
     string? Channel,
     string? Text,
     string? Ts,
-    string? ThreadTs);
+    string? ThreadTs)
+{
+    /// <summary><c>link_shared</c>: the links of the bot's unfurl domains in the message (or the composer).</summary>
+    public IReadOnlyList<SlackLink>? Links { get; init; }
+
+    /// <summary><c>link_shared</c>: the message (with <see cref="Channel"/>) its unfurls attach to.</summary>
+    public string? MessageTs { get; init; }
+
+    /// <summary><c>link_shared</c>: the link's id (with <see cref="Source"/>), for chat.unfurl; absent in Enterprise organizations.</summary>
+    public string? UnfurlId { get; init; }
+
+    /// <summary><c>link_shared</c>: <c>composer</c> (still being written) or <c>conversations_history</c> (posted).</summary>
+    public string? Source { get; init; }
+
+    /// <summary><c>link_shared</c>: the sharer's Slack locale (en-US), for the unfurl's language.</summary>
+    public string? UserLocale { get; init; }
+}
+
+/// <summary>A link of a <c>link_shared</c> event.</summary>
+internal sealed record SlackLink(string? Domain, string? Url);
 
 /// <summary>Just the types of a payload, read when the full payload is not readable: an ignored type still gets its 200.</summary>
 internal sealed record SlackTypes(string? Type, SlackTypes? Event);

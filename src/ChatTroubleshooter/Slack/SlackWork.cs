@@ -23,6 +23,14 @@ public sealed record SlackClickWork(
     public string? UserName { get; init; }
 }
 
+/// <summary>
+/// Links to Aircall calls shared in a message or typed in the composer (<c>link_shared</c>): unfurled with each call's
+/// recording status. <paramref name="MessageTs"/> with <paramref name="ChannelId"/>, or <paramref name="UnfurlId"/> with
+/// <paramref name="Source"/>, say which message (Slack accepts either pair).
+/// </summary>
+public sealed record SlackUnfurlWork(
+    string? TeamId, string ChannelId, string? MessageTs, string? UnfurlId, string? Source, string? Locale, IReadOnlyList<string> Urls) : SlackWork;
+
 /// <summary>Look the conversation's call up again and answer where the first answer went.</summary>
 public sealed record SlackRecheckWork(string ConversationKey, SlackTarget Target) : SlackWork
 {
@@ -59,6 +67,12 @@ public sealed record SlackUpdateDelivery(string ChannelId, string Ts, JsonObject
     public override bool Repeatable => true;
 }
 
+/// <summary><c>chat.unfurl</c>: each link's preview (Block Kit), by URL; unfurling again shows the same.</summary>
+public sealed record SlackUnfurlDelivery(string ChannelId, string? MessageTs, string? UnfurlId, string? Source, JsonObject Unfurls) : Delivery
+{
+    public override bool Repeatable => true;
+}
+
 /// <summary>A Slack channel (or DM) the bot posts to with <c>chat.postMessage</c> (stored as <c>"kind": "slack"</c>).</summary>
 public sealed record SlackPlace(string ChannelId) : PlaceAddress;
 
@@ -68,6 +82,8 @@ public sealed record SlackPlace(string ChannelId) : PlaceAddress;
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackMessageWork))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackClickWork))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackRecheckWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackUnfurlWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackUnfurlDelivery))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackResponseDelivery))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackPostDelivery))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackUpdateDelivery))]
@@ -82,6 +98,8 @@ public static class SlackStoredTypes
         .AddStoredType<Work, SlackMessageWork>("slack.message", SlackStoredJson.Default)
         .AddStoredType<Work, SlackClickWork>("slack.click", SlackStoredJson.Default)
         .AddStoredType<Work, SlackRecheckWork>("slack.recheck", SlackStoredJson.Default)
+        .AddStoredType<Work, SlackUnfurlWork>("slack.unfurl", SlackStoredJson.Default)
+        .AddStoredType<Delivery, SlackUnfurlDelivery>("slack.unfurl", SlackStoredJson.Default)
         .AddStoredType<Delivery, SlackResponseDelivery>("slack.response", SlackStoredJson.Default)
         .AddStoredType<Delivery, SlackPostDelivery>("slack.post", SlackStoredJson.Default)
         .AddStoredType<Delivery, SlackUpdateDelivery>("slack.update", SlackStoredJson.Default)

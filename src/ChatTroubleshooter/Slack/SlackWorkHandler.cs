@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Links;
 using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Places;
 
@@ -14,6 +15,7 @@ namespace ChatTroubleshooter.Slack;
 /// </summary>
 internal sealed partial class SlackWorkHandler(
     ConversationService conversations,
+    CallStatuses links,
     CardRenderer cards,
     SlackApiClient api,
     SlackResponseClient responses,
@@ -87,6 +89,9 @@ internal sealed partial class SlackWorkHandler(
                 return await TurnAsync(click.Value.ApplyTo(here), target, click.MessageTs, ct, privately, inThread);
             }
 
+            case SlackUnfurlWork unfurl:
+                return await UnfurlAsync(unfurl, ct);
+
             case SlackRecheckWork recheck:
                 return await TurnAsync(new Turn(ChatChannel.Slack, recheck.ConversationKey, recheck.Target.UserId, null)
                 {
@@ -98,6 +103,26 @@ internal sealed partial class SlackWorkHandler(
             default:
                 throw new InvalidOperationException($"Not Slack work: {item.Work.GetType().Name}.");
         }
+    }
+
+    /// <summary>
+    /// Each shared link to a call the bot can read, unfurled with its status in the sharer's language; the whole channel
+    /// sees an unfurl, so customer phone numbers are masked. Links to nothing readable unfurl to nothing.
+    /// </summary>
+    private async Task<IReadOnlyList<Delivery>> UnfurlAsync(SlackUnfurlWork unfurl, CancellationToken ct)
+    {
+        var language = Diagnostics.Texts.Languages.FromLocale(unfurl.Locale) ?? Diagnostics.Texts.Languages.Default;
+        var unfurls = new JsonObject();
+        foreach (var url in unfurl.Urls)
+        {
+            if (await links.ForLinkAsync(url, language, ct) is { } status)
+            {
+                var message = cards.Slack(status, maskPhoneNumbers: true);
+                unfurls[url] = new JsonObject { ["blocks"] = message["blocks"]!.DeepClone() };
+            }
+        }
+
+        return unfurls.Count == 0 ? [] : [new SlackUnfurlDelivery(unfurl.ChannelId, unfurl.MessageTs, unfurl.UnfurlId, unfurl.Source, unfurls)];
     }
 
     /// <summary>A Slack team and channel: where a diagnosis's buttons may be clicked (<see cref="Turn.Place"/>).</summary>
@@ -112,6 +137,9 @@ internal sealed partial class SlackWorkHandler(
                 break;
             case SlackPostDelivery post:
                 await api.PostMessageAsync(post.ChannelId, post.ThreadTs, post.Message, ct, post.Id);
+                break;
+            case SlackUnfurlDelivery unfurl:
+                await api.UnfurlAsync(unfurl.ChannelId, unfurl.MessageTs, unfurl.UnfurlId, unfurl.Source, unfurl.Unfurls, ct);
                 break;
             case SlackUpdateDelivery update:
                 try

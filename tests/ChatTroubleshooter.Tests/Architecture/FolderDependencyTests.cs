@@ -18,7 +18,7 @@ public sealed class FolderDependencyTests(ITestOutputHelper output)
     private static readonly string HostAssembly = typeof(ChatTroubleshooter.Conversations.ConversationService).Assembly.GetName().Name!;
 
     /// <summary>Folders that are features: the conversation core, the outbox engine and the places must not name them.</summary>
-    private static readonly string[] Features = ["Alerts", "Audit", "Stats", "WriteBack"];
+    private static readonly string[] Features = ["Alerts", "Audit", "Stats", "WriteBack", "Links"];
 
     /// <summary>What features and channels plug into: they name no feature, no channel.</summary>
     private static readonly string[] Core = ["Conversations", "Outbox", "Places", "Json"];

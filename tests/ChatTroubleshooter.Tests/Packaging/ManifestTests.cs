@@ -145,9 +145,14 @@ public sealed class ManifestTests : IDisposable
         Assert.True(exit == 0, error);
         Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"{e.Kind} {e.Path}")));
         Assert.True((bool)json["settings"]!["socket_mode_enabled"]!);
-        Assert.DoesNotContain("url", yaml, StringComparison.Ordinal);
+        // No request URL (url:, request_url:) and no link; "unfurl_domains" is not one.
+        Assert.DoesNotContain("url: ", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", yaml, StringComparison.Ordinal);
         Assert.DoesNotContain("{{", yaml, StringComparison.Ordinal);
-        Assert.Equal(["app_mention", "message.im"], json["settings"]!["event_subscriptions"]!["bot_events"]!.AsArray().Select(e => (string)e!));
+        Assert.Equal(["app_mention", "message.im", "link_shared"], json["settings"]!["event_subscriptions"]!["bot_events"]!.AsArray().Select(e => (string)e!));
+        // Aircall's call links are unfurled (issue 34): the domains the bot reads call ids from.
+        Assert.Equal(["dashboard.aircall.io", "app.aircall.io", "phone.aircall.io", "assets.aircall.io"],
+            json["features"]!["unfurl_domains"]!.AsArray().Select(d => (string)d!));
         Assert.True((bool)json["settings"]!["interactivity"]!["is_enabled"]!);
     }
 

@@ -89,6 +89,17 @@ public static class TextKeys
     public const string LinkCauseNone = "link.cause.none";
     public const string CardLinkOpen = "card.link.open";
     public const string CardLinkDiagnose = "card.link.diagnose";
+    public const string ModalTitle = "modal.title";
+    public const string ModalSubmit = "modal.submit";
+    public const string ModalClose = "modal.close";
+    public const string ModalCallLabel = "modal.call.label";
+    public const string ModalCallHint = "modal.call.hint";
+    public const string ModalDescriptionLabel = "modal.description.label";
+    public const string ModalDescriptionPlaceholder = "modal.description.placeholder";
+    public const string ModalWhereLabel = "modal.where.label";
+    public const string ModalErrorEmpty = "modal.error.empty";
+    public const string ModalErrorCall = "modal.error.call";
+    public const string ModalErrorWhere = "modal.error.where";
     public const string InCallTitle = "incall.title";
     public const string InCallLabelWhy = "incall.label.why";
     public const string InCallWhyInbound = "incall.why.inbound";

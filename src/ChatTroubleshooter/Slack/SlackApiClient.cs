@@ -112,6 +112,10 @@ internal sealed class SlackApiClient(
         return CallAsync("chat.unfurl", body, SlackApiJson.Default.SlackApiResponse, ct);
     }
 
+    /// <summary><c>views.open</c>: a modal, for the user whose shortcut gave <paramref name="triggerId"/>.</summary>
+    public Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken ct) =>
+        CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view.DeepClone() }, SlackApiJson.Default.SlackApiResponse, ct);
+
     public Task UpdateAsync(string channel, string ts, JsonObject message, CancellationToken ct)
     {
         var body = (JsonObject)message.DeepClone();

@@ -43,6 +43,7 @@ public static class SlackEndpoints
         inbound switch
         {
             SlackInbound.Challenge challenge => Results.Text(challenge.Value, "text/plain"),
+            SlackInbound.Answer answer => Results.Json(answer.Body),
             SlackInbound.Refused refused => Results.BadRequest(refused.Reason),
             _ => await inbound.AcceptAsync(intake, reader.EventDedupeWindow, source, ct) is { } outcome ? WorkIntake.Ack(http, outcome) : Results.Ok(),
         };

@@ -22,6 +22,9 @@ internal abstract record SlackInbound
         public static readonly Nothing Instance = new();
     }
 
+    /// <summary>An answer Slack waits for in the acknowledgement itself (a modal's errors), and no work.</summary>
+    public sealed record Answer(System.Text.Json.Nodes.JsonObject Body) : SlackInbound;
+
     /// <summary>Unreadable: the reason, for the 400 (or the log, over Socket Mode).</summary>
     public sealed record Refused(string Reason) : SlackInbound;
 
@@ -38,7 +41,7 @@ internal abstract record SlackInbound
 /// Reads Slack's three payloads into typed work, once, at the edge: the slash command, the Events API envelope and the
 /// interaction payload. Signatures (HTTP) and envelopes (Socket Mode) are checked by their callers.
 /// </summary>
-internal sealed class SlackInboundReader(IOptions<SlackOptions> options, TimeProvider time)
+internal sealed class SlackInboundReader(IOptions<SlackOptions> options, Diagnostics.Knowledge knowledge, TimeProvider time)
 {
     public TimeSpan EventDedupeWindow => options.Value.EventDedupeWindow;
 
@@ -130,10 +133,21 @@ internal sealed class SlackInboundReader(IOptions<SlackOptions> options, TimePro
     /// <summary>An interaction payload (the <c>payload</c> form field over HTTP).</summary>
     public SlackInbound Interaction(ReadOnlySpan<byte> json)
     {
-        var payload = SlackJson.Read(json, SlackJson.Default.SlackInteraction, types => types.Type == "block_actions", out var reason, out var ignored);
+        var payload = SlackJson.Read(json, SlackJson.Default.SlackInteraction,
+            types => types.Type is "block_actions" or "message_action" or "shortcut" or "view_submission", out var reason, out var ignored);
         if (payload is null)
         {
             return ignored ? SlackInbound.Nothing.Instance : new SlackInbound.Refused($"Not a Slack interaction: {reason}.");
+        }
+
+        switch (payload.Type)
+        {
+            case "message_action":
+                return MessageShortcut(payload);
+            case "shortcut":
+                return GlobalShortcut(payload);
+            case "view_submission":
+                return ModalSubmitted(payload);
         }
 
         // Only clicks on our own buttons (their value is one of ours); anything else is acknowledged and ignored.
@@ -163,6 +177,56 @@ internal sealed class SlackInboundReader(IOptions<SlackOptions> options, TimePro
             UserName = Shorten(payload.User?.Name ?? payload.User?.Username),
         };
         return new SlackInbound.Work(WorkItem.Accepted(click, time), null);
+    }
+
+    /// <summary>
+    /// "Why no recording?" on a message: the message's text, answered in its thread for everyone there, as a mention would
+    /// be; privately (the shortcut's response_url) when the bot cannot post in that channel.
+    /// </summary>
+    private SlackInbound MessageShortcut(SlackInteraction payload)
+    {
+        if (payload is not { CallbackId: SlackShortcuts.MessageCallbackId, User.Id: { } user, Channel.Id: { } channel, Message: { Ts: { } ts } message })
+        {
+            return SlackInbound.Nothing.Instance;
+        }
+
+        if (!SlackIds.AreIds(user, channel) || !SlackIds.IsOptionalId(payload.Team?.Id) || !SlackIds.IsOptionalTs(ts) || !SlackIds.IsOptionalTs(message.ThreadTs))
+        {
+            return new SlackInbound.Refused("A message shortcut's ids and timestamps must be Slack ids and timestamps.");
+        }
+
+        var work = new SlackMessageWork(payload.Team?.Id, channel, user, message.Text ?? "", ts, message.ThreadTs, IsMention: true) { FallbackUrl = payload.ResponseUrl };
+        return new SlackInbound.Work(WorkItem.Accepted(work, time), null);
+    }
+
+    /// <summary>"Why no recording?" from anywhere: the modal, opened by the worker with the trigger (valid 3 s).</summary>
+    private SlackInbound GlobalShortcut(SlackInteraction payload)
+    {
+        if (payload is not { CallbackId: SlackShortcuts.GlobalCallbackId, User.Id: { } user, TriggerId: { Length: > 0 and <= 200 } trigger })
+        {
+            return SlackInbound.Nothing.Instance;
+        }
+
+        return SlackIds.IsId(user) && SlackIds.IsOptionalId(payload.Team?.Id)
+            ? new SlackInbound.Work(WorkItem.Accepted(new SlackOpenModalWork(payload.Team?.Id, user, trigger), time), null)
+            : new SlackInbound.Refused("A shortcut's ids must be Slack ids.");
+    }
+
+    /// <summary>
+    /// The modal submitted: its errors now, on their fields (Slack shows them and keeps the modal open), or the question
+    /// answered privately in the conversation chosen (as the slash command answers there).
+    /// </summary>
+    private SlackInbound ModalSubmitted(SlackInteraction payload)
+    {
+        if (payload is not { View.CallbackId: SlackShortcuts.ModalCallbackId, User.Id: { } user } || !SlackIds.IsId(user) || !SlackIds.IsOptionalId(payload.Team?.Id))
+        {
+            return SlackInbound.Nothing.Instance;
+        }
+
+        var (text, where, errors) = SlackShortcuts.Read(payload, knowledge.Texts);
+        return errors is not null
+            ? new SlackInbound.Answer(errors)
+            : new SlackInbound.Work(WorkItem.Accepted(new SlackCommandWork(payload.Team?.Id, where!.ChannelId!, user, text!, where.ResponseUrl), time), null);
     }
 
     /// <summary>Event types the bot acts on; anything else gets its 200 even when the bot cannot read it.</summary>

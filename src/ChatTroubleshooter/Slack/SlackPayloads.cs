@@ -97,7 +97,10 @@ internal sealed record SlackLink(string? Domain, string? Url);
 /// <summary>Just the types of a payload, read when the full payload is not readable: an ignored type still gets its 200.</summary>
 internal sealed record SlackTypes(string? Type, SlackTypes? Event);
 
-/// <summary>An interaction payload (the <c>payload</c> form field), e.g. <c>block_actions</c>.</summary>
+/// <summary>
+/// An interaction payload (the <c>payload</c> form field): <c>block_actions</c>, a message shortcut
+/// (<c>message_action</c>), a global <c>shortcut</c>, a modal's <c>view_submission</c>.
+/// </summary>
 internal sealed record SlackInteraction(
     string? Type,
     SlackId? Team,
@@ -106,7 +109,30 @@ internal sealed record SlackInteraction(
     SlackContainer? Container,
     SlackMessage? Message,
     string? ResponseUrl,
-    IReadOnlyList<SlackAction>? Actions);
+    IReadOnlyList<SlackAction>? Actions)
+{
+    /// <summary>Which shortcut (the manifest's <c>callback_id</c>).</summary>
+    public string? CallbackId { get; init; }
+
+    /// <summary>Opens a modal within 3 s of the shortcut.</summary>
+    public string? TriggerId { get; init; }
+
+    /// <summary>The submitted modal.</summary>
+    public SlackView? View { get; init; }
+
+    /// <summary>The conversations a modal's <c>conversations_select</c> (with <c>response_url_enabled</c>) lets the bot answer in.</summary>
+    public IReadOnlyList<SlackResponseUrl>? ResponseUrls { get; init; }
+}
+
+/// <summary>A modal as submitted: its callback id, what the bot kept in it, and the inputs by block and action id.</summary>
+internal sealed record SlackView(string? CallbackId, string? PrivateMetadata, SlackViewState? State);
+
+internal sealed record SlackViewState(IReadOnlyDictionary<string, IReadOnlyDictionary<string, SlackInput>>? Values);
+
+/// <summary>An input's value: a text input's <c>value</c>, a conversation select's <c>selected_conversation</c>.</summary>
+internal sealed record SlackInput(string? Type, string? Value, string? SelectedConversation);
+
+internal sealed record SlackResponseUrl(string? BlockId, string? ActionId, string? ChannelId, string? ResponseUrl);
 
 internal sealed record SlackId(string? Id);
 
@@ -115,7 +141,11 @@ internal sealed record SlackUser(string? Id, string? Name, string? Username);
 
 internal sealed record SlackContainer(string? ChannelId, string? MessageTs, bool? IsEphemeral);
 
-internal sealed record SlackMessage(string? Ts, string? ThreadTs);
+/// <summary>A message an interaction is about (its text for a message shortcut).</summary>
+internal sealed record SlackMessage(string? Ts, string? ThreadTs)
+{
+    public string? Text { get; init; }
+}
 
 internal sealed record SlackAction(string? ActionId, string? Value);
 

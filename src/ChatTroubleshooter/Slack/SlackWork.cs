@@ -12,8 +12,18 @@ public abstract record SlackWork : Work;
 /// <summary><c>/norecording …</c>: answered privately through the command's response_url.</summary>
 public sealed record SlackCommandWork(string? TeamId, string ChannelId, string UserId, string Text, string? ResponseUrl) : SlackWork;
 
-/// <summary>An @mention in a channel (answered in its thread, for everyone) or a direct message.</summary>
-public sealed record SlackMessageWork(string? TeamId, string ChannelId, string UserId, string Text, string? Ts, string? ThreadTs, bool IsMention) : SlackWork;
+/// <summary>
+/// An @mention in a channel (answered in its thread, for everyone), a direct message, or "Why no recording?" on a message
+/// (as a mention of it).
+/// </summary>
+public sealed record SlackMessageWork(string? TeamId, string ChannelId, string UserId, string Text, string? Ts, string? ThreadTs, bool IsMention) : SlackWork
+{
+    /// <summary>Where to answer privately when the bot cannot post in the channel (a shortcut's response_url).</summary>
+    public string? FallbackUrl { get; init; }
+}
+
+/// <summary>The global "Why no recording?" shortcut: open its modal for the user.</summary>
+public sealed record SlackOpenModalWork(string? TeamId, string UserId, string TriggerId) : SlackWork;
 
 /// <summary>A click on one of the bot's buttons, with where the clicked message is.</summary>
 public sealed record SlackClickWork(
@@ -44,6 +54,9 @@ public sealed record SlackRecheckWork(string ConversationKey, SlackTarget Target
 /// </summary>
 public sealed record SlackTarget(string? ResponseUrl, string ChannelId, string? ThreadTs, string UserId, Visibility Visibility)
 {
+    /// <summary>Where a post goes privately when the channel refuses the bot (it is not a member): a response_url.</summary>
+    public string? FallbackUrl { get; init; }
+
     /// <summary>Replies through <paramref name="url"/>; a payload without one keeps "" so the reply is refused (and logged) when sent.</summary>
     public static SlackTarget Response(string? url, string channel, string user) => new(url ?? "", channel, null, user, Visibility.Private);
 
@@ -59,7 +72,14 @@ public sealed record SlackResponseDelivery(string Url, JsonObject Message, bool 
 }
 
 /// <summary>chat.postMessage.</summary>
-public sealed record SlackPostDelivery(string ChannelId, string? ThreadTs, JsonObject Message) : Delivery;
+public sealed record SlackPostDelivery(string ChannelId, string? ThreadTs, JsonObject Message) : Delivery
+{
+    /// <summary>A response_url the message goes to instead, for its user alone, when the channel refuses the bot.</summary>
+    public string? FallbackUrl { get; init; }
+}
+
+/// <summary>views.open: a modal for the user who used the shortcut (its trigger lasts 3 s).</summary>
+public sealed record SlackOpenViewDelivery(string TriggerId, JsonObject View) : Delivery;
 
 /// <summary>chat.update of a message the bot posted (a clicked question or diagnosis).</summary>
 public sealed record SlackUpdateDelivery(string ChannelId, string Ts, JsonObject Message) : Delivery
@@ -83,6 +103,8 @@ public sealed record SlackPlace(string ChannelId) : PlaceAddress;
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackClickWork))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackRecheckWork))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackUnfurlWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackOpenModalWork))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SlackOpenViewDelivery))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackUnfurlDelivery))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackResponseDelivery))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SlackPostDelivery))]
@@ -99,6 +121,8 @@ public static class SlackStoredTypes
         .AddStoredType<Work, SlackClickWork>("slack.click", SlackStoredJson.Default)
         .AddStoredType<Work, SlackRecheckWork>("slack.recheck", SlackStoredJson.Default)
         .AddStoredType<Work, SlackUnfurlWork>("slack.unfurl", SlackStoredJson.Default)
+        .AddStoredType<Work, SlackOpenModalWork>("slack.open-modal", SlackStoredJson.Default)
+        .AddStoredType<Delivery, SlackOpenViewDelivery>("slack.open-view", SlackStoredJson.Default)
         .AddStoredType<Delivery, SlackUnfurlDelivery>("slack.unfurl", SlackStoredJson.Default)
         .AddStoredType<Delivery, SlackResponseDelivery>("slack.response", SlackStoredJson.Default)
         .AddStoredType<Delivery, SlackPostDelivery>("slack.post", SlackStoredJson.Default)

@@ -16,6 +16,7 @@ namespace ChatTroubleshooter.Slack;
 internal sealed partial class SlackWorkHandler(
     ConversationService conversations,
     CallStatuses links,
+    Diagnostics.Knowledge knowledge,
     CardRenderer cards,
     SlackApiClient api,
     SlackResponseClient responses,
@@ -56,7 +57,9 @@ internal sealed partial class SlackWorkHandler(
                 var threadTs = message.ThreadTs ?? (message.IsMention ? message.Ts : null);
                 var place = Place(message.TeamId, message.ChannelId);
                 var key = threadTs is null ? place : Turn.ThreadKey(place, threadTs);
-                var target = SlackTarget.Post(message.ChannelId, threadTs, message.UserId, message.IsMention ? Visibility.Shared : Visibility.Private);
+                var target = SlackTarget.Post(message.ChannelId, threadTs, message.UserId, message.IsMention ? Visibility.Shared : Visibility.Private)
+                    with
+                { FallbackUrl = message.FallbackUrl };
                 var turn = new Turn(ChatChannel.Slack, key, message.UserId, null)
                 {
                     Text = StripMentions(message.Text, bot),
@@ -91,6 +94,12 @@ internal sealed partial class SlackWorkHandler(
 
             case SlackUnfurlWork unfurl:
                 return await UnfurlAsync(unfurl, ct);
+
+            case SlackOpenModalWork modal:
+            {
+                var language = Diagnostics.Texts.Languages.FromLocale(await api.UserLocaleAsync(modal.UserId, ct)) ?? Diagnostics.Texts.Languages.Default;
+                return [new SlackOpenViewDelivery(modal.TriggerId, SlackShortcuts.Modal(knowledge.Texts, language))];
+            }
 
             case SlackRecheckWork recheck:
                 return await TurnAsync(new Turn(ChatChannel.Slack, recheck.ConversationKey, recheck.Target.UserId, null)
@@ -136,7 +145,29 @@ internal sealed partial class SlackWorkHandler(
                 await responses.PostAsync(response.Url, response.Message, ephemeral: true, response.ReplaceOriginal, ct);
                 break;
             case SlackPostDelivery post:
-                await api.PostMessageAsync(post.ChannelId, post.ThreadTs, post.Message, ct, post.Id);
+                try
+                {
+                    await api.PostMessageAsync(post.ChannelId, post.ThreadTs, post.Message, ct, post.Id);
+                }
+                catch (SlackApiException e) when (post.FallbackUrl is { } fallback && e.Error is "not_in_channel" or "channel_not_found" or "is_archived")
+                {
+                    // The bot is not in that channel (a shortcut used where it was never added): the user alone gets the answer.
+                    logger.LogInformation("Slack refused a post in {Channel} ({Error}); answered privately instead.", post.ChannelId, e.Error);
+                    await responses.PostAsync(fallback, post.Message, ephemeral: true, replaceOriginal: false, ct);
+                }
+
+                break;
+            case SlackOpenViewDelivery view:
+                try
+                {
+                    await api.OpenViewAsync(view.TriggerId, view.View, ct);
+                }
+                catch (SlackApiException e) when (e.Error is "expired_trigger_id" or "invalid_trigger_id")
+                {
+                    // A trigger lasts 3 s: opening it again would be refused the same way. The user uses the shortcut again.
+                    logger.LogWarning("The shortcut's modal could not be opened: {Error} (its trigger lasts 3 s).", e.Error);
+                }
+
                 break;
             case SlackUnfurlDelivery unfurl:
                 await api.UnfurlAsync(unfurl.ChannelId, unfurl.MessageTs, unfurl.UnfurlId, unfurl.Source, unfurl.Unfurls, ct);
@@ -209,7 +240,7 @@ internal sealed partial class SlackWorkHandler(
     private IEnumerable<Delivery> New(SlackTarget target, JsonObject message) =>
         target.ViaResponseUrl
             ? Response(target, message, replace: false)
-            : [new SlackPostDelivery(target.ChannelId, target.ThreadTs, message)];
+            : [new SlackPostDelivery(target.ChannelId, target.ThreadTs, message) { FallbackUrl = target.FallbackUrl }];
 
     private IEnumerable<Delivery> Replace(SlackTarget target, string? clickedTs, JsonObject message) =>
         target.ViaResponseUrl || clickedTs is null

@@ -78,6 +78,7 @@ public sealed class BotApp : WebApplicationFactory<Program>
                 ["user"] = JsonNode.Parse(TestData.Read("slack/user_object_with_locale.json")),
             }.ToJsonString()))
             .On("/api/chat.", _ => RecordingHandler.Json("""{"ok":true,"channel":"C111","ts":"1700000000.000100"}"""))
+            .On("/api/views.", _ => RecordingHandler.Json("""{"ok":true,"view":{"id":"V0123456789"}}"""))
             .On(r => r.RequestUri!.Host == "hooks.slack.com", (_, _) => Interlocked.Decrement(ref ResetResponseUrlsAfterArrival) >= 0
                 ? Task.FromException<HttpResponseMessage>(new HttpRequestException("Connection reset by peer", new IOException("reset")))
                 : Task.FromResult(new HttpResponseMessage(ResponseUrlStatus) { Content = new StringContent(ResponseUrlStatus == HttpStatusCode.OK ? "ok" : "error") }));

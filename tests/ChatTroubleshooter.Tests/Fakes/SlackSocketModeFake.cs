@@ -49,6 +49,9 @@ internal sealed class SlackSocketModeFake : IAsyncDisposable
     /// <summary>Acks received, by envelope id: how many times each was acknowledged.</summary>
     public ConcurrentDictionary<string, int> AckCounts { get; } = new();
 
+    /// <summary>The payload an acknowledgement carried (a modal's errors), by envelope id.</summary>
+    public ConcurrentDictionary<string, JsonNode?> AckPayloads { get; } = new();
+
     public static async Task<SlackSocketModeFake> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -181,8 +184,10 @@ internal sealed class SlackSocketModeFake : IAsyncDisposable
                     break;
                 }
 
-                if (!connection.LosesAcks && JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))?["envelope_id"]?.GetValue<string>() is { } id)
+                var ack = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count));
+                if (!connection.LosesAcks && ack?["envelope_id"]?.GetValue<string>() is { } id)
                 {
+                    AckPayloads[id] = ack["payload"]?.DeepClone();
                     AckCounts.AddOrUpdate(id, 1, (_, n) => n + 1);
                     _unacked.TryRemove(id, out _);
                     _acks.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(connection);

@@ -174,6 +174,9 @@ public sealed class ManifestTests : IDisposable
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/')).ToHashSet();
 
         Assert.Equal([SlackEndpoints.Command], json["features"]!["slash_commands"]!.AsArray().Select(c => (string?)c!["command"]));
+        // "Why no recording?" on a message and from anywhere (issue 34): the callback ids the interactions are read by.
+        Assert.Equal([("message", SlackShortcuts.MessageCallbackId), ("global", SlackShortcuts.GlobalCallbackId)],
+            json["features"]!["shortcuts"]!.AsArray().Select(s => ((string)s!["type"]!, (string)s["callback_id"]!)));
         Assert.Equal(SlackApiClient.HandledEvents.Order(), json["settings"]!["event_subscriptions"]!["bot_events"]!.AsArray().Select(e => (string)e!).Order());
         Assert.Equal(SlackApiClient.RequiredScopes.Keys.Order(), json["oauth_config"]!["scopes"]!["bot"]!.AsArray().Select(s => (string)s!).Order());
         foreach (var url in new[]

@@ -174,6 +174,22 @@ public sealed class SlackSocketModeTests() : SlackScenarios(SlackWay.SocketMode)
     }
 
     [Fact]
+    public async Task AnInvalidModal_IsAnsweredInTheAcknowledgement_WithTheErrorOnItsField()
+    {
+        var submission = JsonNode.Parse(TestData.Read("slack/view_submission.json"))!.AsObject();
+        submission["view"]!["callback_id"] = "norecording_modal";
+        submission["view"]!["private_metadata"] = "de";
+        submission["view"]!["state"] = new JsonObject { ["values"] = new JsonObject() };
+
+        var id = await Fake.SendAsync("interactive", submission);
+        await Fake.AckedAsync(id);
+
+        var payload = Fake.AckPayloads[id]!;
+        Assert.Equal("errors", (string?)payload["response_action"]);
+        Assert.Equal("Geben Sie eine Anruf-ID oder einen Link ein, oder beschreiben Sie den Anruf unten.", (string?)payload["errors"]!["call"]);
+    }
+
+    [Fact]
     public async Task TheHttpEndpoints_StillRefuseEveryRequest_WhileSocketModeRunsWithoutASigningSecret()
     {
         var response = await Ingress.Client.SendAsync(BotApp.Signed("/slack/commands", SlackRequests.SlashCommandBody("1000004"), SlackRequests.Form), Ct);

@@ -30,7 +30,7 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ClientWebSocket _socket = new();
-    private readonly Func<SocketEnvelope, CancellationToken, Task<bool>> _handle;
+    private readonly Func<SocketEnvelope, CancellationToken, Task<SocketAck?>> _handle;
     private readonly Action<string> _unreadable;
     private readonly Action<Exception> _failed;
     private readonly int _maxMessageBytes;
@@ -44,7 +44,7 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
 
     private SocketModeConnection(
-        Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, Action<Exception> failed, int maxMessageBytes, TimeSpan keepAlive)
+        Func<SocketEnvelope, CancellationToken, Task<SocketAck?>> handle, Action<string> unreadable, Action<Exception> failed, int maxMessageBytes, TimeSpan keepAlive)
     {
         _handle = handle;
         _unreadable = unreadable;
@@ -62,7 +62,7 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     /// <param name="failed">Told about an unexpected failure of the connection (it then ends as dropped).</param>
     /// <param name="keepAlive">The ping interval; no pong within twice that aborts the socket.</param>
     public static async Task<SocketModeConnection> OpenAsync(
-        Uri url, Func<SocketEnvelope, CancellationToken, Task<bool>> handle, Action<string> unreadable, Action<Exception> failed,
+        Uri url, Func<SocketEnvelope, CancellationToken, Task<SocketAck?>> handle, Action<string> unreadable, Action<Exception> failed,
         int maxMessageBytes, TimeSpan keepAlive, CancellationToken ct)
     {
         var connection = new SocketModeConnection(handle, unreadable, failed, maxMessageBytes, keepAlive);
@@ -254,9 +254,9 @@ internal sealed class SocketModeConnection : IAsyncDisposable
                 return;
 
             case { EnvelopeId: { } id }:
-                if (await _handle(envelope, _stop.Token))
+                if (await _handle(envelope, _stop.Token) is { } ack)
                 {
-                    await AckAsync(id);
+                    await AckAsync(id, ack.Payload);
                 }
 
                 return;
@@ -267,9 +267,12 @@ internal sealed class SocketModeConnection : IAsyncDisposable
         }
     }
 
-    private async Task AckAsync(string envelopeId)
+    /// <summary>The acknowledgement, with what Slack waits for in it (a modal's errors) when there is something.</summary>
+    private async Task AckAsync(string envelopeId, System.Text.Json.Nodes.JsonObject? payload)
     {
-        var ack = Encoding.UTF8.GetBytes($$"""{"envelope_id":"{{envelopeId}}"}""");
+        var ack = payload is null
+            ? Encoding.UTF8.GetBytes($$"""{"envelope_id":"{{envelopeId}}"}""")
+            : Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject { ["envelope_id"] = envelopeId, ["payload"] = payload.DeepClone() }.ToJsonString());
         await _sending.WaitAsync(_stop.Token);
         try
         {
@@ -287,4 +290,10 @@ internal sealed class SocketModeConnection : IAsyncDisposable
     /// <summary>Slack's envelope ids are UUIDs; anything else is not echoed back.</summary>
     private static bool IsEnvelopeId(string id) =>
         id.Length is > 0 and <= 64 && id.AsSpan().IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") < 0;
+}
+
+/// <summary>An envelope may be acknowledged, with this payload in the acknowledgement (null: none).</summary>
+internal sealed record SocketAck(System.Text.Json.Nodes.JsonObject? Payload)
+{
+    public static readonly SocketAck Plain = new((System.Text.Json.Nodes.JsonObject?)null);
 }

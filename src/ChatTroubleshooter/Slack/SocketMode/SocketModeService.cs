@@ -142,10 +142,10 @@ internal sealed class SocketModeService(
 
     /// <summary>
     /// One envelope: read by the same reader as the HTTP endpoints, its work stored (once: by event_id for events, by
-    /// envelope_id otherwise). True when it may be acknowledged; false when the store did not answer, so that Slack
-    /// sends it again.
+    /// envelope_id otherwise). An acknowledgement (with a modal's errors when it has some) when it may be acknowledged;
+    /// null when the store did not answer, so that Slack sends it again.
     /// </summary>
-    private async Task<bool> HandleAsync(SocketEnvelope envelope, CancellationToken ct)
+    private async Task<SocketAck?> HandleAsync(SocketEnvelope envelope, CancellationToken ct)
     {
         try
         {
@@ -155,26 +155,28 @@ internal sealed class SocketModeService(
         {
             // A bug, not the envelope's fault: said loudly, not acknowledged (Slack sends it again), and the connection goes on.
             logger.LogError(e, "A Slack Socket Mode {Type} envelope could not be handled; Slack will send it again.", envelope.Type);
-            return false;
+            return null;
         }
     }
 
-    private async Task<bool> AcceptAsync(SocketEnvelope envelope, CancellationToken ct)
+    private async Task<SocketAck?> AcceptAsync(SocketEnvelope envelope, CancellationToken ct)
     {
         var inbound = Read(envelope);
-        if (inbound is SlackInbound.Refused unreadable)
+        switch (inbound)
         {
-            // Sending it again would not make it readable: acknowledged, and said once in the log.
-            refused.Refused(Source, unreadable.Reason);
-            return true;
+            case SlackInbound.Refused unreadable:
+                // Sending it again would not make it readable: acknowledged, and said once in the log.
+                refused.Refused(Source, unreadable.Reason);
+                return SocketAck.Plain;
+            case SlackInbound.Answer answer:
+                // What Slack waits for in the acknowledgement (a modal's errors), as the HTTP endpoint answers it.
+                return new SocketAck(answer.Body);
+            case SlackInbound.Work { OnceKey: null } work:
+                inbound = work with { OnceKey = $"slack:envelope:{envelope.EnvelopeId}" };
+                break;
         }
 
-        if (inbound is SlackInbound.Work { OnceKey: null } work)
-        {
-            inbound = work with { OnceKey = $"slack:envelope:{envelope.EnvelopeId}" };
-        }
-
-        return await inbound.AcceptAsync(intake, reader.EventDedupeWindow, Source, ct) is not WorkIntake.Outcome.Unavailable;
+        return await inbound.AcceptAsync(intake, reader.EventDedupeWindow, Source, ct) is WorkIntake.Outcome.Unavailable ? null : SocketAck.Plain;
     }
 
     private SlackInbound Read(SocketEnvelope envelope)

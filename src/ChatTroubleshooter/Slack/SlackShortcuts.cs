@@ -105,7 +105,7 @@ internal static class SlackShortcuts
     }
 
     private static string? Value(IReadOnlyDictionary<string, IReadOnlyDictionary<string, SlackInput>>? values, string block) =>
-        values is not null && values.TryGetValue(block, out var actions) && actions.TryGetValue(block, out var input) ? input.Value : null;
+        values is not null && values.TryGetValue(block, out var actions) && actions is not null && actions.TryGetValue(block, out var input) ? input?.Value : null;
 
     private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text };
 }

@@ -53,6 +53,7 @@ public static class TeamsEndpoints
             TeamsInbound.Work { OnceKey: { } key } work => WorkIntake.Ack(http, await intake.AcceptOnceAsync(work.Item, key, work.Window, TeamsAuthentication.Source, ct)),
             TeamsInbound.Work work => WorkIntake.Ack(http, await intake.AcceptAsync(work.Item, TeamsAuthentication.Source, ct)),
             TeamsInbound.CardAction click => await invokes.AnswerAsync(http, click, ct),
+            TeamsInbound.LinkQuery query => await invokes.QueryLinkAsync(query, ct),
             TeamsInbound.InvokeRefused error => TeamsInvokes.Error(error.Status, error.Code, error.Message, error.AsHttpStatus),
             TeamsInbound.Refused refusal => Results.BadRequest(refusal.Reason),
             _ => Results.Ok(),

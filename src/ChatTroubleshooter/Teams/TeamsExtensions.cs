@@ -1,3 +1,4 @@
+using ChatTroubleshooter.Links;
 using System.Net;
 using ChatTroubleshooter.Outbox;
 using ChatTroubleshooter.Places;
@@ -11,6 +12,7 @@ public static class TeamsExtensions
     /// <summary>Registers the Teams adapter: JWT validation, the Connector client and its token, the worker.</summary>
     public static IHostApplicationBuilder AddTeams(this IHostApplicationBuilder builder)
     {
+        builder.AddLinks();
         builder.Services.AddOptions<TeamsOptions>()
             .BindConfiguration(TeamsOptions.Section)
             .ValidateDataAnnotations()

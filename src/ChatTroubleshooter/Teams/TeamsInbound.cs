@@ -28,6 +28,9 @@ internal abstract record TeamsInbound
     /// <summary>Unreadable: the reason, for the 400.</summary>
     public sealed record Refused(string Reason) : TeamsInbound;
 
+    /// <summary>A link of the app's domains pasted in the compose box (<c>composeExtension/queryLink</c>): its preview, answered within the invoke.</summary>
+    public sealed record LinkQuery(string Url, string? Locale) : TeamsInbound;
+
     /// <summary>An invoke the bot does not answer: its error, in the invoke's shape, with that HTTP status when <see cref="AsHttpStatus"/>.</summary>
     public sealed record InvokeRefused(int Status, string Code, string Message, bool AsHttpStatus) : TeamsInbound;
 }
@@ -40,6 +43,11 @@ internal abstract record TeamsInbound
 internal sealed partial class TeamsInboundReader(TimeProvider time)
 {
     public const string CardActionInvoke = "adaptiveCard/action";
+    public const string QueryLinkInvoke = "composeExtension/queryLink";
+    public const string SubmitActionInvoke = "composeExtension/submitAction";
+
+    /// <summary>The message action's command id (the manifest's <c>composeExtensions[0].commands[0].id</c>).</summary>
+    public const string WhyNoRecordingCommand = "whyNoRecording";
 
     /// <summary>The longest conversation, tenant or user id accepted.</summary>
     private const int MaxIdLength = 512;
@@ -73,6 +81,8 @@ internal sealed partial class TeamsInboundReader(TimeProvider time)
         {
             "message" => Message(activity, to),
             "invoke" when activity.Name == CardActionInvoke => CardAction(activity, to),
+            "invoke" when activity.Name == QueryLinkInvoke => QueryLink(activity),
+            "invoke" when activity.Name == SubmitActionInvoke => SubmitAction(activity, to),
             // Bot Framework's ActivityHandler answers 501 here; a 4xx says the same ("not this bot's") without counting
             // as a server failure in anyone's monitoring.
             "invoke" => new TeamsInbound.InvokeRefused(StatusCodes.Status400BadRequest, "NotSupported", $"This bot does not handle {activity.Name ?? "this"} invokes.", AsHttpStatus: true),
@@ -122,6 +132,83 @@ internal sealed partial class TeamsInboundReader(TimeProvider time)
             ? new TeamsInbound.CardAction(to, turn, activity.Id ?? activity.ReplyToId)
             : new TeamsInbound.InvokeRefused(StatusCodes.Status400BadRequest, "BadRequest", "The action's data is not one of this bot's buttons.", AsHttpStatus: false);
     }
+
+    private static TeamsInbound QueryLink(Activity activity)
+    {
+        QueryLinkValue? value = null;
+        try
+        {
+            value = activity.Value?.Deserialize(TeamsJson.Default.QueryLinkValue);
+        }
+        catch (JsonException)
+        {
+        }
+
+        return value?.Url is { Length: > 0 and <= 2000 } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+            ? new TeamsInbound.LinkQuery(url, activity.UserLocale)
+            : new TeamsInbound.InvokeRefused(StatusCodes.Status400BadRequest, "BadRequest", "A queryLink invoke needs an https url.", AsHttpStatus: false);
+    }
+
+    /// <summary>
+    /// "Why no recording?" on a message (<c>composeExtension/submitAction</c>): that message's text (and what the user
+    /// added), answered in reply to it, for everyone there, as a mention would be. The invoke's own answer is empty: the
+    /// dialog closes, the diagnosis follows in the conversation.
+    /// </summary>
+    private TeamsInbound SubmitAction(Activity activity, TeamsConversation to)
+    {
+        SubmitActionValue? value = null;
+        try
+        {
+            value = activity.Value?.Deserialize(TeamsJson.Default.SubmitActionValue);
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (value is not { CommandId: WhyNoRecordingCommand, MessagePayload: { } message })
+        {
+            return new TeamsInbound.InvokeRefused(StatusCodes.Status400BadRequest, "BadRequest", "Expected the whyNoRecording action on a message.", AsHttpStatus: false);
+        }
+
+        var added = value.Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.String
+            ? details.GetString()
+            : null;
+        var text = string.Join('\n', new[] { PlainText(message.Body), added?.Trim() }.Where(t => !string.IsNullOrEmpty(t)));
+        var work = new TeamsMessageWork(to with { Visibility = to.Type is "personal" ? Visibility.Private : Visibility.Shared },
+            activity.From!.Id!, activity.UserLocale, text.Length <= MaxText ? text : text[..MaxText], message.Id ?? activity.ReplyToId)
+        { UserName = UserName(activity) };
+        var item = WorkItem.Accepted(work, time);
+        return activity.Id is { } id
+            ? new TeamsInbound.Work(item, $"teams:activity:{TeamsWorkHandler.ConversationKey(to)}:{id}", TimeSpan.FromHours(1))
+            : new TeamsInbound.Work(item);
+    }
+
+    /// <summary>The longest message text a message action passes on.</summary>
+    private const int MaxText = 4000;
+
+    /// <summary>
+    /// A Teams message body as text: a link's address kept after its text (a pasted call link often shows as "this
+    /// call"), other HTML tags dropped, entities decoded, white space collapsed.
+    /// </summary>
+    internal static string PlainText(MessageBody? body)
+    {
+        var content = body?.Content ?? "";
+        if (body?.ContentType is "html")
+        {
+            content = System.Net.WebUtility.HtmlDecode(HtmlTag().Replace(Anchor().Replace(content, "$2 $1"), " "));
+        }
+
+        return WhiteSpace().Replace(content, " ").Trim();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""<a\b[^>]*?\bhref\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a>""", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex Anchor();
+
+    [System.Text.RegularExpressions.GeneratedRegex("<[^>]*>")]
+    private static partial System.Text.RegularExpressions.Regex HtmlTag();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+")]
+    private static partial System.Text.RegularExpressions.Regex WhiteSpace();
 
     private TeamsInbound Welcome(Activity activity, TeamsConversation to) =>
         new TeamsInbound.Work(WorkItem.Accepted(new TeamsWelcomeWork(to, activity.UserLocale), time), $"teams:welcome:{TeamsWorkHandler.ConversationKey(to)}", TimeSpan.FromMinutes(10));

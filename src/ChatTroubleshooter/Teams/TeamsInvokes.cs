@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ChatTroubleshooter.Cards;
 using ChatTroubleshooter.Conversations;
+using ChatTroubleshooter.Links;
 using ChatTroubleshooter.Diagnostics.Replies;
 using ChatTroubleshooter.Outbox;
 
@@ -10,7 +11,8 @@ namespace ChatTroubleshooter.Teams;
 /// Answers an Action.Execute click within its invoke, as the Universal Actions protocol asks: the card that replaces the
 /// clicked one (or a one-line message), with the next step, already decided by the core, queued for the worker to send.
 /// </summary>
-internal sealed class TeamsInvokes(ConversationService conversations, CardRenderer cards, TeamsWorkHandler handler, WorkIntake intake, TimeProvider time)
+internal sealed class TeamsInvokes(
+    ConversationService conversations, CallStatuses links, CardRenderer cards, TeamsWorkHandler handler, WorkIntake intake, TimeProvider time)
 {
     public const string ActivityMessageType = "application/vnd.microsoft.activity.message";
     public const string ErrorType = "application/vnd.microsoft.error";
@@ -41,6 +43,35 @@ internal sealed class TeamsInvokes(ConversationService conversations, CardRender
             { Reply: MessageReply message } => Message(message.Text),
             _ => Card(cards.Teams(outcome.Reply, outcome.MaskPhoneNumbers)),
         };
+    }
+
+    /// <summary>
+    /// A pasted Aircall call link's preview (<c>composeExtension/queryLink</c>): the call's recording status as an Adaptive
+    /// Card (phone numbers masked: the conversation reads it), with a one-line preview; a link to nothing the bot can
+    /// read previews nothing.
+    /// </summary>
+    public async Task<IResult> QueryLinkAsync(TeamsInbound.LinkQuery query, CancellationToken ct)
+    {
+        var language = Diagnostics.Texts.Languages.FromLocale(query.Locale) ?? Diagnostics.Texts.Languages.Default;
+        var attachments = new JsonArray();
+        if (await links.ForLinkAsync(query.Url, language, ct) is { } status)
+        {
+            attachments.Add(new JsonObject
+            {
+                ["contentType"] = CardRenderer.ContentType,
+                ["content"] = cards.Teams(status, maskPhoneNumbers: true),
+                ["preview"] = new JsonObject
+                {
+                    ["contentType"] = "application/vnd.microsoft.card.thumbnail",
+                    ["content"] = new JsonObject { ["title"] = status.Title, ["text"] = status.Status },
+                },
+            });
+        }
+
+        return Results.Json(new JsonObject
+        {
+            ["composeExtension"] = new JsonObject { ["type"] = "result", ["attachmentLayout"] = "list", ["attachments"] = attachments },
+        });
     }
 
     public static IResult Card(JsonObject card) =>

@@ -35,6 +35,17 @@ internal sealed record ConversationAccount(string? Id, string? ConversationType,
 /// <summary>An entity: a mention (<c>mentioned</c>, <c>text</c>) or clientInfo (<c>locale</c>).</summary>
 internal sealed record ActivityEntity(string? Type, string? Text, ChannelAccount? Mentioned, string? Locale);
 
+/// <summary>The value of a <c>composeExtension/queryLink</c> invoke: a link of the app's domains, pasted in the compose box.</summary>
+internal sealed record QueryLinkValue(string? Url);
+
+/// <summary>The value of a <c>composeExtension/submitAction</c> invoke: the command, and (on a message) the message.</summary>
+internal sealed record SubmitActionValue(string? CommandId, string? CommandContext, MessagePayload? MessagePayload, JsonElement? Data);
+
+/// <summary>The message a message action was used on.</summary>
+internal sealed record MessagePayload(string? Id, MessageBody? Body);
+
+internal sealed record MessageBody(string? ContentType, string? Content);
+
 /// <summary>The value of an <c>adaptiveCard/action</c> invoke.</summary>
 internal sealed record CardActionInvokeValue(CardAction? Action);
 
@@ -49,5 +60,7 @@ public sealed record ConnectorResponse(string? Id, string? ActivityId);
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Activity))]
 [JsonSerializable(typeof(CardActionInvokeValue))]
+[JsonSerializable(typeof(QueryLinkValue))]
+[JsonSerializable(typeof(SubmitActionValue))]
 [JsonSerializable(typeof(ConnectorResponse))]
 internal sealed partial class TeamsJson : JsonSerializerContext;

@@ -84,6 +84,17 @@ internal static class SampleReplies
             CsvUrl = "https://bot.example.com/reports/a1b2.csv?expires=1&sig=ab",
         });
 
+        // A link's status (a Slack unfurl, a Teams link preview): without a recording (Diagnose), and recorded.
+        var summary = composer.Text(language, TextKeys.LinkSummaryInbound, ("number", userText), ("agent", userText), ("when", "23 May 2026 09:00"),
+            ("talk", composer.Text(language, TextKeys.LinkTalk, ("duration", "2 min"))));
+        yield return ("link-missing", new CallStatusReply(language, "1234567", composer.Text(language, TextKeys.LinkTitle, ("callId", "1234567")), summary, false,
+            composer.Text(language, TextKeys.LinkCauseConfirmed, ("causes", composer.Text(language, "cause.recording-disabled.title"))),
+            DiagnosisKind.Confirmed, ["recording-disabled"], [], "https://dashboard.aircall.io/calls/1234567",
+            composer.Text(language, TextKeys.CardLinkOpen), composer.Text(language, TextKeys.CardLinkDiagnose)));
+        yield return ("link-recorded", new CallStatusReply(language, "1234567", composer.Text(language, TextKeys.LinkTitle, ("callId", "1234567")), summary, true,
+            composer.Text(language, TextKeys.LinkRecorded), null, [], [], "https://dashboard.aircall.io/calls/1234567",
+            composer.Text(language, TextKeys.CardLinkOpen), composer.Text(language, TextKeys.CardLinkDiagnose)));
+
         yield return ("help", composer.Help(language));
         yield return ("not-ready", new NotReadyReply(language, "1000010",
             composer.Text(language, TextKeys.NoticeNotReady, ("callId", "1000010"), ("delay", "1 min")), TimeSpan.FromMinutes(1)));

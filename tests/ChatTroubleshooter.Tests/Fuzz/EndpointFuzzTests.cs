@@ -104,7 +104,16 @@ public sealed class EndpointFuzzTests : IDisposable
     [
         Fixture("slack/event_app_mention.json"), Fixture("slack/event_message_im.json"), Fixture("slack/url_verification.json"),
         Fixture("slack/event_app_mention_inner_edited.json"), Fixture("slack/event_message_from_app_bot.json"),
+        LinkShared(),
     ];
+
+    /// <summary>Slack's documented link_shared envelope with an Aircall call link (issue 34).</summary>
+    private static JsonObject LinkShared()
+    {
+        var envelope = Fixture("slack/event_link_shared.json");
+        envelope["event"]!["links"] = new JsonArray(new JsonObject { ["domain"] = "dashboard.aircall.io", ["url"] = "https://dashboard.aircall.io/calls/1000001" });
+        return envelope;
+    }
 
     /// <summary>The token of the fixtures' webhook, configured: the fuzzed envelopes get past it and are read.</summary>
     private const string AircallToken = "cebcaac65XXXXXXXXXx";
@@ -125,9 +134,44 @@ public sealed class EndpointFuzzTests : IDisposable
         Teams("playground_invoke-adaptiveCard-action-personal.json"), Teams("playground_message-value-from-Action.Submit-personal.json"),
         Teams("docs_conversationUpdate-bot-added-to-team.json"), Teams("playground_installationUpdate-add-personal.json"),
         Teams("teamsnet_invoke-adaptiveCard-action-personal.json"),
+        BotFrameworkFake.Activity("playground_invoke-adaptiveCard-action-personal.json", a =>
+        {
+            a["name"] = "composeExtension/queryLink";
+            a["value"] = new JsonObject { ["url"] = "https://dashboard.aircall.io/calls/1000001" };
+        }),
+        BotFrameworkFake.Activity("playground_invoke-adaptiveCard-action-personal.json", a =>
+        {
+            a["name"] = "composeExtension/submitAction";
+            a["value"] = new JsonObject
+            {
+                ["commandId"] = "whyNoRecording",
+                ["commandContext"] = "message",
+                ["messagePayload"] = new JsonObject { ["id"] = "1", ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = "<p>call 1000004</p>" } },
+            };
+        }),
     ];
 
     private static readonly JsonObject Interaction = Fixture("slack/block_actions_with_state.json");
+
+    /// <summary>The shortcut and modal payloads (issue 34), fuzzed like the clicks.</summary>
+    private static readonly JsonObject[] Shortcuts = [ShortcutFixture("message_action_bolt_python.json", "why_no_recording"),
+        ShortcutFixture("shortcut_bolt_python.json", "why_no_recording_modal"), ModalFixture()];
+
+    private static JsonObject ShortcutFixture(string file, string callbackId)
+    {
+        var payload = Fixture("slack/" + file);
+        payload["callback_id"] = callbackId;
+        return payload;
+    }
+
+    private static JsonObject ModalFixture()
+    {
+        var payload = Fixture("slack/view_submission.json");
+        payload["view"]!["callback_id"] = "norecording_modal";
+        payload["view"]!["state"] = new JsonObject { ["values"] = new JsonObject { ["call"] = new JsonObject { ["call"] = new JsonObject { ["value"] = "1000004" } } } };
+        payload["response_urls"] = new JsonArray(new JsonObject { ["block_id"] = "where", ["channel_id"] = "C111", ["response_url"] = "https://hooks.slack.com/x" });
+        return payload;
+    }
 
     private static JsonObject Fixture(string path) => JsonNode.Parse(TestData.Read(path))!.AsObject();
 
@@ -182,6 +226,13 @@ public sealed class EndpointFuzzTests : IDisposable
 
     internal static byte[] InteractionBody(Random random)
     {
+        if (random.Next(3) == 0)
+        {
+            var shortcut = Shortcuts[random.Next(Shortcuts.Length)];
+            var mutated = random.Next(4) == 0 ? shortcut.ToJsonString() : Mutate(shortcut, random).ToJsonString();
+            return Encoding.UTF8.GetBytes("payload=" + Uri.EscapeDataString(mutated));
+        }
+
         var payload = Interaction.DeepClone().AsObject();
         payload["actions"] = new JsonArray(new JsonObject
         {

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# What the bot does in Aircall itself, measured on demand (not part of the tests), on loopback: the bot in Release
-# (SQLite, its outbox running as deployed) against the load test's server playing Aircall. Prints, for COUNT calls
+# What the bot does in Aircall itself and with links to calls, measured on demand (not part of the tests), on
+# loopback: the bot in Release (SQLite, its outbox running as deployed) against the load test's server playing Aircall
+# and Slack's Web API. Prints, for COUNT calls
 # answered one after another on NUMBERS numbers whose recording is off, the time from the call.answered webhook to the
 # Insight Card reaching Aircall, and the Aircall requests per warned call (the first call of a number reads it; the
-# rest find it cached). Aircall__RequestsPerMinute is RPM (6,000 by default: the latency of the bot, not of the
+# rest find it cached); then, for links to calls shared in Slack, the time from link_shared to chat.unfurl and the
+# Aircall requests per unfurl. Aircall__RequestsPerMinute is RPM (6,000 by default: the latency of the bot, not of the
 # rate limit; at the usual 60/min a burst of answered calls waits for its permits like every request).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +26,8 @@ dotnet "$tool" serve --urls "http://127.0.0.1:$serve_port" >"$work/serve.log" 2>
 pids+=($!)
 wait_up "http://127.0.0.1:$serve_port/keys"
 env ASPNETCORE_URLS="http://127.0.0.1:$bot_port" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  Slack__SigningSecret=unused State__SqlitePath="$work/state.db" \
+  Slack__SigningSecret=load-test-secret Slack__BotToken=xoxb-load Slack__ApiBaseUrl="http://127.0.0.1:$serve_port/api/" \
+  State__SqlitePath="$work/state.db" \
   Aircall__BaseUrl="http://127.0.0.1:$serve_port/aircall/v1/" Aircall__ApiId=load Aircall__ApiToken=load \
   Aircall__WebhookTokens__0=load-test-token Aircall__RequestsPerMinute="${RPM:-6000}" \
   dotnet "$bot_dll" --contentRoot "$(dirname "$bot_dll")" >"$work/bot.log" 2>&1 &
@@ -34,3 +37,7 @@ wait_up "http://127.0.0.1:$bot_port/readyz"
 echo "== in-call warnings: call.answered → Insight Card ($COUNT calls, $NUMBERS numbers)"
 dotnet "$tool" incall --bot "http://127.0.0.1:$bot_port" --serve "http://127.0.0.1:$serve_port" --webhook load-test-token \
   --count "$COUNT" --numbers "$NUMBERS" | sed 's/^/   /'
+
+echo "== link unfurls: link_shared → chat.unfurl (300 links to 10 calls, one at a time)"
+dotnet "$tool" unfurl --bot "http://127.0.0.1:$bot_port" --serve "http://127.0.0.1:$serve_port" --secret load-test-secret \
+  --count 300 --calls 10 | sed 's/^/   /'

@@ -12,6 +12,9 @@ using System.Text;
 //   incall --bot URL --serve URL --count N --webhook TOKEN [--numbers 5]: call.answered webhooks on numbers whose
 //     recording is off (the serve tool plays Aircall): time from the webhook to the Insight Card reaching Aircall,
 //     and Aircall requests per warned call
+//   unfurl --bot URL --serve URL --secret S --count N --calls K: signed link_shared events, N links to K calls (the
+//     serve tool plays Aircall and Slack): time from the event to chat.unfurl, for a call's first link and for the
+//     cached ones after it, and Aircall requests per unfurl
 //   (default) --url URL --secret S [--seconds 10] [--concurrency 32] [--rate 0 | requests/s]: ack latency of
 //   signed slash commands, optionally at a fixed rate
 // With --webhook TOKEN: Aircall call.ended webhooks (an answered 2 min call without a recording, a new call id each: a
@@ -70,6 +73,11 @@ if (args.Length > 0 && args[0] == "e2e")
 if (args.Length > 0 && args[0] == "incall")
 {
     return await InCallAsync();
+}
+
+if (args.Length > 0 && args[0] == "unfurl")
+{
+    return await UnfurlAsync();
 }
 
 
@@ -299,5 +307,85 @@ async Task<int> InCallAsync()
         $"webhook → Insight Card ms: p50 {Q(0.50):0.0}  p95 {Q(0.95):0.0}  p99 {Q(0.99):0.0}  max {Q(1.0):0.0}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"Aircall requests: {total} in all = {(double)total / count:0.00} per warned call ({string.Join(", ", requests.Select(r => $"{r.Key} {r.Value}"))})"));
+    return failures == 0 ? 0 : 1;
+}
+
+// Signed link_shared events, one at a time, each a new message linking one of K calls: from the event sent to its
+// chat.unfurl at the fake Slack. A call's first link looks it up; the links after it (within 5 minutes) are cached.
+async Task<int> UnfurlAsync()
+{
+    var bot = Arg("--bot", "http://127.0.0.1:5080").TrimEnd('/');
+    var serve = Arg("--serve", "http://127.0.0.1:5082").TrimEnd('/');
+    var count = int.Parse(Arg("--count", "300"), CultureInfo.InvariantCulture);
+    var calls = int.Parse(Arg("--calls", "10"), CultureInfo.InvariantCulture);
+    List<double> first = [], cached = [];
+    var failures = 0;
+    var before = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"{serve}/aircall-requests"))!.AsObject().Sum(r => (int)r.Value!);
+    for (var i = 0; i < count; i++)
+    {
+        var messageTs = string.Create(CultureInfo.InvariantCulture, $"1700000000.{i:D6}");
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["token"] = "x",
+            ["team_id"] = "T111",
+            ["api_app_id"] = "A111",
+            ["type"] = "event_callback",
+            ["event_id"] = $"EvUnfurl{i}",
+            ["event_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["event"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["type"] = "link_shared",
+                ["channel"] = "C111",
+                ["user"] = "U111",
+                ["message_ts"] = messageTs,
+                ["source"] = "conversations_history",
+                ["user_locale"] = "en-US",
+                ["links"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["domain"] = "dashboard.aircall.io",
+                    ["url"] = $"https://dashboard.aircall.io/calls/{40_000_000 + (i % calls)}",
+                }),
+            },
+        }.ToJsonString();
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, bot + "/slack/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Slack-Request-Timestamp", ts);
+        request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes($"v0:{ts}:{body}"))));
+        var start = Stopwatch.GetTimestamp();
+        using var response = await http.SendAsync(request);
+        var shown = false;
+        for (var poll = 0; poll < 2000 && !shown; poll++)
+        {
+            using var unfurl = await http.GetAsync($"{serve}/unfurls/{messageTs}");
+            if (unfurl.IsSuccessStatusCode)
+            {
+                (i < calls ? first : cached).Add(Stopwatch.GetElapsedTime(start, long.Parse(await unfurl.Content.ReadAsStringAsync(), CultureInfo.InvariantCulture)).TotalMilliseconds);
+                shown = true;
+            }
+            else
+            {
+                await Task.Delay(2);
+            }
+        }
+
+        if (!shown || response.StatusCode != HttpStatusCode.OK)
+        {
+            failures++;
+        }
+    }
+
+    var after = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"{serve}/aircall-requests"))!.AsObject().Sum(r => (int)r.Value!);
+    string Line(string what, List<double> times)
+    {
+        times.Sort();
+        double Q(double q) => times.Count == 0 ? double.NaN : times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"{what}: {times.Count} unfurls, ms p50 {Q(0.5):0.0}  p95 {Q(0.95):0.0}  p99 {Q(0.99):0.0}  max {Q(1):0.0}");
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"link_shared → chat.unfurl: {count} links to {calls} calls, {failures} failures"));
+    Console.WriteLine(Line("a call's first link (looked up)", first));
+    Console.WriteLine(Line("cached call (within 5 min)", cached));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Aircall requests: {after - before} for {count} unfurls = {(double)(after - before) / count:0.000} per unfurl ({(double)(after - before) / calls:0.0} per call's first link, 0 expected after it)"));
     return failures == 0 ? 0 : 1;
 }

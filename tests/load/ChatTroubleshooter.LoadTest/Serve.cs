@@ -21,6 +21,9 @@ internal static class Serve
     /// <summary>When each call's Insight Card reached the fake Aircall (a Stopwatch timestamp), by call id.</summary>
     public static readonly ConcurrentDictionary<string, long> Cards = new(StringComparer.Ordinal);
 
+    /// <summary>When each message's chat.unfurl reached the fake Slack (a Stopwatch timestamp), by message ts.</summary>
+    public static readonly ConcurrentDictionary<string, long> Unfurls = new(StringComparer.Ordinal);
+
     /// <summary>Requests the fake Aircall received, by method and resource.</summary>
     public static readonly ConcurrentDictionary<string, int> AircallRequests = new(StringComparer.Ordinal);
 
@@ -68,6 +71,34 @@ internal static class Serve
             AircallRequests.AddOrUpdate("POST insight_cards", 1, (_, n) => n + 1);
             return Results.Json(new JsonObject(), statusCode: StatusCodes.Status201Created);
         });
+        // Aircall's finished calls (answered 2 min, no recording, on number 1000) and Slack's chat.unfurl, recorded by message ts.
+        app.MapGet("/aircall/v1/calls/{id}", (long id) =>
+        {
+            AircallRequests.AddOrUpdate("GET calls", 1, (_, n) => n + 1);
+            var ended = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 600;
+            return Results.Json(new JsonObject
+            {
+                ["call"] = new JsonObject
+                {
+                    ["id"] = id,
+                    ["status"] = "done",
+                    ["direction"] = "inbound",
+                    ["started_at"] = ended - 130,
+                    ["answered_at"] = ended - 120,
+                    ["ended_at"] = ended,
+                    ["recording"] = null,
+                    ["number"] = new JsonObject { ["id"] = 1000, ["name"] = "Support" },
+                    ["user"] = new JsonObject { ["id"] = 1, ["name"] = "Ana" },
+                },
+            });
+        });
+        app.MapPost("/api/chat.unfurl", async (HttpContext context) =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            Unfurls[(string?)body?["ts"] ?? ""] = System.Diagnostics.Stopwatch.GetTimestamp();
+            return Results.Json(new JsonObject { ["ok"] = true });
+        });
+        app.MapGet("/unfurls/{ts}", (string ts) => Unfurls.TryGetValue(ts, out var at) ? Results.Text(at.ToString(System.Globalization.CultureInfo.InvariantCulture)) : Results.NotFound());
         app.MapGet("/cards/{id}", (string id) => Cards.TryGetValue(id, out var at) ? Results.Text(at.ToString(System.Globalization.CultureInfo.InvariantCulture)) : Results.NotFound());
         app.MapGet("/aircall-requests", () => Results.Json(new JsonObject([.. AircallRequests.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value))])));
 

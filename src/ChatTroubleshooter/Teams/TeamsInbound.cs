@@ -174,9 +174,10 @@ internal sealed partial class TeamsInboundReader(TimeProvider time)
             ? details.GetString()
             : null;
         var text = string.Join('\n', new[] { PlainText(message.Body), added?.Trim() }.Where(t => !string.IsNullOrEmpty(t)));
-        var work = new TeamsMessageWork(to with { Visibility = to.Type is "personal" ? Visibility.Private : Visibility.Shared },
-            activity.From!.Id!, activity.UserLocale, text.Length <= MaxText ? text : text[..MaxText], message.Id ?? activity.ReplyToId)
-        { UserName = UserName(activity) };
+        var work = new TeamsMessageWork(to, activity.From!.Id!, activity.UserLocale, text.Length <= MaxText ? text : text[..MaxText], message.Id ?? activity.ReplyToId)
+        {
+            UserName = UserName(activity),
+        };
         var item = WorkItem.Accepted(work, time);
         return activity.Id is { } id
             ? new TeamsInbound.Work(item, $"teams:activity:{TeamsWorkHandler.ConversationKey(to)}:{id}", TimeSpan.FromHours(1))

@@ -39,13 +39,7 @@ public sealed class AircallWebhookTests : IDisposable
             ["Alerts:SlackChannel"] = AlertChannel,
             ["Alerts:AssetsGrace"] = grace,
         };
-        if (sqlite)
-        {
-            settings["State:Provider"] = "Sqlite";
-            settings["State:SqlitePath"] = Path.Combine(_directory.FullName, "state.db");
-        }
-
-        return _peers.App(settings, tokens);
+        return _peers.App(sqlite ? AlertPeers.WithSqlite(settings, _directory) : settings, tokens);
     }
 
     private static JsonObject Call(int talkSeconds, string? recording = null) => AlertPeers.Call(talkSeconds, recording);

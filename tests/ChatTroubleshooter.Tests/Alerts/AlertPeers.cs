@@ -100,6 +100,14 @@ internal sealed class AlertPeers
         return copy;
     }
 
+    /// <summary>The settings of a SQLite store in <paramref name="directory"/>: two apps made with them one after the other are a restart.</summary>
+    public static Dictionary<string, string?> WithSqlite(Dictionary<string, string?> settings, DirectoryInfo directory)
+    {
+        settings["State:Provider"] = "Sqlite";
+        settings["State:SqlitePath"] = Path.Combine(directory.FullName, "state.db");
+        return settings;
+    }
+
     /// <summary>An app whose Aircall is this fake, with its credentials and webhook tokens (unless <paramref name="tokens"/> is false).</summary>
     public BotApp App(Dictionary<string, string?> settings, bool tokens = true)
     {

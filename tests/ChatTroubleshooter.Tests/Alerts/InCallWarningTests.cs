@@ -33,13 +33,7 @@ public sealed class InCallWarningTests : IDisposable
             ["Alerts:Language"] = language,
             ["Alerts:InCallWarnings"] = warnings ? "true" : "false",
         };
-        if (sqlite)
-        {
-            settings["State:Provider"] = "Sqlite";
-            settings["State:SqlitePath"] = Path.Combine(_directory.FullName, "state.db");
-        }
-
-        return _peers.App(settings);
+        return _peers.App(sqlite ? AlertPeers.WithSqlite(settings, _directory) : settings);
     }
 
     /// <summary>The reference call as <c>call.answered</c> carries it: answered, not ended, on number 1234.</summary>

@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using ChatTroubleshooter.Teams;
 using ChatTroubleshooter.Tests.Fakes;
 
 namespace ChatTroubleshooter.Tests.Teams;
@@ -34,15 +31,7 @@ public sealed class TeamsMessageExtensionTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Task<HttpResponseMessage> PostAsync(JsonObject activity)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, TeamsEndpoints.Route)
-        {
-            Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _botFramework.Token());
-        return _client.SendAsync(request, Ct);
-    }
+    private Task<HttpResponseMessage> PostAsync(JsonObject activity) => _botFramework.PostAsync(_client, activity);
 
     internal static JsonObject QueryLink(string url, string locale = "en-US") => BotFrameworkFake.Activity("playground_invoke-adaptiveCard-action-personal.json", a =>
     {

@@ -108,15 +108,17 @@ public static class AircallWebhooks
                     return Results.BadRequest("A call event's data must be a call with an id.");
                 }
 
-                // Only a call on a number, in a known direction, can be on a number whose recording is off for it.
-                if (!alerts.Value.InCallWarnings || call is not { Number.Id: > 0, Direction: "inbound" or "outbound" })
+                if (!alerts.Value.InCallWarnings)
                 {
                     return Results.Ok();
                 }
 
-                // One warning per call: duplicates and retries of the event (even across a restart) are the same key.
+                // One warning per call: duplicates and retries of the event (even across a restart) are the same key. An
+                // event without the call's number or direction (Aircall's documented samples show "number": {}) has the
+                // worker read the call.
                 var key = InCallWarningWork.KeyOf(call.Id);
-                var work = new InCallWarningWork(call.Id, call.Direction, call.Number.Id, call.Number.Name, call.AnsweredAt);
+                var complete = call is { Number.Id: > 0, Direction: "inbound" or "outbound" };
+                var work = new InCallWarningWork(call.Id, complete ? call.Direction : null, complete ? call.Number!.Id : null, call.Number?.Name, call.AnsweredAt);
                 return WorkIntake.Ack(http, await intake.AcceptOnceAsync(new WorkItem(key, work), key, CheckWindow, Source, ct));
             }
 

@@ -11,8 +11,10 @@ using Microsoft.Extensions.Options;
 namespace ChatTroubleshooter.Alerts;
 
 /// <summary>A call was answered (<c>call.answered</c>): warn its agent, during the call, when it will not be recorded.</summary>
+/// <param name="Direction">inbound or outbound; null when the event did not say (the call is read then).</param>
+/// <param name="NumberId">The call's number; null when the event did not say (the call is read then).</param>
 /// <param name="AnsweredAt">When it was answered (UNIX seconds), as the event said.</param>
-public sealed record InCallWarningWork(long CallId, string Direction, long NumberId, string? NumberName, long? AnsweredAt) : Work
+public sealed record InCallWarningWork(long CallId, string? Direction, long? NumberId, string? NumberName, long? AnsweredAt) : Work
 {
     /// <summary>The item id and dedupe key of a call's one warning.</summary>
     public static string KeyOf(long callId) => string.Create(CultureInfo.InvariantCulture, $"aircall:in-call-warning:{callId}");
@@ -29,7 +31,8 @@ public sealed record InsightCardLine(string Type, string Text, string? Label, st
 /// <c>call.answered</c>, when the number's data (cached) and the rules confirm <c>recording-disabled</c> for the call, one
 /// Insight Card with why and what to do now, in <c>Alerts__Language</c>. One per call: the webhook's dedupe key is the
 /// call's (retries, duplicates and restarts post nothing more). Its Aircall requests go after users' lookups and before
-/// bulk work (<see cref="CallPriority.Prompt"/>): with the number cached, one request per warned call (the card).
+/// bulk work (<see cref="CallPriority.Prompt"/>): with the number cached, one request per warned call (the card), two
+/// when the event does not carry the call's number (the call is read).
 /// </summary>
 internal sealed class InCallWarnings(
     AircallClient aircall,
@@ -54,9 +57,23 @@ internal sealed class InCallWarnings(
     public async Task<IReadOnlyList<Delivery>> PlanAsync(WorkItem item, CancellationToken ct)
     {
         var warning = (InCallWarningWork)item.Work;
-        var (numberFacts, number) = await numbers.ForAsync(warning.NumberId, Requester, ct);
+        if (warning is not { NumberId: { } numberId, Direction: { } direction })
+        {
+            // The event did not say which number or direction: the call says (one more request).
+            var read = await aircall.GetCallAsync(warning.CallId, Requester, ct, fresh: true);
+            if (read is not { Status: AircallStatus.Ok, Value: { Number.Id: > 0, Direction: "inbound" or "outbound" } call })
+            {
+                logger.LogInformation("Call {CallId} was answered, but its number could not be read ({Status}): no in-call warning.", warning.CallId, read.Status);
+                return [];
+            }
+
+            (numberId, direction) = (call.Number!.Id, call.Direction!);
+            warning = warning with { NumberName = warning.NumberName ?? call.Number.Name, AnsweredAt = warning.AnsweredAt ?? call.AnsweredAt };
+        }
+
+        var (numberFacts, number) = await numbers.ForAsync(numberId, Requester, ct);
         // The live call as the event gave it: answered, in its direction (the same facts the rules read after the call).
-        var live = new AircallCall(warning.CallId, "answered", warning.Direction, null, warning.AnsweredAt ?? time.GetUtcNow().ToUnixTimeSeconds(),
+        var live = new AircallCall(warning.CallId, "answered", direction, null, warning.AnsweredAt ?? time.GetUtcNow().ToUnixTimeSeconds(),
             null, null, null, null, null, null, null);
         var facts = FactSet.From([.. mapper.MapCall(live), .. numberFacts]);
         if (Evaluator.AssessAll(knowledge.Rules, facts).FirstOrDefault(a => a is { Cause.Id: RecordingDisabled, Status: CauseStatus.Confirmed }) is not { } disabled)
@@ -66,18 +83,18 @@ internal sealed class InCallWarnings(
 
         var language = options.Value.Language;
         var texts = knowledge.Texts;
-        var name = number?.Name ?? warning.NumberName ?? warning.NumberId.ToString(CultureInfo.InvariantCulture);
+        var name = number?.Name ?? warning.NumberName ?? numberId.ToString(CultureInfo.InvariantCulture);
         // The title opens the help article the cause links to, in the warning's language.
         var article = disabled.Cause.Links.FirstOrDefault()?.UrlTemplate
             .Replace("{locale}", texts.Get(language, TextKeys.LinkLocale), StringComparison.Ordinal);
-        logger.LogInformation("Call {CallId} was answered on number {NumberId}, whose recording is off: its agent is warned.", warning.CallId, warning.NumberId);
+        logger.LogInformation("Call {CallId} was answered on number {NumberId}, whose recording is off: its agent is warned.", warning.CallId, numberId);
         return
         [
             new InsightCardDelivery(warning.CallId,
             [
                 new InsightCardLine("title", texts.Get(language, TextKeys.InCallTitle), null, article),
                 new InsightCardLine("shortText",
-                    texts.Get(language, warning.Direction == "outbound" ? TextKeys.InCallWhyOutbound : TextKeys.InCallWhyInbound, ("number", name)),
+                    texts.Get(language, direction == "outbound" ? TextKeys.InCallWhyOutbound : TextKeys.InCallWhyInbound, ("number", name)),
                     texts.Get(language, TextKeys.InCallLabelWhy), null),
                 new InsightCardLine("shortText", texts.Get(language, TextKeys.InCallNow), texts.Get(language, TextKeys.InCallLabelNow), null),
             ]),

@@ -32,7 +32,10 @@ public enum CallPriority
     /// <summary>A user waiting for an answer: first.</summary>
     Interactive,
 
-    /// <summary>Work that is useless late (a warning during a live call): after users, before bulk work.</summary>
+    /// <summary>
+    /// Work someone looks at now without having asked, useless late (a warning during a live call, a pasted link's
+    /// preview): after users, before bulk work.
+    /// </summary>
     Prompt,
 
     /// <summary>Background work (alerts after the call, audits, write-backs): after everyone else.</summary>
@@ -45,9 +48,6 @@ public enum CallPriority
 /// </summary>
 public sealed record CallRequester(string Id, CallPriority Priority = CallPriority.Interactive)
 {
-    /// <summary>Not a user: never turned away for having too many lookups under way (it is paced by its turns).</summary>
-    public bool Background => Priority != CallPriority.Interactive;
-
     public static CallRequester Of(Turn turn) => new($"{turn.Channel}:{turn.UserId}".ToLowerInvariant());
 }
 

@@ -57,9 +57,8 @@ internal sealed partial class SlackWorkHandler(
                 var threadTs = message.ThreadTs ?? (message.IsMention ? message.Ts : null);
                 var place = Place(message.TeamId, message.ChannelId);
                 var key = threadTs is null ? place : Turn.ThreadKey(place, threadTs);
-                var target = SlackTarget.Post(message.ChannelId, threadTs, message.UserId, message.IsMention ? Visibility.Shared : Visibility.Private)
-                    with
-                { FallbackUrl = message.FallbackUrl };
+                var visibility = message.IsMention ? Visibility.Shared : Visibility.Private;
+                var target = SlackTarget.Post(message.ChannelId, threadTs, message.UserId, visibility) with { FallbackUrl = message.FallbackUrl };
                 var turn = new Turn(ChatChannel.Slack, key, message.UserId, null)
                 {
                     Text = StripMentions(message.Text, bot),

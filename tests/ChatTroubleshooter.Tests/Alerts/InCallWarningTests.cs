@@ -100,6 +100,27 @@ public sealed class InCallWarningTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEventWithoutTheCallsNumber_AsAircallsSampleShowsIt_ReadsTheCall_AndWarns()
+    {
+        // The reference pack's call.created sample carries "number": {} and "user": {}.
+        var sample = JsonNode.Parse(TestData.Read("aircall/webhook_call_created_example.json"))!["data"]!.AsObject();
+        sample["id"] = AlertPeers.CallId;
+        sample["status"] = "answered";
+        sample["answered_at"] = 1_732_622_900;
+        _peers.CallData = Answered("outbound");
+        using var app = App();
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(AircallWebhooks.Route, AlertPeers.Webhook(AircallWebhooks.CallAnswered, sample), Ct)).StatusCode);
+        var card = Assert.Single(await BotApp.WaitForAsync(_peers.Aircall, IsCard));
+        await app.DrainAsync();
+
+        Assert.Equal("Recording is off on Support for outgoing calls.", (string)JsonNode.Parse(_peers.Aircall.Body(card))!["contents"]![1]!["text"]!);
+        // The call (for its number and direction), the number, the card.
+        Assert.Equal(3, _peers.Aircall.Requests.Count);
+    }
+
+    [Fact]
     public async Task ANumberWithRecordingOn_GetsNoCard()
     {
         _peers.NumberRecording = true;

@@ -28,6 +28,40 @@ public sealed record DiagnosisMetadata(
         ? new(d.CallId ?? d.Alert?.CallId, d.DiagnosisId, KindOf(d.Kind), d.ConfirmedCauseIds, d.PossibleCauseIds, d.Language)
         : null;
 
+    /// <summary>
+    /// A link's status as a Slack Work Object entity (<c>chat.unfurl</c>'s <c>metadata.entities[]</c>), the same fields as
+    /// custom fields (the cause lists comma-separated): other apps read what the unfurl found. <c>kind</c> is
+    /// <c>recorded</c> for a call that has its recording.
+    /// </summary>
+    public static JsonObject ToSlackEntity(CallStatusReply status, string sharedUrl)
+    {
+        var kind = status.Kind is { } found ? KindOf(found) : "recorded";
+        JsonObject Field(string key, string value) => new() { ["key"] = key, ["label"] = key, ["type"] = "string", ["value"] = value };
+        return new JsonObject
+        {
+            ["app_unfurl_url"] = sharedUrl,
+            ["url"] = status.DashboardUrl,
+            ["entity_type"] = "slack#/entities/item",
+            ["external_ref"] = new JsonObject { ["id"] = status.CallId, ["type"] = "aircall_call" },
+            ["entity_payload"] = new JsonObject
+            {
+                ["attributes"] = new JsonObject
+                {
+                    ["title"] = new JsonObject { ["text"] = status.Title },
+                    ["display_id"] = status.CallId,
+                    ["product_name"] = "Aircall",
+                },
+                ["custom_fields"] = new JsonArray(
+                    Field("event_type", EventType),
+                    Field("call_id", status.CallId),
+                    Field("kind", kind),
+                    Field("confirmed_causes", string.Join(',', status.ConfirmedCauses)),
+                    Field("possible_causes", string.Join(',', status.PossibleCauses)),
+                    Field("language", status.Language)),
+            },
+        };
+    }
+
     /// <summary>Its fields as a JSON object (snake_case), for a Slack <c>event_payload</c> or a Teams entity.</summary>
     public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, DiagnosisMetadataJson.Default.DiagnosisMetadata)!.AsObject();
 

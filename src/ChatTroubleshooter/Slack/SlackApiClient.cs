@@ -104,11 +104,17 @@ internal sealed class SlackApiClient(
     /// <c>chat.unfurl</c>: previews for links of a message (<paramref name="channel"/> and <paramref name="ts"/>) or of
     /// the composer (<paramref name="unfurlId"/> and <paramref name="source"/>).
     /// </summary>
-    public Task UnfurlAsync(string channel, string? ts, string? unfurlId, string? source, JsonObject unfurls, CancellationToken ct)
+    /// <param name="metadata">Work Object entities (<c>{"entities": […]}</c>) describing the links, or null.</param>
+    public Task UnfurlAsync(string channel, string? ts, string? unfurlId, string? source, JsonObject unfurls, JsonObject? metadata, CancellationToken ct)
     {
         var body = ts is not null
             ? new JsonObject { ["channel"] = channel, ["ts"] = ts, ["unfurls"] = unfurls.DeepClone() }
             : new JsonObject { ["unfurl_id"] = unfurlId, ["source"] = source, ["unfurls"] = unfurls.DeepClone() };
+        if (metadata is not null)
+        {
+            body["metadata"] = metadata.DeepClone();
+        }
+
         return CallAsync("chat.unfurl", body, SlackApiJson.Default.SlackApiResponse, ct);
     }
 

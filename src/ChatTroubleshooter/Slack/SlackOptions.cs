@@ -42,6 +42,13 @@ public sealed class SlackOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan SocketKeepAlive { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Unfurls also carry what they found as a Work Object entity (<c>chat.unfurl</c>'s <c>metadata</c>), for other apps
+    /// and workflows. Off by default: Work Objects are a feature an app turns on in its settings, and an unfurl Slack
+    /// refused for its metadata would not show at all.
+    /// </summary>
+    public bool WorkObjectUnfurls { get; set; }
+
     public bool IsEnabled => !string.IsNullOrWhiteSpace(SigningSecret);
 
     public bool UsesSocketMode => !string.IsNullOrWhiteSpace(AppToken);

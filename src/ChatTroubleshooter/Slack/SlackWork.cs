@@ -90,6 +90,9 @@ public sealed record SlackUpdateDelivery(string ChannelId, string Ts, JsonObject
 /// <summary><c>chat.unfurl</c>: each link's preview (Block Kit), by URL; unfurling again shows the same.</summary>
 public sealed record SlackUnfurlDelivery(string ChannelId, string? MessageTs, string? UnfurlId, string? Source, JsonObject Unfurls) : Delivery
 {
+    /// <summary>The Work Object entities (<c>{"entities": […]}</c>) of <c>Slack__WorkObjectUnfurls</c>; null when off.</summary>
+    public JsonObject? Metadata { get; init; }
+
     public override bool Repeatable => true;
 }
 

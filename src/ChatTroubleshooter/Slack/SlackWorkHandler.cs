@@ -20,6 +20,7 @@ internal sealed partial class SlackWorkHandler(
     CardRenderer cards,
     SlackApiClient api,
     SlackResponseClient responses,
+    Microsoft.Extensions.Options.IOptions<SlackOptions> options,
     ILogger<SlackWorkHandler> logger) : IWorkHandler
 {
     public string Name => "Slack";
@@ -121,16 +122,24 @@ internal sealed partial class SlackWorkHandler(
     {
         var language = Diagnostics.Texts.Languages.FromLocale(unfurl.Locale) ?? Diagnostics.Texts.Languages.Default;
         var unfurls = new JsonObject();
+        var entities = new JsonArray();
         foreach (var url in unfurl.Urls)
         {
             if (await links.ForLinkAsync(url, language, ct) is { } status)
             {
                 var message = cards.Slack(status, maskPhoneNumbers: true);
                 unfurls[url] = new JsonObject { ["blocks"] = message["blocks"]!.DeepClone() };
+                entities.Add(DiagnosisMetadata.ToSlackEntity(status, url));
             }
         }
 
-        return unfurls.Count == 0 ? [] : [new SlackUnfurlDelivery(unfurl.ChannelId, unfurl.MessageTs, unfurl.UnfurlId, unfurl.Source, unfurls)];
+        return unfurls.Count == 0 ? [] :
+        [
+            new SlackUnfurlDelivery(unfurl.ChannelId, unfurl.MessageTs, unfurl.UnfurlId, unfurl.Source, unfurls)
+            {
+                Metadata = options.Value.WorkObjectUnfurls ? new JsonObject { ["entities"] = entities } : null,
+            },
+        ];
     }
 
     /// <summary>A Slack team and channel: where a diagnosis's buttons may be clicked (<see cref="Turn.Place"/>).</summary>
@@ -169,7 +178,7 @@ internal sealed partial class SlackWorkHandler(
 
                 break;
             case SlackUnfurlDelivery unfurl:
-                await api.UnfurlAsync(unfurl.ChannelId, unfurl.MessageTs, unfurl.UnfurlId, unfurl.Source, unfurl.Unfurls, ct);
+                await api.UnfurlAsync(unfurl.ChannelId, unfurl.MessageTs, unfurl.UnfurlId, unfurl.Source, unfurl.Unfurls, unfurl.Metadata, ct);
                 break;
             case SlackUpdateDelivery update:
                 try

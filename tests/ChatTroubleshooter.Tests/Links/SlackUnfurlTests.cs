@@ -18,7 +18,7 @@ public sealed class SlackUnfurlTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private BotApp App() => _aircall.App([], tokens: false);
+    private BotApp App(Dictionary<string, string?>? settings = null) => _aircall.App(settings ?? [], tokens: false);
 
     /// <summary>Slack's documented envelope, with the message's links replaced by <paramref name="urls"/>.</summary>
     internal static string LinkShared(string eventId = "Ev123ABC456", bool composer = false, params string[] urls)
@@ -64,6 +64,35 @@ public sealed class SlackUnfurlTests
         var diagnose = blocks[1]!["elements"]![0]!;
         Assert.Equal("Diagnose", (string?)diagnose["text"]!["text"]);
         Assert.Contains("diagnose-call", (string?)diagnose["value"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithWorkObjectUnfurls_TheUnfurlCarriesWhatItFound_ForOtherApps()
+    {
+        using var app = App(new() { ["Slack:WorkObjectUnfurls"] = "true" });
+        using var client = app.CreateClient();
+
+        var unfurl = await UnfurlAsync(app, client, LinkShared());
+
+        var entity = Assert.Single(unfurl["metadata"]!["entities"]!.AsArray())!;
+        Assert.Equal(Link, (string?)entity["app_unfurl_url"]);
+        Assert.Equal("1234567", (string?)entity["external_ref"]!["id"]);
+        var fields = entity["entity_payload"]!["custom_fields"]!.AsArray().ToDictionary(f => (string)f!["key"]!, f => (string?)f!["value"]);
+        Assert.Equal("aircall_recording_diagnosis", fields["event_type"]);
+        Assert.Equal("confirmed", fields["kind"]);
+        Assert.Equal("recording-disabled", fields["confirmed_causes"]);
+        Assert.Equal("en", fields["language"]);
+    }
+
+    [Fact]
+    public async Task ByDefault_TheUnfurlHasNoMetadata()
+    {
+        using var app = App();
+        using var client = app.CreateClient();
+
+        var unfurl = await UnfurlAsync(app, client, LinkShared());
+
+        Assert.Null(unfurl["metadata"]);
     }
 
     [Fact]

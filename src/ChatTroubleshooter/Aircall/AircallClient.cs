@@ -183,17 +183,16 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
 
     /// <summary>Shows an Insight Card to the agent on a live call.</summary>
     public Task<AircallWrite> PostInsightCardAsync(long callId, AircallInsightCard card, CallRequester requester, CancellationToken ct) =>
-        WriteAsync(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"calls/{callId}/insight_cards"),
-            JsonContent.Create(card, AircallJson.Default.AircallInsightCard), requester, ct);
+        WriteAsync(HttpMethod.Post, CallPath(callId, "insight_cards"), JsonContent.Create(card, AircallJson.Default.AircallInsightCard), requester, ct);
 
     /// <summary>Adds a comment to a call.</summary>
     public Task<AircallWrite> CommentAsync(long callId, string content, CallRequester requester, CancellationToken ct) =>
-        WriteAsync(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"calls/{callId}/comments"),
+        WriteAsync(HttpMethod.Post, CallPath(callId, "comments"),
             JsonContent.Create(new AircallCommentRequest(content), AircallJson.Default.AircallCommentRequest), requester, ct);
 
     /// <summary>Adds tags (by id) to a call; a tag the call has already stays once.</summary>
     public Task<AircallWrite> TagCallAsync(long callId, IReadOnlyList<long> tagIds, CallRequester requester, CancellationToken ct) =>
-        WriteAsync(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"calls/{callId}/tags"),
+        WriteAsync(HttpMethod.Post, CallPath(callId, "tags"),
             JsonContent.Create(new AircallCallTagsRequest(tagIds), AircallJson.Default.AircallCallTagsRequest), requester, ct);
 
     /// <summary>One page of the company's tags.</summary>
@@ -220,8 +219,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
         var status = AircallWrite.Unknown;
         try
         {
-            using var request = new HttpRequestMessage(method, path) { Content = content };
-            request.Options.Set(AircallScheduler.RequesterKey, requester);
+            using var request = Request(method, path, requester, content);
             using var response = await http.SendAsync(request, ct);
             status = response.StatusCode switch
             {
@@ -237,9 +235,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
                 await read(response, ct);
             }
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-                                      or System.Text.Json.JsonException or NotSupportedException
-                                      || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (IsUnreachable(e, ct))
         {
             // A broken circuit sent nothing; anything else may have reached Aircall.
             status = e is BrokenCircuitException ? AircallWrite.TryLater : AircallWrite.Unknown;
@@ -268,9 +264,7 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
     {
         try
         {
-            using var request = new HttpRequestMessage(method, path) { Content = content };
-            // Whose turn this request waits for (AircallScheduler).
-            request.Options.Set(AircallScheduler.RequesterKey, requester);
+            using var request = Request(method, path, requester, content);
             using var response = await http.SendAsync(request, ct);
             switch (response.StatusCode)
             {
@@ -290,14 +284,27 @@ internal sealed class AircallClient(HttpClient http, AircallCache cache, ILogger
             var value = await response.Content.ReadFromJsonAsync<T>(AircallJsonExtensions.Options, ct);
             return value is null ? AircallResult<T>.Fail(AircallStatus.Unavailable) : AircallResult<T>.Ok(value);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-                                      or System.Text.Json.JsonException or NotSupportedException
-                                      || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (IsUnreachable(e, ct))
         {
             logger.LogWarning("Aircall could not be reached for {Path}: {Error}", PathForLog(path), e.GetType().Name);
             return AircallResult<T>.Fail(AircallStatus.Unavailable);
         }
     }
+
+    private static string CallPath(long callId, string what) => string.Create(CultureInfo.InvariantCulture, $"calls/{callId}/{what}");
+
+    /// <summary>A request, with whose turn it waits for (<see cref="AircallScheduler"/>).</summary>
+    private static HttpRequestMessage Request(HttpMethod method, string path, CallRequester requester, HttpContent? content)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Options.Set(AircallScheduler.RequesterKey, requester);
+        return request;
+    }
+
+    /// <summary>Aircall could not be reached or read (a transport failure, a timeout, the open circuit, a body that is no answer), not the caller's cancellation.</summary>
+    private static bool IsUnreachable(Exception e, CancellationToken ct) =>
+        e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or System.Text.Json.JsonException or NotSupportedException
+        || (e is OperationCanceledException && !ct.IsCancellationRequested);
 
     private static string PathForLog(string path) => path.Split('?')[0];
 }

@@ -51,13 +51,19 @@ public sealed class Diagnoses(
         ChatChannel channel, string place, AlertSource alert, IReadOnlyList<Fact> facts, string language, IReadOnlyList<string> notices, CancellationToken ct)
     {
         var known = FactSet.From(facts);
-        var diagnosis = (Diagnosis)Diagnoser.Decide(knowledge.Rules, known, _everyFact);
+        var diagnosis = FromData(known);
         var reply = _composer.Diagnosis(diagnosis, known, language, NewId(), alert.CallId) with { Notices = notices, Alert = alert };
         await RecordAsync(reply, channel, place, questions: 0, input: null, country: null, ct);
         logger.LogInformation("Alert diagnosis {DiagnosisId} ({Kind}) for call {CallId}: {Causes}",
             reply.DiagnosisId, diagnosis.Kind, alert.CallId, string.Join(',', reply.Causes.Select(c => c.Id)));
         return reply;
     }
+
+    /// <summary>
+    /// The diagnosis the data alone makes (an alert's, a link's status): every fact counts as asked, so what the data
+    /// cannot decide stays possible.
+    /// </summary>
+    public Diagnosis FromData(FactSet known) => (Diagnosis)Diagnoser.Decide(knowledge.Rules, known, _everyFact);
 
     /// <summary>A diagnosis given: counted by cause, and logged with where it was given, for its buttons and the stats.</summary>
     public async Task RecordAsync(DiagnosisReply diagnosis, ChatChannel channel, string place, int questions, string? input, string? country, CancellationToken ct)

@@ -25,6 +25,7 @@ internal sealed class CallStatuses(
     AircallFactMapper mapper,
     AircallNumberFacts numbers,
     Knowledge knowledge,
+    Diagnoses diagnoses,
     IMemoryCache cache,
     IOptions<LinkOptions> options,
     IOptions<AircallOptions> aircallOptions,
@@ -32,8 +33,6 @@ internal sealed class CallStatuses(
     ILogger<CallStatuses> logger)
 {
     internal static readonly CallRequester Requester = new("aircall:links", CallPriority.Prompt);
-
-    private readonly HashSet<string> _everyFact = knowledge.Rules.FactsById.Keys.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Lookups under way, so that links to one call shared at once make one lookup.</summary>
     private readonly ConcurrentDictionary<long, Task<LinkedCall?>> _underWay = new();
@@ -130,7 +129,7 @@ internal sealed class CallStatuses(
         else
         {
             // From the data alone, as an alert: nothing is asked, what the data cannot decide stays possible.
-            var diagnosis = (Diagnosis)Diagnoser.Decide(knowledge.Rules, FactSet.From(linked.Facts), _everyFact);
+            var diagnosis = diagnoses.FromData(FactSet.From(linked.Facts));
             kind = diagnosis.Kind;
             confirmed = [.. diagnosis.Assessments.Where(a => a.Status == CauseStatus.Confirmed).Select(a => a.Cause.Id)];
             possible = [.. diagnosis.Assessments.Where(a => a.Status == CauseStatus.Possible).Select(a => a.Cause.Id)];

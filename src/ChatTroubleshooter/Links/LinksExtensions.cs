@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace ChatTroubleshooter.Links;
 
 public static class LinksExtensions
@@ -16,7 +14,7 @@ public static class LinksExtensions
         }
 
         builder.Services.AddOptions<LinkOptions>().BindConfiguration(LinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.TryAddSingleton<CallStatuses>();
+        builder.Services.AddSingleton<CallStatuses>();
         return builder;
     }
 }

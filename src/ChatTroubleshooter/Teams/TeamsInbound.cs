@@ -113,14 +113,7 @@ internal sealed partial class TeamsInboundReader(TimeProvider time)
 
     private static TeamsInbound CardAction(Activity activity, TeamsConversation to)
     {
-        CardActionInvokeValue? invoke = null;
-        try
-        {
-            invoke = activity.Value?.Deserialize(TeamsJson.Default.CardActionInvokeValue);
-        }
-        catch (JsonException)
-        {
-        }
+        var invoke = ValueOf(activity, TeamsJson.Default.CardActionInvokeValue);
 
         if (invoke?.Action is not { Type: "Action.Execute" } action)
         {
@@ -135,14 +128,7 @@ internal sealed partial class TeamsInboundReader(TimeProvider time)
 
     private static TeamsInbound QueryLink(Activity activity)
     {
-        QueryLinkValue? value = null;
-        try
-        {
-            value = activity.Value?.Deserialize(TeamsJson.Default.QueryLinkValue);
-        }
-        catch (JsonException)
-        {
-        }
+        var value = ValueOf(activity, TeamsJson.Default.QueryLinkValue);
 
         return value?.Url is { Length: > 0 and <= 2000 } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             ? new TeamsInbound.LinkQuery(url, activity.UserLocale)
@@ -156,14 +142,7 @@ internal sealed partial class TeamsInboundReader(TimeProvider time)
     /// </summary>
     private TeamsInbound SubmitAction(Activity activity, TeamsConversation to)
     {
-        SubmitActionValue? value = null;
-        try
-        {
-            value = activity.Value?.Deserialize(TeamsJson.Default.SubmitActionValue);
-        }
-        catch (JsonException)
-        {
-        }
+        var value = ValueOf(activity, TeamsJson.Default.SubmitActionValue);
 
         if (value is not { CommandId: WhyNoRecordingCommand, MessagePayload: { } message })
         {
@@ -182,6 +161,20 @@ internal sealed partial class TeamsInboundReader(TimeProvider time)
         return activity.Id is { } id
             ? new TeamsInbound.Work(item, $"teams:activity:{TeamsWorkHandler.ConversationKey(to)}:{id}", TimeSpan.FromHours(1))
             : new TeamsInbound.Work(item);
+    }
+
+    /// <summary>An invoke's <c>value</c> as <typeparamref name="T"/>; null when it has none, or one of another shape.</summary>
+    private static T? ValueOf<T>(Activity activity, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            return activity.Value?.Deserialize(type);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The longest message text a message action passes on.</summary>
